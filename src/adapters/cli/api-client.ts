@@ -1,0 +1,59 @@
+/** A small client for meshbridge's `/v2` API. */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface ApiErrorBody {
+  error?: string;
+  message?: string;
+  details?: { path: string; message: string }[];
+}
+
+export class ApiClient {
+  constructor(private readonly server: string) {}
+
+  url(path: string): string {
+    const base = this.server.replace(/\/+$/, '');
+    return path.startsWith('/') ? `${base}${path}` : `${base}/v2/${path}`;
+  }
+
+  async request(method: string, path: string, body?: unknown, upload?: string): Promise<ApiResponse> {
+    const init: RequestInit = { method };
+    if (upload !== undefined) {
+      const form = new FormData();
+      form.set('metadata', JSON.stringify(body));
+      form.set('file', new Blob([await readFile(upload)]), basename(upload));
+      init.body = form;
+    } else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers = { 'content-type': 'application/json' };
+    }
+    let response: Response;
+    try {
+      response = await fetch(this.url(path), init);
+    } catch (error) {
+      throw new Error(`cannot reach meshbridge at ${this.server}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+    }
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON: keep the text.
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
+}
+
+/** One line that says what went wrong, then one line per bad field. */
+export function describeError(response: ApiResponse): string {
+  const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as ApiErrorBody;
+  const lines = [`${response.status} ${body.message ?? String(response.body ?? '')}`.trim()];
+  for (const detail of body.details ?? []) lines.push(`  ${detail.path}: ${detail.message}`);
+  return lines.join('\n');
+}

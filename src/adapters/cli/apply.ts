@@ -1,0 +1,79 @@
+/**
+ * `meshbridge apply -f FILE`: POST each document in order; where one exists already,
+ * PUT it, which the server answers with whether anything changed. Safe to repeat.
+ * `meshbridge delete -f FILE`: DELETE each document, last first.
+ */
+import { itemPathOf } from '../../core/model/addresses.js';
+import { describeError, type ApiClient } from './api-client.js';
+import type { FileDocument } from './emcoctl-file.js';
+import { formatData, table, type Output, type OutputFormat } from './output.js';
+
+export interface DocumentResult {
+  index: number;
+  anchor: string;
+  name: string;
+  result: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'failed';
+  error?: string;
+}
+
+function nameOf(document: FileDocument): string {
+  const metadata = document.body.metadata as { name?: unknown } | undefined;
+  return String(metadata?.name ?? document.body.clusterLabel ?? '?');
+}
+
+async function applyOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
+  const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  const posted = await client.request('POST', document.anchor, document.body, document.upload);
+  if (posted.status === 201) return { ...base, result: 'created' };
+  if (posted.status !== 409) return { ...base, result: 'failed', error: describeError(posted) };
+  const location = posted.headers.get('location') ?? (itemPathOf(document) && `/v2/${itemPathOf(document)}`);
+  if (!location) return { ...base, result: 'failed', error: describeError(posted) };
+  const put = await client.request('PUT', location, document.body, document.upload);
+  if (put.status !== 200 && put.status !== 201) return { ...base, result: 'failed', error: describeError(put) };
+  const outcome = put.headers.get('meshbridge-outcome');
+  return { ...base, result: outcome === 'unchanged' ? 'unchanged' : outcome === 'created' ? 'created' : 'updated' };
+}
+
+async function deleteOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
+  const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  const path = itemPathOf(document);
+  if (!path) return { ...base, result: 'failed', error: 'the document does not say its name' };
+  const response = await client.request('DELETE', path);
+  if (response.status === 204) return { ...base, result: 'deleted' };
+  if (response.status === 404) return { ...base, result: 'absent' };
+  return { ...base, result: 'failed', error: describeError(response) };
+}
+
+export async function applyDocuments(client: ApiClient, documents: FileDocument[], stopOnFailure: boolean): Promise<DocumentResult[]> {
+  const results: DocumentResult[] = [];
+  for (const document of documents) {
+    const result = await applyOne(client, document);
+    results.push(result);
+    if (result.result === 'failed' && stopOnFailure) break;
+  }
+  return results;
+}
+
+export async function deleteDocuments(client: ApiClient, documents: FileDocument[], stopOnFailure: boolean): Promise<DocumentResult[]> {
+  const results: DocumentResult[] = [];
+  for (const document of [...documents].reverse()) {
+    const result = await deleteOne(client, document);
+    results.push(result);
+    if (result.result === 'failed' && stopOnFailure) break;
+  }
+  return results;
+}
+
+export function report(results: DocumentResult[], format: OutputFormat, output: Output): boolean {
+  const failed = results.filter((result) => result.result === 'failed');
+  if (format === 'json' || format === 'yaml') {
+    output.out(formatData(results, format));
+  } else {
+    output.out(table(['#', 'RESULT', 'NAME', 'ANCHOR'], results.map((result) => [String(result.index), result.result, result.name, result.anchor])));
+    for (const failure of failed) output.err(`document ${failure.index} (${failure.name}): ${failure.error}`);
+    const counts = new Map<string, number>();
+    for (const result of results) counts.set(result.result, (counts.get(result.result) ?? 0) + 1);
+    output.out([...counts].map(([result, count]) => `${count} ${result}`).join(', '));
+  }
+  return failed.length === 0;
+}

@@ -1,0 +1,63 @@
+/**
+ * emcoctl's file format: multi-document YAML, each document
+ * `{version: emco/v2, resourceContext: {anchor}, metadata, spec}` (or `clusterLabel`
+ * for labels, `file` for an uploaded file), with `{{.Key}}` filled from a values file.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import type { ApiDocument } from '../../core/model/addresses.js';
+
+export interface FileDocument extends ApiDocument {
+  /** 1-based position in the file, for messages. */
+  index: number;
+  /** A file to upload with the document (multipart), resolved against the YAML file's folder. */
+  upload?: string;
+}
+
+export class FileError extends Error {}
+
+/** Only `{{.Key}}` substitution: the part of Go templates that emcoctl files use. */
+export function fillTemplate(text: string, values: Record<string, unknown>): string {
+  const missing = new Set<string>();
+  const filled = text.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (whole, expression: string) => {
+    const match = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression);
+    if (!match) throw new FileError(`unsupported template expression ${whole}: only {{.Key}} is supported`);
+    const key = match[1] as string;
+    if (!(key in values)) {
+      missing.add(key);
+      return whole;
+    }
+    return String(values[key]);
+  });
+  if (missing.size > 0) throw new FileError(`the values file does not define: ${[...missing].join(', ')}`);
+  return filled;
+}
+
+function toDocument(raw: unknown, index: number, folder: string): FileDocument | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new FileError(`document ${index} is not a mapping`);
+  const { version, resourceContext, file, files, ...body } = raw as Record<string, unknown>;
+  if (version !== undefined && version !== 'emco/v2') throw new FileError(`document ${index}: version must be emco/v2 (it is ${String(version)})`);
+  const anchor = (resourceContext as { anchor?: unknown } | undefined)?.anchor;
+  if (typeof anchor !== 'string' || anchor.trim() === '') throw new FileError(`document ${index} has no resourceContext.anchor`);
+  const upload = typeof file === 'string' ? file : Array.isArray(files) && typeof files[0] === 'string' ? files[0] : undefined;
+  return { index, anchor: anchor.trim().replace(/^\/+|\/+$/g, ''), body, ...(upload ? { upload: resolve(folder, upload) } : {}) };
+}
+
+export async function readDocuments(path: string, valuesPath?: string): Promise<FileDocument[]> {
+  const text = await readFile(path, 'utf8').catch((error: Error) => {
+    throw new FileError(`cannot read ${path}: ${error.message}`);
+  });
+  const values = valuesPath ? ((parseYaml(await readFile(valuesPath, 'utf8')) ?? {}) as Record<string, unknown>) : {};
+  const parsed = parseAllDocuments(fillTemplate(text, values));
+  const documents: FileDocument[] = [];
+  let index = 0;
+  for (const document of Array.isArray(parsed) ? parsed : [parsed]) {
+    index += 1;
+    if (document.errors.length > 0) throw new FileError(`document ${index} is not valid YAML: ${document.errors[0]?.message}`);
+    const converted = toDocument(document.toJS(), index, dirname(path));
+    if (converted) documents.push(converted);
+  }
+  return documents;
+}

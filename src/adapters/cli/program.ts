@@ -1,0 +1,111 @@
+/** The `meshbridge` command line. */
+import { Command, CommanderError, Option } from 'commander';
+import { ApiClient } from './api-client.js';
+import { applyDocuments, deleteDocuments, report } from './apply.js';
+import { FileError, readDocuments } from './emcoctl-file.js';
+import { getResource } from './get.js';
+import { parseFormat, type Output } from './output.js';
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:9015';
+export const DEFAULT_PORT = 9015;
+
+export interface ServeRequest {
+  port: number;
+  host: string;
+  dataDir: string;
+  database?: string;
+}
+
+export interface CliDependencies {
+  output: Output;
+  env: Record<string, string | undefined>;
+  version: string;
+  /** Starts the server and resolves when it has stopped. */
+  serve(request: ServeRequest): Promise<void>;
+}
+
+interface ClientOptions {
+  server?: string;
+  output?: string;
+}
+
+function clientFor(options: ClientOptions, env: CliDependencies['env']): ApiClient {
+  return new ApiClient(options.server ?? env.MESHBRIDGE_SERVER ?? DEFAULT_SERVER);
+}
+
+const serverOption = () => new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${DEFAULT_SERVER})`);
+const outputOption = () => new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']);
+
+function addServe(program: Command, deps: CliDependencies, setCode: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('serve the API (SQLite in --data unless --database or DATABASE_URL names PostgreSQL)')
+    .option('-p, --port <port>', 'TCP port', (value) => Number(value), Number(deps.env.MESHBRIDGE_PORT ?? DEFAULT_PORT))
+    .option('--host <host>', 'address to listen on', deps.env.MESHBRIDGE_HOST ?? '0.0.0.0')
+    .option('-d, --data <dir>', 'data folder for the SQLite database', deps.env.MESHBRIDGE_DATA ?? './.meshbridge')
+    .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
+    .action(async (options: { port: number; host: string; data: string; database?: string }) => {
+      const database = options.database ?? deps.env.DATABASE_URL;
+      await deps.serve({ port: options.port, host: options.host, dataDir: options.data, ...(database ? { database } : {}) });
+      setCode(0);
+    });
+}
+
+function addFileCommands(program: Command, deps: CliDependencies, setCode: (code: number) => void): void {
+  for (const verb of ['apply', 'delete'] as const) {
+    program
+      .command(verb)
+      .description(verb === 'apply' ? 'create or update every document of an emcoctl file, in order' : 'delete every document of an emcoctl file, last first')
+      .requiredOption('-f, --file <file>', 'emcoctl-format YAML file')
+      .option('-v, --values <file>', 'values for {{.Key}} in the file')
+      .option('--stop-on-failure', 'stop at the first document that fails')
+      .addOption(serverOption())
+      .addOption(outputOption())
+      .action(async (options: ClientOptions & { file: string; values?: string; stopOnFailure?: boolean }) => {
+        const documents = await readDocuments(options.file, options.values);
+        const client = clientFor(options, deps.env);
+        const run = verb === 'apply' ? applyDocuments : deleteDocuments;
+        const results = await run(client, documents, options.stopOnFailure ?? false);
+        setCode(report(results, parseFormat(options.output, 'table'), deps.output) ? 0 : 1);
+      });
+  }
+}
+
+function addGet(program: Command, deps: CliDependencies, setCode: (code: number) => void): void {
+  program
+    .command('get')
+    .description('show a resource or list a collection, e.g. `get projects/demo/logical-clouds`')
+    .argument('<anchor>', 'path below /v2')
+    .addOption(serverOption())
+    .addOption(outputOption())
+    .action(async (anchor: string, options: ClientOptions) => {
+      const ok = await getResource(clientFor(options, deps.env), anchor, options.output ? parseFormat(options.output, 'yaml') : undefined, deps.output);
+      setCode(ok ? 0 : 1);
+    });
+}
+
+export function buildProgram(deps: CliDependencies, setCode: (code: number) => void): Command {
+  const program = new Command('meshbridge')
+    .description('Cross-cluster Istio traffic intents: an EMCO-compatible control plane')
+    .version(deps.version)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => deps.output.out(text.trimEnd()), writeErr: (text) => deps.output.err(text.trimEnd()) });
+  addServe(program, deps, setCode);
+  addFileCommands(program, deps, setCode);
+  addGet(program, deps, setCode);
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; never exits the process itself. */
+export async function runCli(argv: string[], deps: CliDependencies): Promise<number> {
+  let code = 0;
+  const program = buildProgram(deps, (value) => (code = value));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    deps.output.err(`error: ${error instanceof FileError || error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}

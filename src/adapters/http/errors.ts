@@ -1,0 +1,46 @@
+/** The one place where errors become HTTP answers: `{error, message, details: [{path, message}]}`. */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ConflictError, DomainError, MalformedBodyError, NotFoundError, StaleVersionError, ValidationError } from '../../core/errors.js';
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details: { path: string; message: string }[];
+}
+
+function statusOf(error: DomainError): number {
+  if (error instanceof ValidationError) return 400;
+  if (error instanceof NotFoundError) return 404;
+  if (error instanceof ConflictError) return 409;
+  if (error instanceof StaleVersionError) return 412;
+  if (error instanceof MalformedBodyError) return 422;
+  return 400;
+}
+
+/** Fastify's own client errors (body too large, wrong content type, ...) keep their status. */
+function frameworkClientError(error: FastifyError): { status: number; body: ErrorBody } | undefined {
+  const status = error.statusCode;
+  if (status === undefined || status < 400 || status >= 500) return undefined;
+  const isJsonSyntax = error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
+  if (isJsonSyntax) return { status: 422, body: { error: 'MalformedBody', message: 'the body is not valid JSON', details: [] } };
+  return { status, body: { error: error.code ?? 'BadRequest', message: error.message, details: [] } };
+}
+
+export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof DomainError) {
+    if (error instanceof ConflictError && error.existingKey) reply.header('location', `/v2/${error.existingKey}`);
+    const body: ErrorBody = { error: error.code, message: error.message, details: error.details };
+    return reply.status(statusOf(error)).send(body);
+  }
+  const client = frameworkClientError(error as FastifyError);
+  if (client) return reply.status(client.status).send(client.body);
+  // Only the error itself is logged: never the request body, which may hold secrets.
+  request.log.error({ err: error }, 'request failed');
+  const body: ErrorBody = { error: 'Internal', message: 'meshbridge failed to handle the request; see its log', details: [] };
+  return reply.status(500).send(body);
+}
+
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  const body: ErrorBody = { error: 'NotFound', message: `no such path: ${request.method} ${request.url.split('?')[0]}`, details: [] };
+  return reply.status(404).send(body);
+}

@@ -1,0 +1,72 @@
+/** The HTTP adapter: EMCO's `/v2` API, OpenAPI at `/v2/openapi.json`, a browsable page at `/docs`. */
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { MalformedBodyError } from '../../core/errors.js';
+import type { ResolvedGateway } from '../../core/model/gateway.js';
+import type { PathParams } from '../../core/model/kind.js';
+import type { ResourceService } from '../../service/resource-service.js';
+import type { SeedPathService } from '../../service/seed-paths.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { paramsSchema } from './openapi.js';
+import { registerResourceRoutes } from './resource-routes.js';
+import { registerSeedRoutes } from './seed-routes.js';
+
+export interface HttpServices {
+  resources: ResourceService;
+  seedPaths: SeedPathService;
+  clusterGateway(params: PathParams): Promise<ResolvedGateway>;
+  ready(): Promise<boolean>;
+}
+
+export interface HttpOptions {
+  logger?: FastifyServerOptions['logger'];
+  version: string;
+}
+
+const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+function parseJson(_request: unknown, body: string, done: (error: Error | null, value?: unknown) => void) {
+  if (body.trim() === '') return done(null, undefined);
+  try {
+    done(null, JSON.parse(body));
+  } catch {
+    done(new MalformedBodyError('the body is not valid JSON'));
+  }
+}
+
+export async function buildHttpServer(services: HttpServices, options: HttpOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { strict: false } } });
+  // Bodies are normalized and validated by the core, which names every bad field;
+  // the route schemas are there for the OpenAPI document only.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'meshbridge', version: options.version, description: 'EMCO-compatible API for cross-cluster Istio traffic intents.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const ready = await services.ready();
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unavailable' });
+  });
+  app.get('/v2/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerResourceRoutes(app, services.resources);
+  registerSeedRoutes(app, services.seedPaths);
+  const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
+  app.get(gatewayPath, { schema: { tags: ['cluster'], summary: 'The resolved gateway of a cluster (spec or EMCO kv-pairs)', params: paramsSchema(gatewayPath.replace('/v2', '')) } }, async (request) =>
+    services.clusterGateway(request.params as PathParams),
+  );
+  return app;
+}

@@ -1,0 +1,99 @@
+/**
+ * Schema migrations, kept in code so the binary ships without a migrations folder.
+ *
+ * A migration is appended, never edited once released: add an entry to `migrations`
+ * with the next number. Names sort lexically, hence the zero padding.
+ */
+import { Migrator, sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from './schema.js';
+
+type DialectMigration = (db: Kysely<unknown>, dialect: SqlDialect) => Promise<void>;
+
+interface Step {
+  up: DialectMigration;
+  down?: DialectMigration;
+}
+
+/**
+ * Keys collate byte-wise in both databases, so `ORDER BY key` and the prefix range
+ * of `listByKind` agree between SQLite (BINARY by default) and PostgreSQL, whose
+ * default collation follows the server locale.
+ */
+function keyCollation(dialect: SqlDialect) {
+  return dialect === 'postgres' ? sql`collate "C"` : sql`collate binary`;
+}
+
+function binaryType(dialect: SqlDialect) {
+  return dialect === 'postgres' ? sql`bytea` : sql`blob`;
+}
+
+const createResources: Step = {
+  async up(db, dialect) {
+    await db.schema
+      .createTable('resources')
+      .addColumn('key', 'text', (column) => column.primaryKey().modifyEnd(keyCollation(dialect)))
+      .addColumn('parent_key', 'text', (column) =>
+        column.modifyEnd(keyCollation(dialect)).references('resources.key').onDelete('restrict'),
+      )
+      .addColumn('kind', 'text', (column) => column.notNull())
+      .addColumn('name', 'text', (column) => column.notNull())
+      .addColumn('body', 'text', (column) => column.notNull())
+      .addColumn('version', 'integer', (column) => column.notNull())
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .execute();
+    await db.schema.createIndex('resources_parent_kind').on('resources').columns(['parent_key', 'kind']).execute();
+    await db.schema.createIndex('resources_kind_key').on('resources').columns(['kind', 'key']).execute();
+    await db.schema
+      .createTable('resource_files')
+      .addColumn('key', 'text', (column) =>
+        column.primaryKey().modifyEnd(keyCollation(dialect)).references('resources.key').onDelete('cascade'),
+      )
+      .addColumn('file_name', 'text', (column) => column.notNull())
+      .addColumn('content_type', 'text', (column) => column.notNull())
+      .addColumn('data', binaryType(dialect), (column) => column.notNull())
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('resource_files').execute();
+    await db.schema.dropTable('resources').execute();
+  },
+};
+
+const migrations: Readonly<Record<string, Step>> = {
+  '0001_resources': createResources,
+};
+
+class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const bound: Record<string, Migration> = {};
+    for (const [name, step] of Object.entries(migrations)) {
+      const down = step.down;
+      bound[name] = {
+        up: (db) => step.up(db, this.dialect),
+        ...(down === undefined ? {} : { down: (db: Kysely<unknown>) => down(db, this.dialect) }),
+      };
+    }
+    return bound;
+  }
+}
+
+/**
+ * Brings the schema up to date. Safe to call from several processes at once: the
+ * migrator serialises them (an advisory lock on PostgreSQL; SQLite has one writer).
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: SqlDialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'setup';
+    throw new Error(`database migration ${failed} failed: ${describe(error)}`, { cause: error });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,60 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openStore } from './open.js';
+import { openSqliteStore } from './sqlite.js';
+import { describeStoreContract } from './store-contract.js';
+
+let dir: string;
+let files = 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'meshbridge-sqlite-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describeStoreContract('SQLite file', () => openSqliteStore(join(dir, `store-${files++}.db`)));
+describeStoreContract('SQLite in memory', () => openSqliteStore(':memory:'));
+
+describe('openSqliteStore', () => {
+  test('creates missing folders and keeps data across reopening', async () => {
+    const path = join(dir, 'nested', 'deeper', 'data.db');
+    const first = await openSqliteStore(path);
+    await first.transaction((tx) => tx.insert({ key: 'projects/demo', parentKey: null, kind: 'project', name: 'demo', body: {} }));
+    await first.close();
+
+    const second = await openSqliteStore(path);
+    expect(await second.get('projects/demo')).toMatchObject({ version: 1 });
+    await second.close();
+  });
+
+  test('leaves the file in WAL mode with foreign keys enforced', async () => {
+    const path = join(dir, 'pragmas.db');
+    await (await openSqliteStore(path)).close();
+    const raw = new SqliteDatabase(path);
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.pragma('foreign_key_list(resources)')).toEqual([expect.objectContaining({ table: 'resources', on_delete: 'RESTRICT' })]);
+    } finally {
+      raw.close();
+    }
+  });
+});
+
+describe('openStore', () => {
+  test('uses <dataDir>/meshbridge.db without a database URL', async () => {
+    const dataDir = join(dir, 'data');
+    const store = await openStore({ dataDir });
+    await store.close();
+    expect((await stat(join(dataDir, 'meshbridge.db'))).isFile()).toBe(true);
+  });
+
+  test('refuses a database setting it does not understand', async () => {
+    await expect(openStore({ database: 'mysql://user:pw@host/db', dataDir: dir })).rejects.toThrow(/mysql:/);
+    await expect(openStore({ database: 'mysql://user:pw@host/db', dataDir: dir })).rejects.not.toThrow(/pw/);
+  });
+});

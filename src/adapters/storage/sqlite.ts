@@ -1,0 +1,58 @@
+/**
+ * The SQLite store: one file, one connection, the default for a single-node
+ * install. Durability over speed: WAL with `synchronous = FULL` makes a committed
+ * transaction survive a power cut, not only a process crash.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
+import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
+import type { Store } from '../../service/store.js';
+import { createKyselyStore } from './kysely-store.js';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+
+/** How long a write waits for another process holding the file's write lock. */
+const busyTimeoutMs = 5_000;
+
+export async function openSqliteStore(path: string): Promise<Store> {
+  if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+    await migrateToLatest(db, 'sqlite');
+    return createKyselyStore(db);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+/**
+ * Takes the write lock when a transaction begins. A deferred transaction that
+ * reads and then writes fails at once with SQLITE_BUSY if another process wrote
+ * in between, and `busy_timeout` cannot help; an immediate one waits its turn.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateTransactionDriver(this.#config);
+  }
+}
+
+class ImmediateTransactionDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Domain errors. Every adapter maps these to its own vocabulary in one place
+ * (HTTP: `adapters/http/errors.ts`); nothing else decides status codes.
+ */
+
+/** One problem with one field of a request, named by its dotted path. */
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  readonly details: Issue[];
+
+  constructor(message: string, details: Issue[] = []) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+/** The request names fields that are wrong; every one of them is in `details`. */
+export class ValidationError extends DomainError {
+  readonly code = 'ValidationFailed';
+}
+
+/** The body is not a document at all (not JSON, not an object). */
+export class MalformedBodyError extends DomainError {
+  readonly code = 'MalformedBody';
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'NotFound';
+}
+
+/** A duplicate name, a resource that still has children, or an ambiguous name. */
+export class ConflictError extends DomainError {
+  readonly code = 'Conflict';
+  /** Where the existing resource lives, when the conflict is a duplicate. */
+  readonly existingKey: string | undefined;
+
+  constructor(message: string, options: { details?: Issue[]; existingKey?: string } = {}) {
+    super(message, options.details);
+    this.existingKey = options.existingKey;
+  }
+}
+
+/** An `If-Match` version that is no longer current. */
+export class StaleVersionError extends DomainError {
+  readonly code = 'PreconditionFailed';
+}

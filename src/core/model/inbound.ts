@@ -1,0 +1,206 @@
+/**
+ * Traffic group intents and inbound (server) intents: a service that accepts calls,
+ * with its TLS mode, traffic policy and who may call it. Accepts EMCO's field names
+ * and seed 000's (`application`, `servicename`, `mutualTLS`, `sidecar-proxy`,
+ * `traffic-management-info`, `Servicecertificate`, ...), stores one canonical form.
+ */
+import { Type } from '@sinclair/typebox';
+import type { Issue } from '../errors.js';
+import { orderLike } from '../validation/values.js';
+import { Metadata, Name, Obj, Port, Secret, StringEnum, StringList } from '../validation/schema.js';
+import { checkAccessMap, ServiceAccountAccess, type AccessMap } from './access.js';
+import { DNS_LABEL_PATTERN } from './formats.js';
+import { byMetadataName, specOf, type ResourceBody, type ResourceKind } from './kind.js';
+import { childKey, compositeAppKey } from './keys.js';
+import { checkTrafficManagement, completeTrafficManagement, TrafficManagement, type TrafficManagementSpec } from './traffic-management.js';
+
+export const trafficGroupIntentKind: ResourceKind = {
+  kind: 'trafficGroupIntent',
+  label: 'traffic group intent',
+  parent: 'deploymentIntentGroup',
+  segment: 'traffic-group-intents',
+  params: ['trafficGroupIntent'],
+  schema: Obj({ metadata: Metadata(), spec: Type.Optional(Obj({})) }),
+  itemSegments: byMetadataName,
+};
+
+/** Protocols Istio accepts on a service port (pkg/config/protocol). */
+export const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPC-WEB', 'HTTP2', 'MONGO', 'REDIS', 'MYSQL', 'TCP', 'TLS', 'UDP'] as const;
+
+export const TLS_TYPES = ['MUTUAL', 'SIMPLE', 'DISABLE'] as const;
+
+const serviceName = () =>
+  Type.String({
+    pattern: DNS_LABEL_PATTERN,
+    maxLength: 63,
+    'x-pattern-message': 'must be a Kubernetes service name (lower case letters, digits and "-")',
+  });
+
+const appLabel = () =>
+  Type.String({ pattern: '^[A-Za-z0-9][-A-Za-z0-9_./]*=[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', 'x-pattern-message': 'must be a label selector key=value' });
+
+const certificates = Obj({
+  serviceCertificate: Type.Optional(Secret()),
+  servicePrivateKey: Type.Optional(Secret()),
+  caCertificate: Type.Optional(Secret()),
+});
+
+/** A value in seed 000 and EMCO's schema that belongs in a nested object of the canonical form. */
+const movedToSpec = (...path: string[]) => ['spec', ...path];
+
+export const intentMetadata = () => Metadata({ moved: { application: movedToSpec('app') } });
+
+export const inboundSpec = Obj(
+  {
+    app: Name(),
+    appLabel: Type.Optional(appLabel()),
+    serviceName: Type.Optional(serviceName()),
+    externalName: Type.Optional(Type.String({ maxLength: 253 })),
+    port: Port(),
+    protocol: StringEnum([...PROTOCOLS]),
+    headless: Type.Optional(Type.Boolean()),
+    serviceMesh: Type.Optional(StringEnum(['istio'])),
+    externalSupport: Type.Optional(Type.Boolean()),
+    edgeCNF: Type.Optional(Type.String({ maxLength: 64 })),
+    management: Type.Optional(
+      Obj({
+        sidecarProxy: Type.Optional(Type.Boolean()),
+        tlsType: Type.Optional(StringEnum([...TLS_TYPES], { valueAliases: { NONE: 'DISABLE', ISTIO_MUTUAL: 'MUTUAL' } })),
+      }),
+    ),
+    trafficManagement: Type.Optional(TrafficManagement),
+    certificates: Type.Optional(certificates),
+    external: Type.Optional(
+      Obj(
+        { externalCerts: Type.Optional(certificates) },
+        {
+          moved: {
+            serviceCertificate: movedToSpec('external', 'externalCerts', 'serviceCertificate'),
+            servicePrivateKey: movedToSpec('external', 'externalCerts', 'servicePrivateKey'),
+            caCertificate: movedToSpec('external', 'externalCerts', 'caCertificate'),
+          },
+        },
+      ),
+    ),
+    namespaces: Type.Optional(StringList(Type.String({ pattern: DNS_LABEL_PATTERN, maxLength: 63 }))),
+    serviceAccountAccess: Type.Optional(ServiceAccountAccess),
+  },
+  {
+    aliases: { application: 'app', appName: 'app', externName: 'externalName', trafficManagementInfo: 'trafficManagement' },
+    moved: {
+      mutualTLS: movedToSpec('management', 'tlsType'),
+      tlsType: movedToSpec('management', 'tlsType'),
+      sidecarProxy: movedToSpec('management', 'sidecarProxy'),
+      serviceCertificate: movedToSpec('certificates', 'serviceCertificate'),
+      servicePrivateKey: movedToSpec('certificates', 'servicePrivateKey'),
+      caCertificate: movedToSpec('certificates', 'caCertificate'),
+    },
+  },
+);
+
+export interface InboundSpec {
+  app: string;
+  appLabel: string;
+  serviceName: string;
+  externalName?: string;
+  port: number;
+  protocol: (typeof PROTOCOLS)[number];
+  headless: boolean;
+  serviceMesh: 'istio';
+  externalSupport?: boolean;
+  management: { sidecarProxy: boolean; tlsType: (typeof TLS_TYPES)[number] };
+  trafficManagement?: TrafficManagementSpec;
+  certificates?: { serviceCertificate?: string; servicePrivateKey?: string; caCertificate?: string };
+  external?: { externalCerts?: { serviceCertificate?: string; servicePrivateKey?: string; caCertificate?: string } };
+  namespaces: string[];
+  serviceAccountAccess: AccessMap;
+}
+
+function completeInbound(body: ResourceBody): ResourceBody {
+  const spec = specOf(body) as Partial<InboundSpec>;
+  const app = spec.app ?? '';
+  const completed: Record<string, unknown> = {
+    ...spec,
+    appLabel: spec.appLabel ?? `app=${app}`,
+    serviceName: spec.serviceName ?? app,
+    headless: spec.headless ?? false,
+    serviceMesh: spec.serviceMesh ?? 'istio',
+    management: { sidecarProxy: true, tlsType: 'MUTUAL', ...spec.management },
+    namespaces: spec.namespaces ?? [],
+    serviceAccountAccess: spec.serviceAccountAccess ?? {},
+  };
+  if (spec.trafficManagement) completed.trafficManagement = completeTrafficManagement(spec.trafficManagement);
+  return { ...body, spec: orderLike(completed, inboundSpec.properties) };
+}
+
+/** Certificates arrive as PEM text or as base64 of it (EMCO's form). */
+export function pemProblem(value: string, expect: 'CERTIFICATE' | 'PRIVATE KEY'): string | undefined {
+  const text = value.includes('-----BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
+  return text.includes('-----BEGIN') && text.includes(expect) ? undefined : `must be a PEM ${expect.toLowerCase()} (or its base64)`;
+}
+
+function checkCertificates(spec: InboundSpec, issues: Issue[]): void {
+  const certs = spec.certificates;
+  if (!certs) return;
+  const at = 'spec.certificates';
+  if (Boolean(certs.serviceCertificate) !== Boolean(certs.servicePrivateKey)) {
+    issues.push({ path: certs.serviceCertificate ? `${at}.servicePrivateKey` : `${at}.serviceCertificate`, message: 'is required: a certificate and its private key go together' });
+  }
+  if (spec.management.tlsType === 'DISABLE') {
+    issues.push({ path: at, message: 'are given but management.tlsType is DISABLE' });
+  }
+  if (spec.management.tlsType === 'SIMPLE' && certs.servicePrivateKey) {
+    issues.push({ path: `${at}.servicePrivateKey`, message: 'is for MUTUAL TLS; SIMPLE TLS uses only caCertificate' });
+  }
+  const checks: [keyof typeof certs, 'CERTIFICATE' | 'PRIVATE KEY'][] = [
+    ['serviceCertificate', 'CERTIFICATE'],
+    ['servicePrivateKey', 'PRIVATE KEY'],
+    ['caCertificate', 'CERTIFICATE'],
+  ];
+  for (const [field, expect] of checks) {
+    const problem = certs[field] ? pemProblem(certs[field] as string, expect) : undefined;
+    if (problem) issues.push({ path: `${at}.${field}`, message: problem });
+  }
+}
+
+function checkInbound(body: ResourceBody): Issue[] {
+  const spec = specOf(body) as unknown as InboundSpec;
+  const issues: Issue[] = [];
+  const withoutSidecar = !spec.management.sidecarProxy;
+  if (withoutSidecar && spec.trafficManagement) {
+    issues.push({ path: 'spec.trafficManagement', message: 'needs the sidecar: load balancing and circuit breaking are not available when management.sidecarProxy is false' });
+  }
+  if (withoutSidecar && spec.management.tlsType === 'MUTUAL' && !spec.certificates) {
+    issues.push({ path: 'spec.management.tlsType', message: 'MUTUAL with mesh certificates needs the sidecar; set sidecarProxy to true, give certificates, or use SIMPLE or DISABLE' });
+  }
+  if (spec.trafficManagement) issues.push(...checkTrafficManagement(spec.trafficManagement, spec.protocol));
+  checkCertificates(spec, issues);
+  if (spec.externalSupport && !spec.externalName) {
+    issues.push({ path: 'spec.externalName', message: 'is required when externalSupport is true' });
+  }
+  const isHttp = ['HTTP', 'HTTPS', 'GRPC', 'GRPC-WEB', 'HTTP2'].includes(spec.protocol);
+  if (!isHttp && Object.keys(spec.serviceAccountAccess).length > 0) {
+    issues.push({ path: 'spec.serviceAccountAccess', message: `limits HTTP methods and paths, which a ${spec.protocol} service does not have; list callers in a client instead` });
+  }
+  issues.push(...checkAccessMap(spec.serviceAccountAccess, ['spec', 'serviceAccountAccess']));
+  return issues;
+}
+
+export const inboundIntentKind: ResourceKind = {
+  kind: 'inboundIntent',
+  label: 'inbound intent',
+  parent: 'trafficGroupIntent',
+  segment: 'inbound-intents',
+  params: ['inboundIntent'],
+  schema: Obj({ metadata: intentMetadata(), spec: inboundSpec }),
+  itemSegments: byMetadataName,
+  complete: completeInbound,
+  check: checkInbound,
+  references: (body, { params }) => [
+    {
+      path: 'spec.app',
+      what: 'app',
+      key: childKey(compositeAppKey(params.project as string, params.compositeApp as string, params.compositeAppVersion as string), 'apps', String(specOf(body).app)),
+    },
+  ],
+};

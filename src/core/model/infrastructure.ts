@@ -1,0 +1,163 @@
+/** Controllers, cluster providers, clusters, their labels and kv-pairs (EMCO's CLM). */
+import { Type } from '@sinclair/typebox';
+import type { Issue } from '../errors.js';
+import { Metadata, Name, Obj, Port, StringEnum } from '../validation/schema.js';
+import { orderLike } from '../validation/values.js';
+import { DNS_LABEL_PATTERN, isHostname, isIpAddress } from './formats.js';
+import { DEFAULT_GATEWAY_PORT, GATEWAY_KV_KEYS } from './gateway.js';
+import { byMetadataName, specOf, type ResourceBody, type ResourceKind } from './kind.js';
+
+const controllerSchema = Obj({
+  metadata: Metadata(),
+  spec: Obj({
+    host: Type.String({ minLength: 1, maxLength: 128 }),
+    port: Port(),
+    type: Type.Optional(StringEnum(['action', 'placement'])),
+    priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000000 })),
+  }),
+});
+
+/** EMCO's orchestrator controllers: accepted and kept so that EMCO setup files apply unchanged. */
+export const controllerKind: ResourceKind = {
+  kind: 'controller',
+  label: 'controller',
+  parent: null,
+  segment: 'controllers',
+  params: ['controller'],
+  schema: controllerSchema,
+  itemSegments: byMetadataName,
+};
+
+export const dtcControllerKind: ResourceKind = {
+  ...controllerKind,
+  kind: 'dtcController',
+  label: 'DTC sub-controller',
+  segment: 'dtc-controllers',
+  params: ['dtcController'],
+};
+
+export const clusterProviderKind: ResourceKind = {
+  kind: 'clusterProvider',
+  label: 'cluster provider',
+  parent: null,
+  segment: 'cluster-providers',
+  params: ['clusterProvider'],
+  schema: Obj({ metadata: Metadata(), spec: Type.Optional(Obj({})) }),
+  itemSegments: byMetadataName,
+};
+
+const gatewaySchema = Obj({
+  address: Type.String({ minLength: 1, maxLength: 253 }),
+  port: Type.Optional(Port()),
+  internalPort: Type.Optional(Port()),
+});
+
+const meshSchema = Obj({
+  type: Type.Optional(StringEnum(['istio'])),
+  istioVersion: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$',
+      'x-strict-string': true,
+      'x-type-message': 'must be a string such as "1.24": YAML reads 1.10 as the number 1.1, so quote it',
+      'x-pattern-message': 'must be a version such as "1.24" or "1.24.2", written as a string',
+    }),
+  ),
+  trustDomain: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
+  network: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+  mtlsMode: Type.Optional(StringEnum(['STRICT', 'PERMISSIVE', 'DISABLE'])),
+  rootNamespace: Type.Optional(Type.String({ pattern: DNS_LABEL_PATTERN, maxLength: 63 })),
+  gateway: Type.Optional(gatewaySchema),
+});
+
+export const clusterSchema = Obj({
+  metadata: Metadata(),
+  spec: Type.Optional(
+    Obj({
+      locality: Type.Optional(
+        Obj({ region: Type.Optional(Type.String({ maxLength: 128 })), zone: Type.Optional(Type.String({ maxLength: 128 })) }),
+      ),
+      mesh: Type.Optional(meshSchema),
+    }),
+  ),
+});
+
+function completeCluster(body: ResourceBody): ResourceBody {
+  const spec = specOf(body);
+  const mesh = (spec.mesh ?? {}) as Record<string, unknown>;
+  const gateway = mesh.gateway as Record<string, unknown> | undefined;
+  const completedMesh = {
+    type: 'istio',
+    trustDomain: 'cluster.local',
+    mtlsMode: 'PERMISSIVE',
+    rootNamespace: 'istio-system',
+    ...mesh,
+    ...(gateway ? { gateway: orderLike({ port: DEFAULT_GATEWAY_PORT, internalPort: DEFAULT_GATEWAY_PORT, ...gateway }, gatewaySchema.properties) } : {}),
+  };
+  return { ...body, spec: { ...spec, mesh: orderLike(completedMesh, meshSchema.properties) } };
+}
+
+function checkCluster(body: ResourceBody): Issue[] {
+  const mesh = (specOf(body).mesh ?? {}) as { gateway?: { address: string }; trustDomain?: string };
+  const issues: Issue[] = [];
+  const address = mesh.gateway?.address;
+  if (address !== undefined && !isIpAddress(address) && !isHostname(address)) {
+    issues.push({ path: 'spec.mesh.gateway.address', message: 'must be an IP address or a DNS name' });
+  }
+  if (mesh.trustDomain !== undefined && !isHostname(mesh.trustDomain)) {
+    issues.push({ path: 'spec.mesh.trustDomain', message: 'must be a DNS name such as cluster.local' });
+  }
+  return issues;
+}
+
+export const clusterKind: ResourceKind = {
+  kind: 'cluster',
+  label: 'cluster',
+  parent: 'clusterProvider',
+  segment: 'clusters',
+  params: ['cluster'],
+  schema: clusterSchema,
+  itemSegments: byMetadataName,
+  complete: completeCluster,
+  check: checkCluster,
+};
+
+export const clusterLabelKind: ResourceKind = {
+  kind: 'clusterLabel',
+  label: 'cluster label',
+  parent: 'cluster',
+  segment: 'labels',
+  params: ['clusterLabel'],
+  schema: Obj({ clusterLabel: Name() }),
+  itemSegments: (body) => [typeof body.clusterLabel === 'string' ? body.clusterLabel : ''],
+};
+
+const kvEntry = Type.Object({}, { additionalProperties: Type.String(), minProperties: 1, maxProperties: 1 });
+
+function checkKvPairs(body: ResourceBody): Issue[] {
+  const entries = (specOf(body).kv ?? []) as Record<string, string>[];
+  const issues: Issue[] = [];
+  entries.forEach((entry, index) => {
+    for (const [key, value] of Object.entries(entry)) {
+      const path = `spec.kv[${index}].${key}`;
+      if (key === GATEWAY_KV_KEYS.address && !isIpAddress(value) && !isHostname(value)) {
+        issues.push({ path, message: 'must be an IP address or a DNS name' });
+      }
+      const isPortKey = key === GATEWAY_KV_KEYS.port || key === GATEWAY_KV_KEYS.internalPort;
+      if (isPortKey && !(/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535)) {
+        issues.push({ path, message: 'must be a port number from 1 to 65535' });
+      }
+    }
+  });
+  return issues;
+}
+
+export const clusterKvPairKind: ResourceKind = {
+  kind: 'clusterKvPair',
+  label: 'cluster kv-pair',
+  parent: 'cluster',
+  segment: 'kv-pairs',
+  params: ['clusterKvPair'],
+  schema: Obj({ metadata: Metadata(), spec: Obj({ kv: Type.Array(kvEntry) }) }),
+  itemSegments: byMetadataName,
+  check: checkKvPairs,
+};

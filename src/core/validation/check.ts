@@ -1,0 +1,69 @@
+/**
+ * Structural validation of a normalized body against its canonical schema, with
+ * every error reported at once as `{path, message}`.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Issue } from '../errors.js';
+import { formatPath, pointerToSegments } from './path.js';
+
+// verbose: errors carry their schema, whose x-type-message and x-pattern-message say what is expected.
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const compiled = new WeakMap<TSchema, ValidateFunction>();
+
+export function checkSchema(value: unknown, schema: TSchema): Issue[] {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  if (validate(value)) return [];
+  const issues = (validate.errors ?? []).filter(isUseful).map(toIssue);
+  return dedupe(issues);
+}
+
+/** `anyOf`/`if` wrappers only repeat what their branches already said. */
+function isUseful(error: ErrorObject): boolean {
+  return error.keyword !== 'anyOf' && error.keyword !== 'if';
+}
+
+function toIssue(error: ErrorObject): Issue {
+  const segments = pointerToSegments(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { path: formatPath([...segments, String(params.missingProperty)]), message: 'is required' };
+    case 'additionalProperties':
+      return { path: formatPath([...segments, String(params.additionalProperty)]), message: 'unknown field' };
+    case 'enum':
+      return {
+        path: formatPath(segments),
+        message: `must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
+      };
+    case 'type': {
+      const custom = (error.parentSchema as Record<string, unknown> | undefined)?.['x-type-message'];
+      return { path: formatPath(segments), message: typeof custom === 'string' ? custom : `must be ${article(String(params.type))}` };
+    }
+    case 'pattern': {
+      const custom = (error.parentSchema as Record<string, unknown> | undefined)?.['x-pattern-message'];
+      return { path: formatPath(segments), message: typeof custom === 'string' ? custom : `must match ${String(params.pattern)}` };
+    }
+    default:
+      return { path: formatPath(segments), message: error.message ?? 'is invalid' };
+  }
+}
+
+function article(type: string): string {
+  const noun = type === 'object' ? 'an object' : type === 'array' ? 'a list' : type === 'integer' ? 'an integer' : `a ${type}`;
+  return noun;
+}
+
+function dedupe(issues: Issue[]): Issue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,209 @@
+/**
+ * Turns a body as users write it (EMCO's camelCase, seed 000's `servicename`,
+ * `sidecar-proxy`, `traffic-management-info`, Go's case-insensitive keys, strings
+ * for numbers and booleans) into the one canonical form the schema describes.
+ * It never throws: every key it cannot place is reported with its path.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import type { Issue } from '../errors.js';
+import { formatPath, type PathSegment } from './path.js';
+import { deepEqual, isPlainObject } from './values.js';
+
+type Json = unknown;
+type JsonObject = Record<string, Json>;
+
+interface Moved {
+  target: string[];
+  value: Json;
+  from: PathSegment[];
+}
+
+interface Walk {
+  issues: Issue[];
+  moved: Moved[];
+}
+
+/** Key spellings that differ only in case, dashes or underscores are the same key. */
+export function foldKey(key: string): string {
+  return key.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+export function normalize(input: Json, schema: TSchema): { value: Json; issues: Issue[] } {
+  const walk: Walk = { issues: [], moved: [] };
+  const value = normalizeValue(input, schema, [], walk);
+  for (const moved of walk.moved) placeMoved(value, schema, moved, walk);
+  return { value, issues: walk.issues };
+}
+
+function normalizeValue(value: Json, schema: TSchema, path: PathSegment[], walk: Walk): Json {
+  if (schema.properties || schema.additionalProperties) return normalizeObject(value, schema, path, walk);
+  switch (schema.type) {
+    case 'array':
+      return normalizeArray(value, schema, path, walk);
+    case 'integer':
+    case 'number':
+      return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+    case 'boolean':
+      return normalizeBoolean(value);
+    case 'string':
+      return normalizeString(value, schema);
+    default:
+      return value;
+  }
+}
+
+function normalizeArray(value: Json, schema: TSchema, path: PathSegment[], walk: Walk): Json {
+  const items = schema.items as TSchema | undefined;
+  if (!Array.isArray(value)) {
+    const wrap = schema['x-wrap-scalar'] === true && (typeof value === 'string' || isPlainObject(value));
+    return wrap && items ? [normalizeValue(value, items, [...path, 0], walk)] : value;
+  }
+  return items ? value.map((item, index) => normalizeValue(item, items, [...path, index], walk)) : value;
+}
+
+function normalizeBoolean(value: Json): Json {
+  if (typeof value !== 'string') return value;
+  const folded = value.trim().toLowerCase();
+  if (folded === 'true' || folded === 'yes') return true;
+  if (folded === 'false' || folded === 'no') return false;
+  return value;
+}
+
+function normalizeString(value: Json, schema: TSchema): Json {
+  if (typeof value === 'number' && schema['x-minutes'] === true) return `${value}m`;
+  if ((typeof value === 'number' || typeof value === 'boolean') && schema['x-strict-string'] !== true) {
+    return String(value);
+  }
+  if (typeof value !== 'string') return value;
+  const allowed = schema.enum as string[] | undefined;
+  if (!allowed) return value;
+  const aliases = (schema['x-value-aliases'] ?? {}) as Record<string, string>;
+  const folded = foldKey(value);
+  return (
+    allowed.find((candidate) => foldKey(candidate) === folded) ??
+    Object.entries(aliases).find(([alias]) => foldKey(alias) === folded)?.[1] ??
+    value
+  );
+}
+
+function keyIndex(schema: TSchema): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const key of Object.keys(schema.properties ?? {})) index.set(foldKey(key), key);
+  for (const [alias, key] of Object.entries((schema['x-aliases'] ?? {}) as Record<string, string>)) {
+    index.set(foldKey(alias), key);
+  }
+  return index;
+}
+
+function movedIndex(schema: TSchema): Map<string, string[]> {
+  const moved = (schema['x-moved'] ?? {}) as Record<string, string[]>;
+  return new Map(Object.entries(moved).map(([alias, target]) => [foldKey(alias), target]));
+}
+
+function isAbsent(value: Json): boolean {
+  return value === null || value === undefined || value === '';
+}
+
+function normalizeObject(value: Json, schema: TSchema, path: PathSegment[], walk: Walk): Json {
+  if (!isPlainObject(value)) return value;
+  const properties = (schema.properties ?? {}) as Record<string, TSchema>;
+  const required = new Set<string>((schema.required as string[] | undefined) ?? []);
+  const keys = keyIndex(schema);
+  const moved = movedIndex(schema);
+  const mapValues = isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as TSchema) : undefined;
+  const out: JsonObject = {};
+  const spelledAs = new Map<string, string>();
+
+  for (const [key, raw] of Object.entries(value)) {
+    const canonical = key in properties ? key : keys.get(foldKey(key));
+    if (canonical !== undefined) {
+      if (isAbsent(raw) && !required.has(canonical)) continue;
+      const normalized = normalizeValue(raw, properties[canonical] as TSchema, [...path, canonical], walk);
+      const earlier = spelledAs.get(canonical);
+      if (earlier !== undefined && !deepEqual(out[canonical], normalized)) {
+        walk.issues.push({
+          path: formatPath([...path, canonical]),
+          message: `given twice, as "${earlier}" and "${key}", with different values`,
+        });
+      }
+      spelledAs.set(canonical, key);
+      out[canonical] = normalized;
+    } else if (moved.has(foldKey(key))) {
+      if (!isAbsent(raw)) walk.moved.push({ target: moved.get(foldKey(key)) as string[], value: raw, from: [...path, key] });
+    } else if (mapValues) {
+      const mapKey = schema['x-key-case'] === 'upper' ? key.toUpperCase() : key;
+      out[mapKey] = normalizeValue(raw, mapValues, [...path, mapKey], walk);
+    } else {
+      walk.issues.push({ path: formatPath([...path, key]), message: `unknown field${suggestion(key, properties)}` });
+    }
+  }
+  return orderLikeSchema(out, properties);
+}
+
+/** Canonical bodies list their keys in schema order, so equal documents serialize equally. */
+function orderLikeSchema(out: JsonObject, properties: Record<string, TSchema>): JsonObject {
+  const ordered: JsonObject = {};
+  for (const key of Object.keys(properties)) if (key in out) ordered[key] = out[key];
+  for (const key of Object.keys(out)) if (!(key in ordered)) ordered[key] = out[key];
+  return ordered;
+}
+
+function schemaAt(schema: TSchema, target: string[]): TSchema | undefined {
+  let current: TSchema | undefined = schema;
+  for (const key of target) current = (current?.properties as Record<string, TSchema> | undefined)?.[key];
+  return current;
+}
+
+function placeMoved(root: Json, schema: TSchema, moved: Moved, walk: Walk): void {
+  const targetSchema = schemaAt(schema, moved.target);
+  if (!isPlainObject(root) || !targetSchema) return;
+  const value = normalizeValue(moved.value, targetSchema, moved.target, walk);
+  let parent: JsonObject = root;
+  let parentSchema: TSchema = schema;
+  for (const key of moved.target.slice(0, -1)) {
+    parentSchema = (parentSchema.properties as Record<string, TSchema>)[key] as TSchema;
+    const next = parent[key];
+    if (next === undefined) parent[key] = {};
+    else if (!isPlainObject(next)) return;
+    parent = parent[key] as JsonObject;
+  }
+  const leaf = moved.target[moved.target.length - 1] as string;
+  if (leaf in parent && !deepEqual(parent[leaf], value)) {
+    walk.issues.push({
+      path: formatPath(moved.from),
+      message: `conflicts with ${moved.target.join('.')}, which is given with another value`,
+    });
+    return;
+  }
+  parent[leaf] = value;
+  const reordered = orderLikeSchema(parent, (parentSchema.properties ?? {}) as Record<string, TSchema>);
+  for (const key of Object.keys(parent)) delete parent[key];
+  Object.assign(parent, reordered);
+}
+
+function suggestion(key: string, properties: Record<string, TSchema>): string {
+  const folded = foldKey(key);
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of Object.keys(properties)) {
+    const distance = editDistance(folded, foldKey(candidate));
+    if (distance <= Math.max(2, Math.floor(candidate.length / 4)) && (!best || distance < best.distance)) {
+      best = { key: candidate, distance };
+    }
+  }
+  const known = Object.keys(properties);
+  if (best) return ` (did you mean "${best.key}"?)`;
+  return known.length > 0 ? ` (known fields: ${known.join(', ')})` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}

@@ -1,0 +1,21 @@
+/** Entry point of the `meshbridge` command: wires the CLI to the real server and terminal. */
+import { runCli } from './adapters/cli/program.js';
+import { startServer, VERSION } from './compose.js';
+
+export async function main(argv: string[]): Promise<number> {
+  return runCli(argv, {
+    output: { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) },
+    env: process.env,
+    version: VERSION,
+    serve: async (request) => {
+      const server = await startServer(request);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          void server.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    },
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * The use cases of the resource API: create, replace, read, list and delete any
+ * kind, each in one transaction. It owns the rules that need the database (the
+ * parent exists, referenced resources exist, names are free, versions match);
+ * everything about a body itself is the core's `prepareBody`.
+ */
+import { NotFoundError, StaleVersionError, ValidationError, type Issue } from '../core/errors.js';
+import type { PathParams, Reference, ResourceBody, ResourceKind } from '../core/model/kind.js';
+import { invalid, prepareBody } from '../core/model/prepare.js';
+import { itemKey, kindOf, lineage, parentKeyFromParams, paramsFromKey } from '../core/model/registry.js';
+import { deepEqual } from '../core/validation/values.js';
+import type { StoredFile, StoredResource, Store, StoreReader, StoreWriter } from './store.js';
+
+export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+
+export interface WriteResult {
+  resource: StoredResource;
+  outcome: WriteOutcome;
+}
+
+export interface WriteOptions {
+  /** The `If-Match` version: the write fails with `StaleVersionError` unless it is current. */
+  ifMatch?: string | undefined;
+  file?: StoredFile | undefined;
+}
+
+export class ResourceService {
+  constructor(private readonly store: Store) {}
+
+  async list(kind: ResourceKind, params: PathParams): Promise<StoredResource[]> {
+    const parentKey = parentKeyFromParams(kind, params);
+    await requireAncestors(this.store, kind, params);
+    return this.store.listChildren(parentKey, kind.kind);
+  }
+
+  async get(kind: ResourceKind, params: PathParams): Promise<StoredResource> {
+    return getOrThrow(this.store, kind, params);
+  }
+
+  async getFile(kind: ResourceKind, params: PathParams): Promise<StoredFile> {
+    const resource = await getOrThrow(this.store, kind, params);
+    const file = await this.store.getFile(resource.key);
+    if (!file) throw new NotFoundError(`${kind.label} "${resource.name}" has no file`);
+    return file;
+  }
+
+  async create(kind: ResourceKind, params: PathParams, raw: unknown, options: WriteOptions = {}): Promise<WriteResult> {
+    const parentKey = parentKeyFromParams(kind, params);
+    const body = prepareBody(kind, raw, { parentKey, params });
+    return this.store.transaction((tx) => createIn(tx, kind, params, body, options.file));
+  }
+
+  /** PUT: creates when missing, keeps the version when nothing changed. */
+  async replace(kind: ResourceKind, params: PathParams, raw: unknown, options: WriteOptions = {}): Promise<WriteResult> {
+    const parentKey = parentKeyFromParams(kind, params);
+    const urlSegments = kind.params.map((param) => params[param] ?? '');
+    return this.store.transaction(async (tx) => {
+      const existing = await tx.get(itemKey(kind, parentKey, urlSegments));
+      checkVersion(existing, options.ifMatch, kind);
+      const body = prepareBody(kind, raw, { parentKey, params }, existing?.body);
+      requireUrlName(kind, body, urlSegments);
+      if (!existing) return createIn(tx, kind, params, body, options.file);
+      return replaceIn(tx, kind, existing, body, options.file);
+    });
+  }
+
+  async remove(kind: ResourceKind, params: PathParams, options: WriteOptions = {}): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const existing = await getOrThrow(tx, kind, params);
+      checkVersion(existing, options.ifMatch, kind);
+      await tx.delete(existing.key);
+    });
+  }
+}
+
+/** Creates `body` under the parent named by `params`, inside an open transaction. */
+export async function createIn(
+  tx: StoreWriter,
+  kind: ResourceKind,
+  params: PathParams,
+  body: ResourceBody,
+  file?: StoredFile,
+): Promise<WriteResult> {
+  const parent = await requireAncestors(tx, kind, params);
+  const fitted = fitToParent(kind, body, parent);
+  await requireReferences(tx, kind, fitted, params);
+  const segments = kind.itemSegments(fitted);
+  const parentKey = parentKeyFromParams(kind, params);
+  const resource = await tx.insert({
+    key: itemKey(kind, parentKey, segments),
+    parentKey,
+    kind: kind.kind,
+    name: segments.join('/'),
+    body: fitted,
+  });
+  if (file) await tx.putFile(resource.key, file);
+  return { resource, outcome: 'created' };
+}
+
+export async function replaceIn(
+  tx: StoreWriter,
+  kind: ResourceKind,
+  existing: StoredResource,
+  body: ResourceBody,
+  file?: StoredFile,
+): Promise<WriteResult> {
+  const params = paramsFromKey(kind, existing.key);
+  const parent = existing.parentKey === null ? undefined : await tx.get(existing.parentKey);
+  const fitted = fitToParent(kind, body, parent);
+  await requireReferences(tx, kind, fitted, params);
+  if (file) await tx.putFile(existing.key, file);
+  if (deepEqual(existing.body, fitted) && !file) return { resource: existing, outcome: 'unchanged' };
+  return { resource: await tx.update(existing.key, fitted), outcome: 'updated' };
+}
+
+function fitToParent(kind: ResourceKind, body: ResourceBody, parent: StoredResource | undefined): ResourceBody {
+  if (!kind.fitParent || !parent) return body;
+  const { body: fitted, issues } = kind.fitParent(body, parent.body);
+  if (issues.length > 0) throw invalid(kind, issues);
+  return fitted;
+}
+
+export async function getOrThrow(reader: StoreReader, kind: ResourceKind, params: PathParams): Promise<StoredResource> {
+  const key = itemKey(kind, parentKeyFromParams(kind, params), kind.params.map((param) => params[param] ?? ''));
+  const found = await reader.get(key);
+  if (found) return found;
+  await requireAncestors(reader, kind, params);
+  throw new NotFoundError(`${kind.label} "${kind.params.map((param) => params[param]).join('/')}" not found`);
+}
+
+/** Finds the first missing ancestor, so a 404 names what is actually missing. Returns the parent. */
+export async function requireAncestors(
+  reader: StoreReader,
+  kind: ResourceKind,
+  params: PathParams,
+): Promise<StoredResource | undefined> {
+  let parent: StoredResource | undefined;
+  let parentKey: string | null = null;
+  for (const ancestor of lineage(kind).slice(0, -1)) {
+    const segments = ancestor.params.map((param) => params[param] ?? '');
+    const key = itemKey(ancestor, parentKey, segments);
+    parent = await reader.get(key);
+    if (!parent) throw new NotFoundError(`${ancestor.label} "${segments.join('/')}" not found`);
+    parentKey = key;
+  }
+  return parent;
+}
+
+async function requireReferences(reader: StoreReader, kind: ResourceKind, body: ResourceBody, params: PathParams) {
+  const references = kind.references?.(body, { parentKey: parentKeyFromParams(kind, params), params }) ?? [];
+  const issues: Issue[] = [];
+  for (const reference of references) {
+    if (!(await exists(reader, reference))) issues.push({ path: reference.path, message: describeMissing(reference) });
+  }
+  if (issues.length > 0) throw new ValidationError(`the ${kind.label} names resources that do not exist`, issues);
+}
+
+async function exists(reader: StoreReader, reference: Reference): Promise<boolean> {
+  if ('key' in reference) return (await reader.get(reference.key)) !== undefined;
+  const candidates = await reader.listByKind(reference.kind, reference.under);
+  return candidates.some((candidate) => candidate.name === reference.name);
+}
+
+function describeMissing(reference: Reference): string {
+  if ('key' in reference) return `no ${reference.what} at /v2/${reference.key}`;
+  return `no ${reference.what} "${reference.name}" under /v2/${reference.under.replace(/\/$/, '')} (any ${kindOf(reference.kind).label})`;
+}
+
+function requireUrlName(kind: ResourceKind, body: ResourceBody, urlSegments: string[]): void {
+  const bodySegments = kind.itemSegments(body);
+  if (bodySegments.join('/') === urlSegments.join('/')) return;
+  const fields = kind.kind === 'compositeApp' ? 'metadata.name and spec.compositeAppVersion' : kind.kind === 'clusterLabel' ? 'clusterLabel' : 'metadata.name';
+  throw new ValidationError('the name in the body does not match the URL', [
+    { path: kind.kind === 'clusterLabel' ? 'clusterLabel' : 'metadata.name', message: `${fields} say "${bodySegments.join('/')}" but the URL says "${urlSegments.join('/')}"` },
+  ]);
+}
+
+export function checkVersion(existing: StoredResource | undefined, ifMatch: string | undefined, kind: ResourceKind): void {
+  if (ifMatch === undefined) return;
+  const wanted = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '').replace(/"/g, ''));
+  if (wanted.includes('*') && existing) return;
+  if (existing && wanted.includes(String(existing.version))) return;
+  const current = existing ? `is at version ${existing.version}` : 'does not exist';
+  throw new StaleVersionError(`the ${kind.label} ${current}; If-Match asked for ${ifMatch}`);
+}
+
