@@ -11,6 +11,8 @@ const violations: Readonly<Record<string, ConstraintViolation>> = {
   SQLITE_CONSTRAINT_PRIMARYKEY: 'unique',
   SQLITE_CONSTRAINT_UNIQUE: 'unique',
   SQLITE_CONSTRAINT_FOREIGNKEY: 'foreignKey',
+  // SQLite reports an ON DELETE RESTRICT refusal this way; the schema has no triggers of its own.
+  SQLITE_CONSTRAINT_TRIGGER: 'foreignKey',
   '23505': 'unique',
   '23503': 'foreignKey',
 };

@@ -10,14 +10,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
 import type { KindName, ResourceBody } from '../../core/model/kind.js';
-import type {
-  NewResource,
-  Store,
-  StoredFile,
-  StoredResource,
-  StoreReader,
-  StoreWriter,
-} from '../../service/store.js';
+import type { NewResource, Store, StoredFile, StoredResource, StoreReader, StoreWriter } from '../../service/store.js';
 import { translatingViolations } from './db-errors.js';
 import { prefixUpperBound } from './key-range.js';
 import type { Database, ResourcesTable } from './schema.js';
@@ -132,7 +125,11 @@ class Writer extends Reader implements StoreWriter {
   }
 
   async delete(key: string): Promise<void> {
-    const row = await this.db.selectFrom('resources').select(['kind', 'name']).where('key', '=', key).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('resources')
+      .select(['kind', 'name'])
+      .where('key', '=', key)
+      .executeTakeFirst();
     if (row === undefined) throw missing(key);
     const stillParent = () =>
       new ConflictError(`${kindLabel(row.kind)} "${row.name}" still has child resources; delete them first`);

@@ -23,7 +23,9 @@ describePostgres('PostgreSQL', () => {
   test('several processes may migrate the same database at once', async () => {
     const { url } = await fresh();
     const stores = await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)]);
-    await stores[0]?.transaction((tx) => tx.insert({ key: 'projects/demo', parentKey: null, kind: 'project', name: 'demo', body: {} }));
+    await stores[0]?.transaction((tx) =>
+      tx.insert({ key: 'projects/demo', parentKey: null, kind: 'project', name: 'demo', body: {} }),
+    );
     for (const store of stores) expect(await store.get('projects/demo')).toMatchObject({ version: 1 });
     await Promise.all(stores.map((store) => store.close()));
   });

@@ -24,7 +24,9 @@ describe('openSqliteStore', () => {
   test('creates missing folders and keeps data across reopening', async () => {
     const path = join(dir, 'nested', 'deeper', 'data.db');
     const first = await openSqliteStore(path);
-    await first.transaction((tx) => tx.insert({ key: 'projects/demo', parentKey: null, kind: 'project', name: 'demo', body: {} }));
+    await first.transaction((tx) =>
+      tx.insert({ key: 'projects/demo', parentKey: null, kind: 'project', name: 'demo', body: {} }),
+    );
     await first.close();
 
     const second = await openSqliteStore(path);
@@ -38,7 +40,9 @@ describe('openSqliteStore', () => {
     const raw = new SqliteDatabase(path);
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.pragma('foreign_key_list(resources)')).toEqual([expect.objectContaining({ table: 'resources', on_delete: 'RESTRICT' })]);
+      expect(raw.pragma('foreign_key_list(resources)')).toEqual([
+        expect.objectContaining({ table: 'resources', on_delete: 'RESTRICT' }),
+      ]);
     } finally {
       raw.close();
     }

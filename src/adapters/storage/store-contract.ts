@@ -95,14 +95,22 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
       });
 
       test('lists the children of one parent and kind, ordered by key', async () => {
-        await insert(project('a'), project('b'), compositeApp('a', 'z'), compositeApp('a', 'm'), compositeApp('b', 'q'));
+        await insert(
+          project('a'),
+          project('b'),
+          compositeApp('a', 'z'),
+          compositeApp('a', 'm'),
+          compositeApp('b', 'q'),
+        );
         await insert(resource('projects/a/logical-clouds/lc', 'projects/a', 'logicalCloud'));
         await insert(resource('projects/a/composite-apps/m/apps/web', 'projects/a/composite-apps/m', 'app'));
         expect(keysOf(await store.listChildren('projects/a', 'compositeApp'))).toEqual([
           'projects/a/composite-apps/m',
           'projects/a/composite-apps/z',
         ]);
-        expect(keysOf(await store.listChildren('projects/a', 'logicalCloud'))).toEqual(['projects/a/logical-clouds/lc']);
+        expect(keysOf(await store.listChildren('projects/a', 'logicalCloud'))).toEqual([
+          'projects/a/logical-clouds/lc',
+        ]);
       });
 
       test('refuses a duplicate key with ConflictError naming the existing resource', async () => {
@@ -175,7 +183,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           await tx.insert(project('demo'));
           await tx.insert(compositeApp('demo', 'x'));
           expect(await tx.hasChildren('projects/demo')).toBe(true);
-          expect(keysOf(await tx.listChildren('projects/demo', 'compositeApp'))).toEqual([compositeApp('demo', 'x').key]);
+          expect(keysOf(await tx.listChildren('projects/demo', 'compositeApp'))).toEqual([
+            compositeApp('demo', 'x').key,
+          ]);
           return (await tx.get('projects/demo'))?.version;
         });
         expect(result).toBe(1);
@@ -217,15 +227,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
     describe('files', () => {
       test('stores bytes, name and type, and replaces them', async () => {
         await insert(project('demo'));
-        const bytes = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)), Buffer.alloc(1 << 20, 7)]);
-        await write((tx) => tx.putFile('projects/demo', { fileName: 'chart.tgz', contentType: 'application/gzip', data: bytes }));
+        const bytes = Buffer.concat([
+          Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)),
+          Buffer.alloc(1 << 20, 7),
+        ]);
+        await write((tx) =>
+          tx.putFile('projects/demo', { fileName: 'chart.tgz', contentType: 'application/gzip', data: bytes }),
+        );
         const stored = await store.getFile('projects/demo');
         expect(stored).toMatchObject({ fileName: 'chart.tgz', contentType: 'application/gzip' });
         expect(Buffer.isBuffer(stored?.data)).toBe(true);
         // Buffer.equals, not toEqual: a deep comparison of a megabyte takes seconds.
         expect(stored?.data.equals(bytes)).toBe(true);
-        await write((tx) => tx.putFile('projects/demo', { fileName: 'kube.yaml', contentType: 'text/yaml', data: Buffer.alloc(0) }));
-        expect(await store.getFile('projects/demo')).toEqual({ fileName: 'kube.yaml', contentType: 'text/yaml', data: Buffer.alloc(0) });
+        await write((tx) =>
+          tx.putFile('projects/demo', { fileName: 'kube.yaml', contentType: 'text/yaml', data: Buffer.alloc(0) }),
+        );
+        expect(await store.getFile('projects/demo')).toEqual({
+          fileName: 'kube.yaml',
+          contentType: 'text/yaml',
+          data: Buffer.alloc(0),
+        });
       });
 
       test('refuses a file for a missing resource with NotFoundError', async () => {
@@ -244,7 +265,13 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
     describe('listByKind', () => {
       test('lists every resource of a kind across parents, ordered by key', async () => {
-        await insert(project('b'), project('a'), compositeApp('b', 'y'), compositeApp('a', 'z'), compositeApp('b', 'x'));
+        await insert(
+          project('b'),
+          project('a'),
+          compositeApp('b', 'y'),
+          compositeApp('a', 'z'),
+          compositeApp('b', 'x'),
+        );
         expect(keysOf(await store.listByKind('compositeApp'))).toEqual([
           'projects/a/composite-apps/z',
           'projects/b/composite-apps/x',
@@ -256,7 +283,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       test('keeps only keys that start with the prefix, byte for byte', async () => {
         await insert(project('p1'), project('p10'), compositeApp('p1', 'x'), compositeApp('p10', 'x'));
-        expect(keysOf(await store.listByKind('compositeApp', 'projects/p1/'))).toEqual(['projects/p1/composite-apps/x']);
+        expect(keysOf(await store.listByKind('compositeApp', 'projects/p1/'))).toEqual([
+          'projects/p1/composite-apps/x',
+        ]);
         expect(keysOf(await store.listByKind('compositeApp', 'projects/p1'))).toHaveLength(2);
         expect(keysOf(await store.listByKind('project', 'projects/p10'))).toEqual(['projects/p10']);
         expect(await store.listByKind('project', 'projects/p2')).toEqual([]);
@@ -306,7 +335,9 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
 
       test('lose no update when they change the same resource', async () => {
         await insert(project('demo'));
-        await Promise.all(Array.from({ length: 10 }, (_, index) => write((tx) => tx.update('projects/demo', { index }))));
+        await Promise.all(
+          Array.from({ length: 10 }, (_, index) => write((tx) => tx.update('projects/demo', { index }))),
+        );
         expect(await store.get('projects/demo')).toMatchObject({ version: 11 });
       });
     });

@@ -43,7 +43,10 @@ const write: fc.Arbitrary<Write> = fc.oneof(
 );
 const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: write, weight: 5 },
-  { arbitrary: fc.record({ type: fc.constant('rolledBack' as const), writes: fc.array(write, { maxLength: 4 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({ type: fc.constant('rolledBack' as const), writes: fc.array(write, { maxLength: 4 }) }),
+    weight: 1,
+  },
 );
 
 interface Model {
@@ -65,7 +68,12 @@ class Run {
     const slot = slots[index];
     if (slot === undefined) throw new Error(`no slot ${index}`);
     const name = slot.path.slice(slot.path.lastIndexOf('/') + 1);
-    return { key: this.key(slot.path), parentKey: slot.parent === null ? null : this.key(slot.parent), kind: slot.kind, name };
+    return {
+      key: this.key(slot.path),
+      parentKey: slot.parent === null ? null : this.key(slot.parent),
+      kind: slot.kind,
+      name,
+    };
   }
 
   expect(model: Model, write: Write): Outcome {
@@ -106,7 +114,11 @@ class Run {
           await tx.delete(slot.key);
           return 'ok';
         case 'putFile':
-          await tx.putFile(slot.key, { fileName: 'f.bin', contentType: 'application/octet-stream', data: Buffer.from(write.data) });
+          await tx.putFile(slot.key, {
+            fileName: 'f.bin',
+            contentType: 'application/octet-stream',
+            data: Buffer.from(write.data),
+          });
           return 'ok';
       }
     } catch (error) {
