@@ -38,19 +38,51 @@ export default tseslint.config(
   },
   {
     files: ['src/service/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: layers.service, message: 'Services see adapters only through ports.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: layers.service, message: 'Services see adapters only through ports.' }] },
+      ],
+    },
   },
   {
     files: ['src/adapters/storage/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/http/**', '**/adapters/cli/**'], message: 'Adapters do not import each other.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/adapters/http/**', '**/adapters/cli/**'], message: 'Adapters do not import each other.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/adapters/http/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/storage/**', '**/adapters/cli/**'], message: 'Adapters do not import each other.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/adapters/storage/**', '**/adapters/cli/**'], message: 'Adapters do not import each other.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/adapters/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/storage/**', '**/adapters/http/**'], message: 'Adapters do not import each other.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/adapters/storage/**', '**/adapters/http/**'], message: 'Adapters do not import each other.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.test.ts', '**/test-support/**'],

@@ -11,7 +11,9 @@ import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import type { Store } from './service/store.js';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export async function buildApp(store: Store, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
   const app = await buildHttpServer(

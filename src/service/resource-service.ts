@@ -51,7 +51,12 @@ export class ResourceService {
   }
 
   /** PUT: creates when missing, keeps the version when nothing changed. */
-  async replace(kind: ResourceKind, params: PathParams, raw: unknown, options: WriteOptions = {}): Promise<WriteResult> {
+  async replace(
+    kind: ResourceKind,
+    params: PathParams,
+    raw: unknown,
+    options: WriteOptions = {},
+  ): Promise<WriteResult> {
     const parentKey = parentKeyFromParams(kind, params);
     const urlSegments = kind.params.map((param) => params[param] ?? '');
     return this.store.transaction(async (tx) => {
@@ -121,7 +126,11 @@ function fitToParent(kind: ResourceKind, body: ResourceBody, parent: StoredResou
 }
 
 export async function getOrThrow(reader: StoreReader, kind: ResourceKind, params: PathParams): Promise<StoredResource> {
-  const key = itemKey(kind, parentKeyFromParams(kind, params), kind.params.map((param) => params[param] ?? ''));
+  const key = itemKey(
+    kind,
+    parentKeyFromParams(kind, params),
+    kind.params.map((param) => params[param] ?? ''),
+  );
   const found = await reader.get(key);
   if (found) return found;
   await requireAncestors(reader, kind, params);
@@ -169,13 +178,25 @@ function describeMissing(reference: Reference): string {
 function requireUrlName(kind: ResourceKind, body: ResourceBody, urlSegments: string[]): void {
   const bodySegments = kind.itemSegments(body);
   if (bodySegments.join('/') === urlSegments.join('/')) return;
-  const fields = kind.kind === 'compositeApp' ? 'metadata.name and spec.compositeAppVersion' : kind.kind === 'clusterLabel' ? 'clusterLabel' : 'metadata.name';
+  const fields =
+    kind.kind === 'compositeApp'
+      ? 'metadata.name and spec.compositeAppVersion'
+      : kind.kind === 'clusterLabel'
+        ? 'clusterLabel'
+        : 'metadata.name';
   throw new ValidationError('the name in the body does not match the URL', [
-    { path: kind.kind === 'clusterLabel' ? 'clusterLabel' : 'metadata.name', message: `${fields} say "${bodySegments.join('/')}" but the URL says "${urlSegments.join('/')}"` },
+    {
+      path: kind.kind === 'clusterLabel' ? 'clusterLabel' : 'metadata.name',
+      message: `${fields} say "${bodySegments.join('/')}" but the URL says "${urlSegments.join('/')}"`,
+    },
   ]);
 }
 
-export function checkVersion(existing: StoredResource | undefined, ifMatch: string | undefined, kind: ResourceKind): void {
+export function checkVersion(
+  existing: StoredResource | undefined,
+  ifMatch: string | undefined,
+  kind: ResourceKind,
+): void {
   if (ifMatch === undefined) return;
   const wanted = ifMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '').replace(/"/g, ''));
   if (wanted.includes('*') && existing) return;
@@ -183,4 +204,3 @@ export function checkVersion(existing: StoredResource | undefined, ifMatch: stri
   const current = existing ? `is at version ${existing.version}` : 'does not exist';
   throw new StaleVersionError(`the ${kind.label} ${current}; If-Match asked for ${ifMatch}`);
 }
-

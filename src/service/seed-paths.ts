@@ -14,7 +14,14 @@ import { metadataName, specOf, type PathParams, type ResourceBody } from '../cor
 import { childKey, compositeAppKey } from '../core/model/keys.js';
 import { prepareBody } from '../core/model/prepare.js';
 import { paramsFromKey, paramsUnder } from '../core/model/registry.js';
-import { checkVersion, createIn, replaceIn, requireAncestors, type WriteOptions, type WriteResult } from './resource-service.js';
+import {
+  checkVersion,
+  createIn,
+  replaceIn,
+  requireAncestors,
+  type WriteOptions,
+  type WriteResult,
+} from './resource-service.js';
 import type { Store, StoredResource, StoreReader, StoreWriter } from './store.js';
 
 export const DEFAULT_TRAFFIC_GROUP = 'default';
@@ -57,7 +64,12 @@ export class SeedPathService {
       await requireVersion(tx, params);
       const existing = await findInboundOrNothing(tx, params, name);
       checkVersion(existing, options.ifMatch, inboundIntentKind);
-      const body = prepareBody(inboundIntentKind, raw, { parentKey: existing?.parentKey ?? null, params }, existing?.body);
+      const body = prepareBody(
+        inboundIntentKind,
+        raw,
+        { parentKey: existing?.parentKey ?? null, params },
+        existing?.body,
+      );
       requireName(body, name);
       if (!existing) return createInboundIn(tx, params, body);
       return replaceIn(tx, inboundIntentKind, existing, body);
@@ -91,7 +103,10 @@ export class SeedPathService {
     const named = inboundService ?? (specOf(body).inboundServiceName as string | undefined);
     if (named === undefined) {
       throw new ValidationError('the client does not say which inbound service it calls', [
-        { path: 'spec.inboundServiceName', message: 'is required on this path (or POST to .../outbound-intents/{inboundService})' },
+        {
+          path: 'spec.inboundServiceName',
+          message: 'is required on this path (or POST to .../outbound-intents/{inboundService})',
+        },
       ]);
     }
     return this.store.transaction(async (tx) => {
@@ -101,21 +116,37 @@ export class SeedPathService {
     });
   }
 
-  async replaceClient(params: VersionParams, inboundService: string, name: string, raw: unknown, options: WriteOptions): Promise<WriteResult> {
+  async replaceClient(
+    params: VersionParams,
+    inboundService: string,
+    name: string,
+    raw: unknown,
+    options: WriteOptions,
+  ): Promise<WriteResult> {
     return this.store.transaction(async (tx) => {
       await requireVersion(tx, params);
       const inbound = await findInboundByService(tx, params, inboundService, 'path');
       const existing = await tx.get(childKey(inbound.key, 'clients', name));
       checkVersion(existing, options.ifMatch, inboundClientKind);
       const clientParams = paramsFromKey(inboundClientKind, childKey(inbound.key, 'clients', name));
-      const body = prepareBody(inboundClientKind, raw, { parentKey: inbound.key, params: clientParams }, existing?.body);
+      const body = prepareBody(
+        inboundClientKind,
+        raw,
+        { parentKey: inbound.key, params: clientParams },
+        existing?.body,
+      );
       requireName(body, name);
       if (!existing) return createIn(tx, inboundClientKind, clientParams, body);
       return replaceIn(tx, inboundClientKind, existing, body);
     });
   }
 
-  async removeClient(params: VersionParams, inboundService: string, name: string, options: WriteOptions): Promise<void> {
+  async removeClient(
+    params: VersionParams,
+    inboundService: string,
+    name: string,
+    options: WriteOptions,
+  ): Promise<void> {
     await this.store.transaction(async (tx) => {
       const existing = await findClient(tx, params, inboundService, name);
       checkVersion(existing, options.ifMatch, inboundClientKind);
@@ -140,13 +171,25 @@ function requireName(body: ResourceBody, name: string): void {
 /** The one deployment intent group whose placement intents place `app`. */
 async function groupPlacing(reader: StoreReader, params: VersionParams, app: string): Promise<string> {
   const placements = await reader.listByKind('appIntent', `${versionKey(params)}/`);
-  const groups = [...new Set(placements.filter((placement) => specOf(placement.body).app === app).map((placement) => placement.key.split('/generic-placement-intents/')[0] as string))];
+  const groups = [
+    ...new Set(
+      placements
+        .filter((placement) => specOf(placement.body).app === app)
+        .map((placement) => placement.key.split('/generic-placement-intents/')[0] as string),
+    ),
+  ];
   if (groups.length === 1) return groups[0] as string;
   const where = emcoInboundPath(params);
   if (groups.length === 0) {
-    throw new ValidationError(`app "${app}" is not placed by any deployment intent group of this composite app version`, [
-      { path: 'spec.app', message: `is not placed: add a generic placement intent for ${app} first, or POST to ${where}` },
-    ]);
+    throw new ValidationError(
+      `app "${app}" is not placed by any deployment intent group of this composite app version`,
+      [
+        {
+          path: 'spec.app',
+          message: `is not placed: add a generic placement intent for ${app} first, or POST to ${where}`,
+        },
+      ],
+    );
   }
   const names = groups.map((key) => key.split('/').pop()).join(', ');
   throw new ValidationError(`app "${app}" is placed by ${groups.length} deployment intent groups (${names})`, [
@@ -166,10 +209,18 @@ async function createInboundIn(tx: StoreWriter, params: VersionParams, body: Res
   return createIn(tx, inboundIntentKind, paramsUnder(inboundIntentKind, trafficGroupKey), body);
 }
 
-async function findInboundOrNothing(reader: StoreReader, params: VersionParams, name: string): Promise<StoredResource | undefined> {
-  const matches = (await reader.listByKind('inboundIntent', `${versionKey(params)}/`)).filter((inbound) => inbound.name === name);
+async function findInboundOrNothing(
+  reader: StoreReader,
+  params: VersionParams,
+  name: string,
+): Promise<StoredResource | undefined> {
+  const matches = (await reader.listByKind('inboundIntent', `${versionKey(params)}/`)).filter(
+    (inbound) => inbound.name === name,
+  );
   if (matches.length > 1) {
-    throw new ConflictError(`inbound intent "${name}" exists in ${matches.length} places; use its EMCO path: ${matches.map((match) => `/v2/${match.key}`).join(', ')}`);
+    throw new ConflictError(
+      `inbound intent "${name}" exists in ${matches.length} places; use its EMCO path: ${matches.map((match) => `/v2/${match.key}`).join(', ')}`,
+    );
   }
   return matches[0];
 }
@@ -187,17 +238,32 @@ async function requireFreeInboundName(reader: StoreReader, params: VersionParams
 }
 
 /** An inbound intent by its service name (as seed 000 names it) or, failing that, by its own name. */
-async function findInboundByService(reader: StoreReader, params: VersionParams, service: string, namedIn: 'path' | 'body'): Promise<StoredResource> {
+async function findInboundByService(
+  reader: StoreReader,
+  params: VersionParams,
+  service: string,
+  namedIn: 'path' | 'body',
+): Promise<StoredResource> {
   const inbound = await reader.listByKind('inboundIntent', `${versionKey(params)}/`);
   let matches = inbound.filter((candidate) => specOf(candidate.body).serviceName === service);
   if (matches.length === 0) matches = inbound.filter((candidate) => candidate.name === service);
   if (matches.length === 1) return matches[0] as StoredResource;
-  const problem = matches.length === 0 ? `no inbound intent serves "${service}" in this composite app version` : `${matches.length} inbound intents serve "${service}": ${matches.map((match) => `/v2/${match.key}`).join(', ')}; use the EMCO path of one`;
+  const problem =
+    matches.length === 0
+      ? `no inbound intent serves "${service}" in this composite app version`
+      : `${matches.length} inbound intents serve "${service}": ${matches.map((match) => `/v2/${match.key}`).join(', ')}; use the EMCO path of one`;
   if (namedIn === 'path' && matches.length === 0) throw new NotFoundError(problem);
-  throw new ValidationError(problem, [{ path: namedIn === 'path' ? '(path)' : 'spec.inboundServiceName', message: problem }]);
+  throw new ValidationError(problem, [
+    { path: namedIn === 'path' ? '(path)' : 'spec.inboundServiceName', message: problem },
+  ]);
 }
 
-async function findClient(reader: StoreReader, params: VersionParams, inboundService: string, name: string): Promise<StoredResource> {
+async function findClient(
+  reader: StoreReader,
+  params: VersionParams,
+  inboundService: string,
+  name: string,
+): Promise<StoredResource> {
   await requireVersion(reader, params);
   const inbound = await findInboundByService(reader, params, inboundService, 'path');
   const client = await reader.get(childKey(inbound.key, 'clients', name));

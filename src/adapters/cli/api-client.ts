@@ -37,7 +37,9 @@ export class ApiClient {
     try {
       response = await fetch(this.url(path), init);
     } catch (error) {
-      throw new Error(`cannot reach meshbridge at ${this.server}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+      throw new Error(
+        `cannot reach meshbridge at ${this.server}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
+      );
     }
     const text = await response.text();
     let parsed: unknown = text;

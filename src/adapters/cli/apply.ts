@@ -44,7 +44,11 @@ async function deleteOne(client: ApiClient, document: FileDocument): Promise<Doc
   return { ...base, result: 'failed', error: describeError(response) };
 }
 
-export async function applyDocuments(client: ApiClient, documents: FileDocument[], stopOnFailure: boolean): Promise<DocumentResult[]> {
+export async function applyDocuments(
+  client: ApiClient,
+  documents: FileDocument[],
+  stopOnFailure: boolean,
+): Promise<DocumentResult[]> {
   const results: DocumentResult[] = [];
   for (const document of documents) {
     const result = await applyOne(client, document);
@@ -54,7 +58,11 @@ export async function applyDocuments(client: ApiClient, documents: FileDocument[
   return results;
 }
 
-export async function deleteDocuments(client: ApiClient, documents: FileDocument[], stopOnFailure: boolean): Promise<DocumentResult[]> {
+export async function deleteDocuments(
+  client: ApiClient,
+  documents: FileDocument[],
+  stopOnFailure: boolean,
+): Promise<DocumentResult[]> {
   const results: DocumentResult[] = [];
   for (const document of [...documents].reverse()) {
     const result = await deleteOne(client, document);
@@ -69,7 +77,12 @@ export function report(results: DocumentResult[], format: OutputFormat, output: 
   if (format === 'json' || format === 'yaml') {
     output.out(formatData(results, format));
   } else {
-    output.out(table(['#', 'RESULT', 'NAME', 'ANCHOR'], results.map((result) => [String(result.index), result.result, result.name, result.anchor])));
+    output.out(
+      table(
+        ['#', 'RESULT', 'NAME', 'ANCHOR'],
+        results.map((result) => [String(result.index), result.result, result.name, result.anchor]),
+      ),
+    );
     for (const failure of failed) output.err(`document ${failure.index} (${failure.name}): ${failure.error}`);
     const counts = new Map<string, number>();
     for (const result of results) counts.set(result.result, (counts.get(result.result) ?? 0) + 1);

@@ -38,11 +38,19 @@ function toDocument(raw: unknown, index: number, folder: string): FileDocument |
   if (raw === null || raw === undefined) return undefined;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new FileError(`document ${index} is not a mapping`);
   const { version, resourceContext, file, files, ...body } = raw as Record<string, unknown>;
-  if (version !== undefined && version !== 'emco/v2') throw new FileError(`document ${index}: version must be emco/v2 (it is ${String(version)})`);
+  if (version !== undefined && version !== 'emco/v2')
+    throw new FileError(`document ${index}: version must be emco/v2 (it is ${String(version)})`);
   const anchor = (resourceContext as { anchor?: unknown } | undefined)?.anchor;
-  if (typeof anchor !== 'string' || anchor.trim() === '') throw new FileError(`document ${index} has no resourceContext.anchor`);
-  const upload = typeof file === 'string' ? file : Array.isArray(files) && typeof files[0] === 'string' ? files[0] : undefined;
-  return { index, anchor: anchor.trim().replace(/^\/+|\/+$/g, ''), body, ...(upload ? { upload: resolve(folder, upload) } : {}) };
+  if (typeof anchor !== 'string' || anchor.trim() === '')
+    throw new FileError(`document ${index} has no resourceContext.anchor`);
+  const upload =
+    typeof file === 'string' ? file : Array.isArray(files) && typeof files[0] === 'string' ? files[0] : undefined;
+  return {
+    index,
+    anchor: anchor.trim().replace(/^\/+|\/+$/g, ''),
+    body,
+    ...(upload ? { upload: resolve(folder, upload) } : {}),
+  };
 }
 
 export async function readDocuments(path: string, valuesPath?: string): Promise<FileDocument[]> {
@@ -55,7 +63,8 @@ export async function readDocuments(path: string, valuesPath?: string): Promise<
   let index = 0;
   for (const document of Array.isArray(parsed) ? parsed : [parsed]) {
     index += 1;
-    if (document.errors.length > 0) throw new FileError(`document ${index} is not valid YAML: ${document.errors[0]?.message}`);
+    if (document.errors.length > 0)
+      throw new FileError(`document ${index} is not valid YAML: ${document.errors[0]?.message}`);
     const converted = toDocument(document.toJS(), index, dirname(path));
     if (converted) documents.push(converted);
   }

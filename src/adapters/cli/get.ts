@@ -14,7 +14,12 @@ function summary(item: Listed): string[] {
   return [name, version, item.metadata?.description ?? ''];
 }
 
-export async function getResource(client: ApiClient, anchor: string, format: OutputFormat | undefined, output: Output): Promise<boolean> {
+export async function getResource(
+  client: ApiClient,
+  anchor: string,
+  format: OutputFormat | undefined,
+  output: Output,
+): Promise<boolean> {
   const response = await client.request('GET', anchor.replace(/^\/+/, ''));
   if (response.status !== 200) {
     output.err(describeError(response));
@@ -25,7 +30,14 @@ export async function getResource(client: ApiClient, anchor: string, format: Out
     const rows = (data as Listed[]).map(summary);
     const withVersion = rows.some((row) => row[1] !== '');
     const headers = withVersion ? ['NAME', 'VERSION', 'DESCRIPTION'] : ['NAME', 'DESCRIPTION'];
-    output.out(rows.length === 0 ? 'No resources found.' : table(headers, rows.map((row) => (withVersion ? row : [row[0] as string, row[2] as string]))));
+    output.out(
+      rows.length === 0
+        ? 'No resources found.'
+        : table(
+            headers,
+            rows.map((row) => (withVersion ? row : [row[0] as string, row[2] as string])),
+          ),
+    );
     return true;
   }
   output.out(formatData(data, format === 'json' ? 'json' : 'yaml'));

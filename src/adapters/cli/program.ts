@@ -33,8 +33,10 @@ function clientFor(options: ClientOptions, env: CliDependencies['env']): ApiClie
   return new ApiClient(options.server ?? env.MESHBRIDGE_SERVER ?? DEFAULT_SERVER);
 }
 
-const serverOption = () => new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${DEFAULT_SERVER})`);
-const outputOption = () => new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']);
+const serverOption = () =>
+  new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${DEFAULT_SERVER})`);
+const outputOption = () =>
+  new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']);
 
 function addServe(program: Command, deps: CliDependencies, setCode: (code: number) => void): void {
   program
@@ -46,7 +48,12 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
     .action(async (options: { port: number; host: string; data: string; database?: string }) => {
       const database = options.database ?? deps.env.DATABASE_URL;
-      await deps.serve({ port: options.port, host: options.host, dataDir: options.data, ...(database ? { database } : {}) });
+      await deps.serve({
+        port: options.port,
+        host: options.host,
+        dataDir: options.data,
+        ...(database ? { database } : {}),
+      });
       setCode(0);
     });
 }
@@ -55,7 +62,11 @@ function addFileCommands(program: Command, deps: CliDependencies, setCode: (code
   for (const verb of ['apply', 'delete'] as const) {
     program
       .command(verb)
-      .description(verb === 'apply' ? 'create or update every document of an emcoctl file, in order' : 'delete every document of an emcoctl file, last first')
+      .description(
+        verb === 'apply'
+          ? 'create or update every document of an emcoctl file, in order'
+          : 'delete every document of an emcoctl file, last first',
+      )
       .requiredOption('-f, --file <file>', 'emcoctl-format YAML file')
       .option('-v, --values <file>', 'values for {{.Key}} in the file')
       .option('--stop-on-failure', 'stop at the first document that fails')
@@ -79,7 +90,12 @@ function addGet(program: Command, deps: CliDependencies, setCode: (code: number)
     .addOption(serverOption())
     .addOption(outputOption())
     .action(async (anchor: string, options: ClientOptions) => {
-      const ok = await getResource(clientFor(options, deps.env), anchor, options.output ? parseFormat(options.output, 'yaml') : undefined, deps.output);
+      const ok = await getResource(
+        clientFor(options, deps.env),
+        anchor,
+        options.output ? parseFormat(options.output, 'yaml') : undefined,
+        deps.output,
+      );
       setCode(ok ? 0 : 1);
     });
 }
@@ -89,7 +105,10 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
     .description('Cross-cluster Istio traffic intents: an EMCO-compatible control plane')
     .version(deps.version)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => deps.output.out(text.trimEnd()), writeErr: (text) => deps.output.err(text.trimEnd()) });
+    .configureOutput({
+      writeOut: (text) => deps.output.out(text.trimEnd()),
+      writeErr: (text) => deps.output.err(text.trimEnd()),
+    });
   addServe(program, deps, setCode);
   addFileCommands(program, deps, setCode);
   addGet(program, deps, setCode);

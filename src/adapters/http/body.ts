@@ -38,7 +38,9 @@ async function readMultipart(request: FastifyRequest): Promise<RequestDocument> 
 export async function readDocument(request: FastifyRequest): Promise<RequestDocument> {
   if (request.isMultipart()) return readMultipart(request);
   if (request.body === undefined || request.body === null || request.body === '') {
-    throw new ValidationError('the body is empty', [{ path: '(body)', message: 'send a JSON document with metadata and spec' }]);
+    throw new ValidationError('the body is empty', [
+      { path: '(body)', message: 'send a JSON document with metadata and spec' },
+    ]);
   }
   return { raw: request.body };
 }

@@ -1,6 +1,13 @@
 /** The one place where errors become HTTP answers: `{error, message, details: [{path, message}]}`. */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, DomainError, MalformedBodyError, NotFoundError, StaleVersionError, ValidationError } from '../../core/errors.js';
+import {
+  ConflictError,
+  DomainError,
+  MalformedBodyError,
+  NotFoundError,
+  StaleVersionError,
+  ValidationError,
+} from '../../core/errors.js';
 
 export interface ErrorBody {
   error: string;
@@ -22,7 +29,8 @@ function frameworkClientError(error: FastifyError): { status: number; body: Erro
   const status = error.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
   const isJsonSyntax = error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
-  if (isJsonSyntax) return { status: 422, body: { error: 'MalformedBody', message: 'the body is not valid JSON', details: [] } };
+  if (isJsonSyntax)
+    return { status: 422, body: { error: 'MalformedBody', message: 'the body is not valid JSON', details: [] } };
   return { status, body: { error: error.code ?? 'BadRequest', message: error.message, details: [] } };
 }
 
@@ -36,11 +44,19 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (client) return reply.status(client.status).send(client.body);
   // Only the error itself is logged: never the request body, which may hold secrets.
   request.log.error({ err: error }, 'request failed');
-  const body: ErrorBody = { error: 'Internal', message: 'meshbridge failed to handle the request; see its log', details: [] };
+  const body: ErrorBody = {
+    error: 'Internal',
+    message: 'meshbridge failed to handle the request; see its log',
+    details: [],
+  };
   return reply.status(500).send(body);
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
-  const body: ErrorBody = { error: 'NotFound', message: `no such path: ${request.method} ${request.url.split('?')[0]}`, details: [] };
+  const body: ErrorBody = {
+    error: 'NotFound',
+    message: `no such path: ${request.method} ${request.url.split('?')[0]}`,
+    details: [],
+  };
   return reply.status(404).send(body);
 }

@@ -14,7 +14,11 @@ export function etag(resource: StoredResource): string {
 }
 
 export function sendOne(reply: FastifyReply, resource: StoredResource, status = 200) {
-  return reply.status(status).header('etag', etag(resource)).header('content-location', `/v2/${resource.key}`).send(view(resource));
+  return reply
+    .status(status)
+    .header('etag', etag(resource))
+    .header('content-location', `/v2/${resource.key}`)
+    .send(view(resource));
 }
 
 export function sendWrite(reply: FastifyReply, result: WriteResult) {

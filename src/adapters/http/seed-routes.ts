@@ -24,7 +24,8 @@ const paramsOf = (request: FastifyRequest) => request.params as SeedParams & Rec
 const ifMatch = (request: FastifyRequest) => request.headers['if-match'] as string | undefined;
 
 function schema(summary: string, pattern: string, withBody: 'inbound' | 'client' | false): FastifySchema {
-  const body = withBody === 'inbound' ? inboundIntentKind.schema : withBody === 'client' ? inboundClientKind.schema : undefined;
+  const body =
+    withBody === 'inbound' ? inboundIntentKind.schema : withBody === 'client' ? inboundClientKind.schema : undefined;
   return {
     tags: ['seed 000 traffic paths'],
     summary,
@@ -36,18 +37,28 @@ function schema(summary: string, pattern: string, withBody: 'inbound' | 'client'
 
 function registerInbound(app: FastifyInstance, seed: SeedPathService): void {
   const item = `${INBOUND}/:name`;
-  app.get(INBOUND, { schema: schema('List inbound intents of a composite app version', INBOUND, false) }, async (request, reply) =>
-    sendList(reply, await seed.listInbound(paramsOf(request))),
+  app.get(
+    INBOUND,
+    { schema: schema('List inbound intents of a composite app version', INBOUND, false) },
+    async (request, reply) => sendList(reply, await seed.listInbound(paramsOf(request))),
   );
-  app.post(INBOUND, { schema: schema('Create an inbound intent in the group that places its app', INBOUND, 'inbound') }, async (request, reply) =>
-    sendWrite(reply, await seed.createInbound(paramsOf(request), (await readDocument(request)).raw)),
+  app.post(
+    INBOUND,
+    { schema: schema('Create an inbound intent in the group that places its app', INBOUND, 'inbound') },
+    async (request, reply) =>
+      sendWrite(reply, await seed.createInbound(paramsOf(request), (await readDocument(request)).raw)),
   );
   app.get(item, { schema: schema('Get an inbound intent', item, false) }, async (request, reply) =>
     sendOne(reply, await seed.getInbound(paramsOf(request), paramsOf(request).name as string)),
   );
   app.put(item, { schema: schema('Create or replace an inbound intent', item, 'inbound') }, async (request, reply) => {
     const { raw } = await readDocument(request);
-    return sendWrite(reply, await seed.replaceInbound(paramsOf(request), paramsOf(request).name as string, raw, { ifMatch: ifMatch(request) }));
+    return sendWrite(
+      reply,
+      await seed.replaceInbound(paramsOf(request), paramsOf(request).name as string, raw, {
+        ifMatch: ifMatch(request),
+      }),
+    );
   });
   app.delete(item, { schema: schema('Delete an inbound intent', item, false) }, async (request, reply) => {
     await seed.removeInbound(paramsOf(request), paramsOf(request).name as string, { ifMatch: ifMatch(request) });
@@ -58,17 +69,31 @@ function registerInbound(app: FastifyInstance, seed: SeedPathService): void {
 function registerOutbound(app: FastifyInstance, seed: SeedPathService): void {
   const byService = `${OUTBOUND}/:inboundService`;
   const item = `${byService}/:client`;
-  app.get(OUTBOUND, { schema: schema('List every client of a composite app version', OUTBOUND, false) }, async (request, reply) =>
-    sendList(reply, await seed.listClients(paramsOf(request))),
+  app.get(
+    OUTBOUND,
+    { schema: schema('List every client of a composite app version', OUTBOUND, false) },
+    async (request, reply) => sendList(reply, await seed.listClients(paramsOf(request))),
   );
-  app.post(OUTBOUND, { schema: schema('Add a client to the inbound service named in spec.inboundServiceName', OUTBOUND, 'client') }, async (request, reply) =>
-    sendWrite(reply, await seed.createClient(paramsOf(request), undefined, (await readDocument(request)).raw)),
+  app.post(
+    OUTBOUND,
+    { schema: schema('Add a client to the inbound service named in spec.inboundServiceName', OUTBOUND, 'client') },
+    async (request, reply) =>
+      sendWrite(reply, await seed.createClient(paramsOf(request), undefined, (await readDocument(request)).raw)),
   );
-  app.get(byService, { schema: schema('List the clients of an inbound service', byService, false) }, async (request, reply) =>
-    sendList(reply, await seed.listClients(paramsOf(request), paramsOf(request).inboundService)),
+  app.get(
+    byService,
+    { schema: schema('List the clients of an inbound service', byService, false) },
+    async (request, reply) =>
+      sendList(reply, await seed.listClients(paramsOf(request), paramsOf(request).inboundService)),
   );
-  app.post(byService, { schema: schema('Add a client to an inbound service', byService, 'client') }, async (request, reply) =>
-    sendWrite(reply, await seed.createClient(paramsOf(request), paramsOf(request).inboundService, (await readDocument(request)).raw)),
+  app.post(
+    byService,
+    { schema: schema('Add a client to an inbound service', byService, 'client') },
+    async (request, reply) =>
+      sendWrite(
+        reply,
+        await seed.createClient(paramsOf(request), paramsOf(request).inboundService, (await readDocument(request)).raw),
+      ),
   );
   app.get(item, { schema: schema('Get a client', item, false) }, async (request, reply) => {
     const params = paramsOf(request);
@@ -77,11 +102,18 @@ function registerOutbound(app: FastifyInstance, seed: SeedPathService): void {
   app.put(item, { schema: schema('Create or replace a client', item, 'client') }, async (request, reply) => {
     const params = paramsOf(request);
     const { raw } = await readDocument(request);
-    return sendWrite(reply, await seed.replaceClient(params, params.inboundService as string, params.client as string, raw, { ifMatch: ifMatch(request) }));
+    return sendWrite(
+      reply,
+      await seed.replaceClient(params, params.inboundService as string, params.client as string, raw, {
+        ifMatch: ifMatch(request),
+      }),
+    );
   });
   app.delete(item, { schema: schema('Delete a client', item, false) }, async (request, reply) => {
     const params = paramsOf(request);
-    await seed.removeClient(params, params.inboundService as string, params.client as string, { ifMatch: ifMatch(request) });
+    await seed.removeClient(params, params.inboundService as string, params.client as string, {
+      ifMatch: ifMatch(request),
+    });
     return reply.status(204).send();
   });
 }

@@ -37,7 +37,11 @@ function parseJson(_request: unknown, body: string, done: (error: Error | null, 
 }
 
 export async function buildHttpServer(services: HttpServices, options: HttpOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 4 * 1024 * 1024, ajv: { customOptions: { strict: false } } });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 4 * 1024 * 1024,
+    ajv: { customOptions: { strict: false } },
+  });
   // Bodies are normalized and validated by the core, which names every bad field;
   // the route schemas are there for the OpenAPI document only.
   app.setValidatorCompiler(() => () => true);
@@ -50,7 +54,11 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'meshbridge', version: options.version, description: 'EMCO-compatible API for cross-cluster Istio traffic intents.' },
+      info: {
+        title: 'meshbridge',
+        version: options.version,
+        description: 'EMCO-compatible API for cross-cluster Istio traffic intents.',
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -65,8 +73,16 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerResourceRoutes(app, services.resources);
   registerSeedRoutes(app, services.seedPaths);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
-  app.get(gatewayPath, { schema: { tags: ['cluster'], summary: 'The resolved gateway of a cluster (spec or EMCO kv-pairs)', params: paramsSchema(gatewayPath.replace('/v2', '')) } }, async (request) =>
-    services.clusterGateway(request.params as PathParams),
+  app.get(
+    gatewayPath,
+    {
+      schema: {
+        tags: ['cluster'],
+        summary: 'The resolved gateway of a cluster (spec or EMCO kv-pairs)',
+        params: paramsSchema(gatewayPath.replace('/v2', '')),
+      },
+    },
+    async (request) => services.clusterGateway(request.params as PathParams),
   );
   return app;
 }

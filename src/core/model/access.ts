@@ -52,7 +52,10 @@ export function checkAccessMap(access: AccessMap | undefined, base: string[]): I
     }
     for (const [method, paths] of Object.entries(operations)) {
       if (method !== '*' && !(HTTP_METHODS as readonly string[]).includes(method)) {
-        issues.push({ path: formatPath([...at, method]), message: `must be an HTTP method (${HTTP_METHODS.join(', ')}) or "*"` });
+        issues.push({
+          path: formatPath([...at, method]),
+          message: `must be an HTTP method (${HTTP_METHODS.join(', ')}) or "*"`,
+        });
       }
       paths.forEach((path, index) => {
         const problem = accessPathProblem(path);

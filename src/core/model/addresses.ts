@@ -14,7 +14,11 @@ const SEED_OUTBOUND_COLLECTION = /\/traffic-group-intent\/outbound-intents$/;
 function field(value: unknown, ...path: string[]): string | undefined {
   let current = value;
   for (const key of path) current = isPlainObject(current) ? current[key] : undefined;
-  return typeof current === 'string' && current !== '' ? current : typeof current === 'number' ? String(current) : undefined;
+  return typeof current === 'string' && current !== ''
+    ? current
+    : typeof current === 'number'
+      ? String(current)
+      : undefined;
 }
 
 /** The item path (below `/v2`) of a document; undefined when the document does not say its name. */

@@ -151,14 +151,28 @@ function checkAppIntent(body: ResourceBody): Issue[] {
 }
 
 function appIntentReferences(body: ResourceBody, params: Record<string, string>): Reference[] {
-  const compositeApp = joinKey('projects', params.project as string, 'composite-apps', params.compositeApp as string, params.compositeAppVersion as string);
+  const compositeApp = joinKey(
+    'projects',
+    params.project as string,
+    'composite-apps',
+    params.compositeApp as string,
+    params.compositeAppVersion as string,
+  );
   const app = String(specOf(body).app);
   const references: Reference[] = [{ path: 'spec.app', what: 'app', key: childKey(compositeApp, 'apps', app) }];
   for (const { path, entry } of placementEntries(body)) {
     if (entry.clusterProvider && entry.cluster) {
-      references.push({ path: `${path}.cluster`, what: 'cluster', key: clusterKey(entry.clusterProvider, entry.cluster) });
+      references.push({
+        path: `${path}.cluster`,
+        what: 'cluster',
+        key: clusterKey(entry.clusterProvider, entry.cluster),
+      });
     } else if (entry.clusterProvider && entry.clusterLabel) {
-      references.push({ path: `${path}.clusterProvider`, what: 'cluster provider', key: joinKey('cluster-providers', entry.clusterProvider) });
+      references.push({
+        path: `${path}.clusterProvider`,
+        what: 'cluster provider',
+        key: joinKey('cluster-providers', entry.clusterProvider),
+      });
     }
   }
   return references;

@@ -18,7 +18,13 @@ export const clientSpec = Obj(
   {
     app: Type.Optional(Name()),
     appLabel: Type.Optional(Type.String({ minLength: 3, maxLength: 317 })),
-    serviceName: Type.Optional(Type.String({ pattern: DNS_LABEL_PATTERN, maxLength: 63, 'x-pattern-message': 'must be a Kubernetes service name' })),
+    serviceName: Type.Optional(
+      Type.String({
+        pattern: DNS_LABEL_PATTERN,
+        maxLength: 63,
+        'x-pattern-message': 'must be a Kubernetes service name',
+      }),
+    ),
     type: Type.Optional(StringEnum([...CLIENT_TYPES])),
     headless: Type.Optional(Type.Boolean()),
     namespaces: Type.Optional(StringList(Type.String({ pattern: DNS_LABEL_PATTERN, maxLength: 63 }))),
@@ -70,7 +76,10 @@ function checkClient(body: ResourceBody): Issue[] {
     if (!isCidr(cidr)) issues.push({ path: `spec.cidrs[${index}]`, message: 'must be an IP address or CIDR block' });
   });
   if (spec.type === 'external' && (spec.cidrs?.length ?? 0) === 0) {
-    issues.push({ path: 'spec.cidrs', message: 'is required for an external client: it has no mesh identity, so it is recognised by its addresses' });
+    issues.push({
+      path: 'spec.cidrs',
+      message: 'is required for an external client: it has no mesh identity, so it is recognised by its addresses',
+    });
   }
   issues.push(...checkAccessMap(spec.serviceAccountAccess, ['spec', 'serviceAccountAccess']));
   return issues;
@@ -89,13 +98,29 @@ export const inboundClientKind: ResourceKind = {
   fitParent: (body, parent) => {
     const { inboundServiceName, ...spec } = specOf(body) as Partial<ClientSpec>;
     const server = specOf(parent) as { serviceName?: string };
-    const named = inboundServiceName === undefined || inboundServiceName === server.serviceName || inboundServiceName === (parent.metadata as { name: string }).name;
-    const issues: Issue[] = named ? [] : [{ path: 'spec.inboundServiceName', message: `is ${inboundServiceName}, but this client is written under inbound service ${server.serviceName}` }];
+    const named =
+      inboundServiceName === undefined ||
+      inboundServiceName === server.serviceName ||
+      inboundServiceName === (parent.metadata as { name: string }).name;
+    const issues: Issue[] = named
+      ? []
+      : [
+          {
+            path: 'spec.inboundServiceName',
+            message: `is ${inboundServiceName}, but this client is written under inbound service ${server.serviceName}`,
+          },
+        ];
     return { body: { ...body, spec }, issues };
   },
   references: (body, { params }) => [
     // A client may live in another composite app or logical cloud of the same project.
-    { path: 'spec.app', what: 'app', kind: 'app', under: `${joinKey('projects', params.project as string)}/`, name: String(specOf(body).app) },
+    {
+      path: 'spec.app',
+      what: 'app',
+      kind: 'app',
+      under: `${joinKey('projects', params.project as string)}/`,
+      name: String(specOf(body).app),
+    },
   ],
 };
 

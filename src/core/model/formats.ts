@@ -27,7 +27,15 @@ export function isCidr(value: string): boolean {
 
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
-const durationUnits: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, µs: 0.001, ns: 0.000001 };
+const durationUnits: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+  us: 0.001,
+  µs: 0.001,
+  ns: 0.000001,
+};
 
 /** Milliseconds in a Go duration string such as `1h30m` or `1.5s`; undefined when it is not one. */
 export function durationMillis(value: string): number | undefined {

@@ -31,7 +31,10 @@ interface KvPairResource {
 function kvValues(kvPairs: readonly KvPairResource[]): Map<string, { value: string; from: string }> {
   const found = new Map<string, { value: string; from: string }>();
   for (const pair of kvPairs) {
-    const entries = ((pair.body.spec as { kv?: Record<string, string>[] } | undefined)?.kv ?? []) as Record<string, string>[];
+    const entries = ((pair.body.spec as { kv?: Record<string, string>[] } | undefined)?.kv ?? []) as Record<
+      string,
+      string
+    >[];
     for (const entry of entries) {
       for (const [key, value] of Object.entries(entry)) {
         if (!found.has(key)) found.set(key, { value, from: `kv-pairs/${pair.name}` });
@@ -52,7 +55,9 @@ export function resolveGateway(cluster: ResourceBody, kvPairs: readonly KvPairRe
 
   if (gateway) {
     if (kvAddress && kvAddress.value !== gateway.address) {
-      warnings.push(`${kvAddress.from} says ${GATEWAY_KV_KEYS.address}=${kvAddress.value}; spec.mesh.gateway.address wins`);
+      warnings.push(
+        `${kvAddress.from} says ${GATEWAY_KV_KEYS.address}=${kvAddress.value}; spec.mesh.gateway.address wins`,
+      );
     }
     return {
       address: gateway.address,

@@ -48,7 +48,11 @@ const seedSpec = {
 
 describe('inbound intent', () => {
   test('seed 000 body becomes the canonical form', () => {
-    const body = prepareBody(inboundIntentKind, { metadata: { name: 'httpbin-inbound', userdata1: '' }, spec: seedSpec }, context);
+    const body = prepareBody(
+      inboundIntentKind,
+      { metadata: { name: 'httpbin-inbound', userdata1: '' }, spec: seedSpec },
+      context,
+    );
     expect(body).toEqual({
       metadata: { name: 'httpbin-inbound' },
       spec: {
@@ -80,48 +84,101 @@ describe('inbound intent', () => {
   test('EMCO body with management.tlsType NONE means DISABLE', () => {
     const body = prepareBody(
       inboundIntentKind,
-      { metadata: { name: 'a' }, spec: { app: 'a', appLabel: 'app=a', serviceName: 'a', port: 8000, protocol: 'tcp', management: { sidecarProxy: 'yes', tlsType: 'NONE' } } },
+      {
+        metadata: { name: 'a' },
+        spec: {
+          app: 'a',
+          appLabel: 'app=a',
+          serviceName: 'a',
+          port: 8000,
+          protocol: 'tcp',
+          management: { sidecarProxy: 'yes', tlsType: 'NONE' },
+        },
+      },
       context,
     );
     expect(body.spec).toMatchObject({ protocol: 'TCP', management: { sidecarProxy: true, tlsType: 'DISABLE' } });
   });
 
   test('defaults: MUTUAL with the sidecar, service named after the app', () => {
-    const body = prepareBody(inboundIntentKind, { metadata: { name: 'a' }, spec: { app: 'web', port: 80, protocol: 'HTTP' } }, context);
-    expect(body.spec).toMatchObject({ serviceName: 'web', appLabel: 'app=web', management: { sidecarProxy: true, tlsType: 'MUTUAL' } });
+    const body = prepareBody(
+      inboundIntentKind,
+      { metadata: { name: 'a' }, spec: { app: 'web', port: 80, protocol: 'HTTP' } },
+      context,
+    );
+    expect(body.spec).toMatchObject({
+      serviceName: 'web',
+      appLabel: 'app=web',
+      management: { sidecarProxy: true, tlsType: 'MUTUAL' },
+    });
   });
 
   test('certificates move under spec.certificates and must be PEM', () => {
     const ok = prepareBody(
       inboundIntentKind,
-      { metadata: { name: 'a' }, spec: { app: 'a', port: 80, protocol: 'HTTP', Servicecertificate: PEM_CERT, ServicePrivateKey: Buffer.from(PEM_KEY).toString('base64') } },
+      {
+        metadata: { name: 'a' },
+        spec: {
+          app: 'a',
+          port: 80,
+          protocol: 'HTTP',
+          Servicecertificate: PEM_CERT,
+          ServicePrivateKey: Buffer.from(PEM_KEY).toString('base64'),
+        },
+      },
       context,
     );
     expect(ok.spec).toMatchObject({ certificates: { serviceCertificate: PEM_CERT } });
-    expect(issuesOf({ metadata: { name: 'a' }, spec: { app: 'a', port: 80, protocol: 'HTTP', Servicecertificate: 'nope', ServicePrivateKey: PEM_KEY } })).toEqual([
-      { path: 'spec.certificates.serviceCertificate', message: 'must be a PEM certificate (or its base64)' },
-    ]);
-    expect(issuesOf({ metadata: { name: 'a' }, spec: { app: 'a', port: 80, protocol: 'HTTP', Servicecertificate: PEM_CERT } })).toEqual([
-      { path: 'spec.certificates.servicePrivateKey', message: 'is required: a certificate and its private key go together' },
+    expect(
+      issuesOf({
+        metadata: { name: 'a' },
+        spec: { app: 'a', port: 80, protocol: 'HTTP', Servicecertificate: 'nope', ServicePrivateKey: PEM_KEY },
+      }),
+    ).toEqual([{ path: 'spec.certificates.serviceCertificate', message: 'must be a PEM certificate (or its base64)' }]);
+    expect(
+      issuesOf({
+        metadata: { name: 'a' },
+        spec: { app: 'a', port: 80, protocol: 'HTTP', Servicecertificate: PEM_CERT },
+      }),
+    ).toEqual([
+      {
+        path: 'spec.certificates.servicePrivateKey',
+        message: 'is required: a certificate and its private key go together',
+      },
     ]);
   });
 
   test.each([
     [{ loadBalancingType: 'consistentHash' }, 'spec.trafficManagement.loadBalancerMode'],
     [{ loadBalancerMode: 'httpCookie' }, 'spec.trafficManagement.httpCookie'],
-    [{ loadBalancingType: 'simple', loadBalancerMode: 'httpHeaderName', httpHeaderName: 'x' }, 'spec.trafficManagement.loadBalancerMode'],
+    [
+      { loadBalancingType: 'simple', loadBalancerMode: 'httpHeaderName', httpHeaderName: 'x' },
+      'spec.trafficManagement.loadBalancerMode',
+    ],
     [{ loadBalancerMode: 'ROUND_ROBIN', httpCookie: 'c' }, 'spec.trafficManagement.httpCookie'],
     [{ loadBalancerMode: 'RANDOM', httpCookieTtl: '10s' }, 'spec.trafficManagement.httpCookieTtl'],
     [{ intervalSweep: '0s' }, 'spec.trafficManagement.intervalSweep'],
     [{ baseEjectionTime: '1.5ns' }, 'spec.trafficManagement.baseEjectionTime'],
   ])('traffic management %j is refused at %s', (trafficManagement, path) => {
-    const issues = issuesOf({ metadata: { name: 'a' }, spec: { app: 'a', port: 80, protocol: 'HTTP', trafficManagement } });
+    const issues = issuesOf({
+      metadata: { name: 'a' },
+      spec: { app: 'a', port: 80, protocol: 'HTTP', trafficManagement },
+    });
     expect(issues.map((issue) => issue.path)).toContain(path);
   });
 
   test('the load-balancing type follows from the mode', () => {
-    const body = prepareBody(inboundIntentKind, { metadata: { name: 'a' }, spec: { app: 'a', port: 80, protocol: 'HTTP', trafficManagement: { loadBalancerMode: 'LEAST_CONN' } } }, context);
-    expect(body.spec).toMatchObject({ trafficManagement: { loadBalancingType: 'simple', loadBalancerMode: 'LEAST_CONN' } });
+    const body = prepareBody(
+      inboundIntentKind,
+      {
+        metadata: { name: 'a' },
+        spec: { app: 'a', port: 80, protocol: 'HTTP', trafficManagement: { loadBalancerMode: 'LEAST_CONN' } },
+      },
+      context,
+    );
+    expect(body.spec).toMatchObject({
+      trafficManagement: { loadBalancingType: 'simple', loadBalancerMode: 'LEAST_CONN' },
+    });
   });
 
   test('HTTP settings and HTTP access rules on a TCP service are refused', () => {
@@ -143,7 +200,17 @@ describe('inbound intent', () => {
   });
 
   test('without a sidecar there is no traffic management and no mesh mTLS', () => {
-    const issues = issuesOf({ metadata: { name: 'a' }, spec: { app: 'a', port: 80, protocol: 'HTTP', 'sidecar-proxy': 'no', mutualTLS: 'MUTUAL', 'traffic-management-info': { maxConnections: 1 } } });
+    const issues = issuesOf({
+      metadata: { name: 'a' },
+      spec: {
+        app: 'a',
+        port: 80,
+        protocol: 'HTTP',
+        'sidecar-proxy': 'no',
+        mutualTLS: 'MUTUAL',
+        'traffic-management-info': { maxConnections: 1 },
+      },
+    });
     expect(issues.map((issue) => issue.path).sort()).toEqual(['spec.management.tlsType', 'spec.trafficManagement']);
   });
 
@@ -162,14 +229,33 @@ describe('inbound intent', () => {
     });
     expect(issues).toEqual([
       { path: 'spec.serviceAccountAccess.sleep', message: expect.stringContaining('must be a principal') },
-      { path: 'spec.serviceAccountAccess["cluster.local/ns/n/sa/s"].FETCH', message: expect.stringContaining('must be an HTTP method') },
-      { path: 'spec.serviceAccountAccess["cluster.local/ns/n/sa/s"].GET[0]', message: expect.stringContaining('matches literally') },
-      { path: 'spec.serviceAccountAccess["cluster.local/ns/n/sa/s"].GET[1]', message: 'must start with "/" (or be "*")' },
+      {
+        path: 'spec.serviceAccountAccess["cluster.local/ns/n/sa/s"].FETCH',
+        message: expect.stringContaining('must be an HTTP method'),
+      },
+      {
+        path: 'spec.serviceAccountAccess["cluster.local/ns/n/sa/s"].GET[0]',
+        message: expect.stringContaining('matches literally'),
+      },
+      {
+        path: 'spec.serviceAccountAccess["cluster.local/ns/n/sa/s"].GET[1]',
+        message: 'must start with "/" (or be "*")',
+      },
     ]);
   });
 
   test('collects schema problems from every level at once', () => {
-    const issues = issuesOf({ metadata: { name: 'bad name!' }, spec: { port: 0, protocol: 'SMTP', management: { tlsType: 'MAYBE' }, colour: 'red' } });
-    expect(issues.map((issue) => issue.path).sort()).toEqual(['metadata.name', 'spec.app', 'spec.colour', 'spec.management.tlsType', 'spec.port', 'spec.protocol']);
+    const issues = issuesOf({
+      metadata: { name: 'bad name!' },
+      spec: { port: 0, protocol: 'SMTP', management: { tlsType: 'MAYBE' }, colour: 'red' },
+    });
+    expect(issues.map((issue) => issue.path).sort()).toEqual([
+      'metadata.name',
+      'spec.app',
+      'spec.colour',
+      'spec.management.tlsType',
+      'spec.port',
+      'spec.protocol',
+    ]);
   });
 });

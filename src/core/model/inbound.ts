@@ -12,7 +12,12 @@ import { checkAccessMap, ServiceAccountAccess, type AccessMap } from './access.j
 import { DNS_LABEL_PATTERN } from './formats.js';
 import { byMetadataName, specOf, type ResourceBody, type ResourceKind } from './kind.js';
 import { childKey, compositeAppKey } from './keys.js';
-import { checkTrafficManagement, completeTrafficManagement, TrafficManagement, type TrafficManagementSpec } from './traffic-management.js';
+import {
+  checkTrafficManagement,
+  completeTrafficManagement,
+  TrafficManagement,
+  type TrafficManagementSpec,
+} from './traffic-management.js';
 
 export const trafficGroupIntentKind: ResourceKind = {
   kind: 'trafficGroupIntent',
@@ -25,7 +30,19 @@ export const trafficGroupIntentKind: ResourceKind = {
 };
 
 /** Protocols Istio accepts on a service port (pkg/config/protocol). */
-export const PROTOCOLS = ['HTTP', 'HTTPS', 'GRPC', 'GRPC-WEB', 'HTTP2', 'MONGO', 'REDIS', 'MYSQL', 'TCP', 'TLS', 'UDP'] as const;
+export const PROTOCOLS = [
+  'HTTP',
+  'HTTPS',
+  'GRPC',
+  'GRPC-WEB',
+  'HTTP2',
+  'MONGO',
+  'REDIS',
+  'MYSQL',
+  'TCP',
+  'TLS',
+  'UDP',
+] as const;
 
 export const TLS_TYPES = ['MUTUAL', 'SIMPLE', 'DISABLE'] as const;
 
@@ -37,7 +54,10 @@ const serviceName = () =>
   });
 
 const appLabel = () =>
-  Type.String({ pattern: '^[A-Za-z0-9][-A-Za-z0-9_./]*=[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', 'x-pattern-message': 'must be a label selector key=value' });
+  Type.String({
+    pattern: '^[A-Za-z0-9][-A-Za-z0-9_./]*=[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$',
+    'x-pattern-message': 'must be a label selector key=value',
+  });
 
 const certificates = Obj({
   serviceCertificate: Type.Optional(Secret()),
@@ -65,7 +85,9 @@ export const inboundSpec = Obj(
     management: Type.Optional(
       Obj({
         sidecarProxy: Type.Optional(Type.Boolean()),
-        tlsType: Type.Optional(StringEnum([...TLS_TYPES], { valueAliases: { NONE: 'DISABLE', ISTIO_MUTUAL: 'MUTUAL' } })),
+        tlsType: Type.Optional(
+          StringEnum([...TLS_TYPES], { valueAliases: { NONE: 'DISABLE', ISTIO_MUTUAL: 'MUTUAL' } }),
+        ),
       }),
     ),
     trafficManagement: Type.Optional(TrafficManagement),
@@ -86,7 +108,12 @@ export const inboundSpec = Obj(
     serviceAccountAccess: Type.Optional(ServiceAccountAccess),
   },
   {
-    aliases: { application: 'app', appName: 'app', externName: 'externalName', trafficManagementInfo: 'trafficManagement' },
+    aliases: {
+      application: 'app',
+      appName: 'app',
+      externName: 'externalName',
+      trafficManagementInfo: 'trafficManagement',
+    },
     moved: {
       mutualTLS: movedToSpec('management', 'tlsType'),
       tlsType: movedToSpec('management', 'tlsType'),
@@ -136,7 +163,9 @@ function completeInbound(body: ResourceBody): ResourceBody {
 /** Certificates arrive as PEM text or as base64 of it (EMCO's form). */
 export function pemProblem(value: string, expect: 'CERTIFICATE' | 'PRIVATE KEY'): string | undefined {
   const text = value.includes('-----BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
-  return text.includes('-----BEGIN') && text.includes(expect) ? undefined : `must be a PEM ${expect.toLowerCase()} (or its base64)`;
+  return text.includes('-----BEGIN') && text.includes(expect)
+    ? undefined
+    : `must be a PEM ${expect.toLowerCase()} (or its base64)`;
 }
 
 function checkCertificates(spec: InboundSpec, issues: Issue[]): void {
@@ -144,7 +173,10 @@ function checkCertificates(spec: InboundSpec, issues: Issue[]): void {
   if (!certs) return;
   const at = 'spec.certificates';
   if (Boolean(certs.serviceCertificate) !== Boolean(certs.servicePrivateKey)) {
-    issues.push({ path: certs.serviceCertificate ? `${at}.servicePrivateKey` : `${at}.serviceCertificate`, message: 'is required: a certificate and its private key go together' });
+    issues.push({
+      path: certs.serviceCertificate ? `${at}.servicePrivateKey` : `${at}.serviceCertificate`,
+      message: 'is required: a certificate and its private key go together',
+    });
   }
   if (spec.management.tlsType === 'DISABLE') {
     issues.push({ path: at, message: 'are given but management.tlsType is DISABLE' });
@@ -168,10 +200,18 @@ function checkInbound(body: ResourceBody): Issue[] {
   const issues: Issue[] = [];
   const withoutSidecar = !spec.management.sidecarProxy;
   if (withoutSidecar && spec.trafficManagement) {
-    issues.push({ path: 'spec.trafficManagement', message: 'needs the sidecar: load balancing and circuit breaking are not available when management.sidecarProxy is false' });
+    issues.push({
+      path: 'spec.trafficManagement',
+      message:
+        'needs the sidecar: load balancing and circuit breaking are not available when management.sidecarProxy is false',
+    });
   }
   if (withoutSidecar && spec.management.tlsType === 'MUTUAL' && !spec.certificates) {
-    issues.push({ path: 'spec.management.tlsType', message: 'MUTUAL with mesh certificates needs the sidecar; set sidecarProxy to true, give certificates, or use SIMPLE or DISABLE' });
+    issues.push({
+      path: 'spec.management.tlsType',
+      message:
+        'MUTUAL with mesh certificates needs the sidecar; set sidecarProxy to true, give certificates, or use SIMPLE or DISABLE',
+    });
   }
   if (spec.trafficManagement) issues.push(...checkTrafficManagement(spec.trafficManagement, spec.protocol));
   checkCertificates(spec, issues);
@@ -180,7 +220,10 @@ function checkInbound(body: ResourceBody): Issue[] {
   }
   const isHttp = ['HTTP', 'HTTPS', 'GRPC', 'GRPC-WEB', 'HTTP2'].includes(spec.protocol);
   if (!isHttp && Object.keys(spec.serviceAccountAccess).length > 0) {
-    issues.push({ path: 'spec.serviceAccountAccess', message: `limits HTTP methods and paths, which a ${spec.protocol} service does not have; list callers in a client instead` });
+    issues.push({
+      path: 'spec.serviceAccountAccess',
+      message: `limits HTTP methods and paths, which a ${spec.protocol} service does not have; list callers in a client instead`,
+    });
   }
   issues.push(...checkAccessMap(spec.serviceAccountAccess, ['spec', 'serviceAccountAccess']));
   return issues;
@@ -200,7 +243,11 @@ export const inboundIntentKind: ResourceKind = {
     {
       path: 'spec.app',
       what: 'app',
-      key: childKey(compositeAppKey(params.project as string, params.compositeApp as string, params.compositeAppVersion as string), 'apps', String(specOf(body).app)),
+      key: childKey(
+        compositeAppKey(params.project as string, params.compositeApp as string, params.compositeAppVersion as string),
+        'apps',
+        String(specOf(body).app),
+      ),
     },
   ],
 };

@@ -74,7 +74,10 @@ export const clusterSchema = Obj({
   spec: Type.Optional(
     Obj({
       locality: Type.Optional(
-        Obj({ region: Type.Optional(Type.String({ maxLength: 128 })), zone: Type.Optional(Type.String({ maxLength: 128 })) }),
+        Obj({
+          region: Type.Optional(Type.String({ maxLength: 128 })),
+          zone: Type.Optional(Type.String({ maxLength: 128 })),
+        }),
       ),
       mesh: Type.Optional(meshSchema),
     }),
@@ -91,7 +94,14 @@ function completeCluster(body: ResourceBody): ResourceBody {
     mtlsMode: 'PERMISSIVE',
     rootNamespace: 'istio-system',
     ...mesh,
-    ...(gateway ? { gateway: orderLike({ port: DEFAULT_GATEWAY_PORT, internalPort: DEFAULT_GATEWAY_PORT, ...gateway }, gatewaySchema.properties) } : {}),
+    ...(gateway
+      ? {
+          gateway: orderLike(
+            { port: DEFAULT_GATEWAY_PORT, internalPort: DEFAULT_GATEWAY_PORT, ...gateway },
+            gatewaySchema.properties,
+          ),
+        }
+      : {}),
   };
   return { ...body, spec: { ...spec, mesh: orderLike(completedMesh, meshSchema.properties) } };
 }

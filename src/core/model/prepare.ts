@@ -14,7 +14,12 @@ import { keepStoredSecrets, REDACTED } from './secrets.js';
  * `stored` is the current body when replacing; write-only fields sent back as
  * `REDACTED` take their stored value.
  */
-export function prepareBody(kind: ResourceKind, raw: unknown, context: KindContext, stored?: ResourceBody): ResourceBody {
+export function prepareBody(
+  kind: ResourceKind,
+  raw: unknown,
+  context: KindContext,
+  stored?: ResourceBody,
+): ResourceBody {
   if (!isPlainObject(raw)) {
     throw new MalformedBodyError(`a ${kind.label} must be a JSON object with metadata and spec`);
   }

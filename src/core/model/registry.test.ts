@@ -20,10 +20,17 @@ test('keys and path parameters convert both ways for every kind', () => {
     fc.property(fc.constantFrom(...KINDS), fc.array(name, { minLength: 12, maxLength: 12 }), (kind, names) => {
       const params: Record<string, string> = {};
       let index = 0;
-      for (const pattern of routePatterns(kind).item.matchAll(/:([A-Za-z]+)/g)) params[pattern[1] as string] = names[index++] as string;
-      const key = itemKey(kind, parentKeyFromParams(kind, params), kind.params.map((param) => params[param] as string));
+      for (const pattern of routePatterns(kind).item.matchAll(/:([A-Za-z]+)/g))
+        params[pattern[1] as string] = names[index++] as string;
+      const key = itemKey(
+        kind,
+        parentKeyFromParams(kind, params),
+        kind.params.map((param) => params[param] as string),
+      );
       expect(paramsFromKey(kind, key)).toEqual(params);
-      expect(`/${key}`).toBe(routePatterns(kind).item.replace(/:([A-Za-z]+)/g, (_, param: string) => params[param] as string));
+      expect(`/${key}`).toBe(
+        routePatterns(kind).item.replace(/:([A-Za-z]+)/g, (_, param: string) => params[param] as string),
+      );
     }),
   );
 });

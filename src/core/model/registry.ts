@@ -1,8 +1,22 @@
 /** Every kind of resource, and where each lives in the URL tree. */
-import { appIntentKind, appKind, compositeAppKind, deploymentIntentGroupKind, genericPlacementIntentKind, groupIntentKind } from './apps.js';
+import {
+  appIntentKind,
+  appKind,
+  compositeAppKind,
+  deploymentIntentGroupKind,
+  genericPlacementIntentKind,
+  groupIntentKind,
+} from './apps.js';
 import { accessPointKind, inboundClientKind } from './clients.js';
 import { inboundIntentKind, trafficGroupIntentKind } from './inbound.js';
-import { clusterKind, clusterKvPairKind, clusterLabelKind, clusterProviderKind, controllerKind, dtcControllerKind } from './infrastructure.js';
+import {
+  clusterKind,
+  clusterKvPairKind,
+  clusterLabelKind,
+  clusterProviderKind,
+  controllerKind,
+  dtcControllerKind,
+} from './infrastructure.js';
 import type { KindName, PathParams, ResourceKind } from './kind.js';
 import { joinKey } from './keys.js';
 import { routingIntentKind } from './routing.js';
@@ -42,7 +56,11 @@ export function kindOf(name: KindName): ResourceKind {
 /** The kinds from the top of the tree down to `kind`. */
 export function lineage(kind: ResourceKind): ResourceKind[] {
   const chain: ResourceKind[] = [];
-  for (let current: ResourceKind | undefined = kind; current; current = current.parent ? kindOf(current.parent) : undefined) {
+  for (
+    let current: ResourceKind | undefined = kind;
+    current;
+    current = current.parent ? kindOf(current.parent) : undefined
+  ) {
     chain.unshift(current);
   }
   return chain;
@@ -62,7 +80,9 @@ export function routePatterns(kind: ResourceKind): { collection: string; item: s
 export function parentKeyFromParams(kind: ResourceKind, params: PathParams): string | null {
   const ancestors = lineage(kind).slice(0, -1);
   if (ancestors.length === 0) return null;
-  return ancestors.map((ancestor) => joinKey(ancestor.segment, ...ancestor.params.map((param) => params[param] ?? ''))).join('/');
+  return ancestors
+    .map((ancestor) => joinKey(ancestor.segment, ...ancestor.params.map((param) => params[param] ?? '')))
+    .join('/');
 }
 
 export function itemKey(kind: ResourceKind, parentKey: string | null, segments: readonly string[]): string {

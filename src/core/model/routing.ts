@@ -11,7 +11,11 @@ import { intentMetadata } from './inbound.js';
 import { byMetadataName, specOf, type Reference, type ResourceBody, type ResourceKind } from './kind.js';
 import { childKey, compositeAppKey } from './keys.js';
 
-const duration = () => Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(h|m|s|ms))+$', 'x-pattern-message': 'must be a duration such as 2s or 500ms' });
+const duration = () =>
+  Type.String({
+    pattern: '^([0-9]+(\\.[0-9]+)?(h|m|s|ms))+$',
+    'x-pattern-message': 'must be a duration such as 2s or 500ms',
+  });
 
 const match = Obj({
   uriPrefix: Type.Optional(Type.String({ minLength: 1 })),
@@ -56,28 +60,45 @@ function checkRouting(body: ResourceBody): Issue[] {
   spec.http.forEach((rule, ruleIndex) => {
     const at = `spec.http[${ruleIndex}]`;
     rule.match?.forEach((condition, matchIndex) => {
-      const uriKinds = [condition.uriPrefix, condition.uriExact, condition.uriRegex].filter((value) => value !== undefined);
-      if (uriKinds.length > 1) issues.push({ path: `${at}.match[${matchIndex}]`, message: 'give one of uriPrefix, uriExact or uriRegex' });
+      const uriKinds = [condition.uriPrefix, condition.uriExact, condition.uriRegex].filter(
+        (value) => value !== undefined,
+      );
+      if (uriKinds.length > 1)
+        issues.push({ path: `${at}.match[${matchIndex}]`, message: 'give one of uriPrefix, uriExact or uriRegex' });
     });
     const seen = new Set<string>();
     rule.route.forEach((target, targetIndex) => {
-      if (seen.has(target.app)) issues.push({ path: `${at}.route[${targetIndex}].app`, message: `${target.app} is listed twice in this route` });
+      if (seen.has(target.app))
+        issues.push({
+          path: `${at}.route[${targetIndex}].app`,
+          message: `${target.app} is listed twice in this route`,
+        });
       seen.add(target.app);
     });
     const total = rule.route.reduce((sum, target) => sum + target.weight, 0);
-    if (rule.route.length > 1 && total === 0) issues.push({ path: `${at}.route`, message: 'weights add up to 0: no destination would get any call' });
-    if (rule.timeout !== undefined && (durationMillis(rule.timeout) ?? 0) < 1) issues.push({ path: `${at}.timeout`, message: 'must be at least 1ms' });
+    if (rule.route.length > 1 && total === 0)
+      issues.push({ path: `${at}.route`, message: 'weights add up to 0: no destination would get any call' });
+    if (rule.timeout !== undefined && (durationMillis(rule.timeout) ?? 0) < 1)
+      issues.push({ path: `${at}.timeout`, message: 'must be at least 1ms' });
   });
   return issues;
 }
 
 function routingReferences(body: ResourceBody, params: Record<string, string>): Reference[] {
   const spec = specOf(body) as unknown as RouteSpec;
-  const compositeApp = compositeAppKey(params.project as string, params.compositeApp as string, params.compositeAppVersion as string);
+  const compositeApp = compositeAppKey(
+    params.project as string,
+    params.compositeApp as string,
+    params.compositeAppVersion as string,
+  );
   const references: Reference[] = [{ path: 'spec.host', what: 'app', key: childKey(compositeApp, 'apps', spec.host) }];
   spec.http.forEach((rule, ruleIndex) =>
     rule.route.forEach((target, targetIndex) =>
-      references.push({ path: `spec.http[${ruleIndex}].route[${targetIndex}].app`, what: 'app', key: childKey(compositeApp, 'apps', target.app) }),
+      references.push({
+        path: `spec.http[${ruleIndex}].route[${targetIndex}].app`,
+        what: 'app',
+        key: childKey(compositeApp, 'apps', target.app),
+      }),
     ),
   );
   return references;

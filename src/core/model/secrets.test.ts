@@ -17,7 +17,10 @@ test('finds every write-only field of a schema', () => {
 
 test('redacts set secrets without touching the original or unset ones', () => {
   const body = { metadata: { name: 'a' }, spec: { app: 'a', certificates: { servicePrivateKey: 'KEY' } } };
-  expect(redact(inboundIntentKind, body)).toEqual({ metadata: { name: 'a' }, spec: { app: 'a', certificates: { servicePrivateKey: REDACTED } } });
+  expect(redact(inboundIntentKind, body)).toEqual({
+    metadata: { name: 'a' },
+    spec: { app: 'a', certificates: { servicePrivateKey: REDACTED } },
+  });
   expect(body.spec.certificates.servicePrivateKey).toBe('KEY');
 });
 
@@ -26,5 +29,7 @@ test('keeps the stored value where a body sends the marker back, and names marke
   const body = { spec: { certificates: { servicePrivateKey: REDACTED, serviceCertificate: REDACTED } } };
   expect(keepStoredSecrets(inboundIntentKind, body, stored)).toEqual(['spec.certificates.serviceCertificate']);
   expect(body.spec.certificates.servicePrivateKey).toBe('KEY');
-  expect(keepStoredSecrets(inboundIntentKind, { spec: { certificates: { servicePrivateKey: REDACTED } } }, undefined)).toEqual(['spec.certificates.servicePrivateKey']);
+  expect(
+    keepStoredSecrets(inboundIntentKind, { spec: { certificates: { servicePrivateKey: REDACTED } } }, undefined),
+  ).toEqual(['spec.certificates.servicePrivateKey']);
 });

@@ -20,14 +20,19 @@ export function secretPaths(schema: TSchema): Path[] {
   const found: Path[] = [];
   const visit = (node: TSchema, path: Path) => {
     if (node['x-secret'] === true) found.push(path);
-    for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, TSchema>)) visit(child, [...path, key]);
+    for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, TSchema>))
+      visit(child, [...path, key]);
   };
   visit(schema, []);
   secretPathCache.set(schema, found);
   return found;
 }
 
-function mapAt(body: unknown, path: Path, change: (value: unknown, holder: Record<string, unknown>, key: string) => void): void {
+function mapAt(
+  body: unknown,
+  path: Path,
+  change: (value: unknown, holder: Record<string, unknown>, key: string) => void,
+): void {
   let holder: unknown = body;
   for (const key of path.slice(0, -1)) holder = isPlainObject(holder) ? holder[key] : undefined;
   const leaf = path[path.length - 1];

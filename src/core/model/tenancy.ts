@@ -31,9 +31,7 @@ export const logicalCloudKind: ResourceKind = {
       }),
       level: Type.Optional(StringEnum(['0', '1'])),
       labels: Type.Optional(Type.Object({}, { additionalProperties: Type.String() })),
-      user: Type.Optional(
-        Obj({ userName: Type.Optional(Type.String()), type: Type.Optional(Type.String()) }),
-      ),
+      user: Type.Optional(Obj({ userName: Type.Optional(Type.String()), type: Type.Optional(Type.String()) })),
     }),
   }),
   itemSegments: byMetadataName,

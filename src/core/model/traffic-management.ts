@@ -9,14 +9,22 @@ import { Duration, Obj, StringEnum } from '../validation/schema.js';
 import { meshDurationProblem } from './formats.js';
 
 export const SIMPLE_MODES = ['LEAST_REQUEST', 'LEAST_CONN', 'ROUND_ROBIN', 'RANDOM', 'PASSTHROUGH'] as const;
-export const HASH_MODES = ['httpHeaderName', 'httpCookie', 'useSourceIp', 'httpQueryParameterName', 'minimumRingSize'] as const;
+export const HASH_MODES = [
+  'httpHeaderName',
+  'httpCookie',
+  'useSourceIp',
+  'httpQueryParameterName',
+  'minimumRingSize',
+] as const;
 
 const count = () => Type.Integer({ minimum: 0, maximum: 2147483647 });
 
 export const TrafficManagement = Obj(
   {
     loadBalancingType: Type.Optional(
-      StringEnum(['simple', 'consistentHash'], { valueAliases: { ConsistenHash: 'consistentHash', hash: 'consistentHash' } }),
+      StringEnum(['simple', 'consistentHash'], {
+        valueAliases: { ConsistenHash: 'consistentHash', hash: 'consistentHash' },
+      }),
     ),
     loadBalancerMode: Type.Optional(StringEnum([...SIMPLE_MODES, ...HASH_MODES])),
     httpCookie: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
@@ -81,20 +89,44 @@ export function completeTrafficManagement(spec: TrafficManagementSpec): TrafficM
 const base = 'spec.trafficManagement';
 
 function checkMode(spec: TrafficManagementSpec, issues: Issue[]): void {
+  checkModeFitsType(spec, issues);
+  checkModeFields(spec, issues);
+}
+
+function checkModeFitsType(spec: TrafficManagementSpec, issues: Issue[]): void {
   const { loadBalancingType: type, loadBalancerMode: mode } = spec;
   if (type === 'consistentHash' && !mode) {
-    issues.push({ path: `${base}.loadBalancerMode`, message: `is required with consistentHash: one of ${HASH_MODES.join(', ')}` });
+    issues.push({
+      path: `${base}.loadBalancerMode`,
+      message: `is required with consistentHash: one of ${HASH_MODES.join(', ')}`,
+    });
   }
   if (type && mode && (type === 'consistentHash') !== isHashMode(mode)) {
     const allowed = type === 'consistentHash' ? HASH_MODES : SIMPLE_MODES;
-    issues.push({ path: `${base}.loadBalancerMode`, message: `${mode} is not a ${type} mode; use one of ${allowed.join(', ')}` });
+    issues.push({
+      path: `${base}.loadBalancerMode`,
+      message: `${mode} is not a ${type} mode; use one of ${allowed.join(', ')}`,
+    });
   }
-  if (mode && isHashMode(mode) && mode !== 'useSourceIp' && spec[mode as (typeof HASH_KEY_FIELDS)[number]] === undefined) {
+}
+
+/** Each hashing mode has its own field: it is required with that mode and refused with any other. */
+function checkModeFields(spec: TrafficManagementSpec, issues: Issue[]): void {
+  const mode = spec.loadBalancerMode;
+  if (
+    mode &&
+    isHashMode(mode) &&
+    mode !== 'useSourceIp' &&
+    spec[mode as (typeof HASH_KEY_FIELDS)[number]] === undefined
+  ) {
     issues.push({ path: `${base}.${mode}`, message: `is required when loadBalancerMode is ${mode}` });
   }
   for (const field of HASH_KEY_FIELDS) {
     if (spec[field] !== undefined && field !== mode) {
-      issues.push({ path: `${base}.${field}`, message: `applies only when loadBalancerMode is ${field} (it is ${mode ?? 'not set'})` });
+      issues.push({
+        path: `${base}.${field}`,
+        message: `applies only when loadBalancerMode is ${field} (it is ${mode ?? 'not set'})`,
+      });
     }
   }
   for (const field of COOKIE_DETAILS) {
@@ -111,14 +143,19 @@ export function checkTrafficManagement(spec: TrafficManagementSpec, protocol: st
     const problem = spec[field] === undefined ? undefined : meshDurationProblem(spec[field]);
     if (problem) issues.push({ path: `${base}.${field}`, message: problem });
   }
-  const isTcp = protocol === 'TCP' || protocol === 'TLS' || protocol === 'MONGO' || protocol === 'MYSQL' || protocol === 'REDIS';
+  const isTcp =
+    protocol === 'TCP' || protocol === 'TLS' || protocol === 'MONGO' || protocol === 'MYSQL' || protocol === 'REDIS';
   if (isTcp) {
     for (const field of HTTP_ONLY) {
-      if (spec[field] !== undefined) issues.push({ path: `${base}.${field}`, message: `is an HTTP setting; the service's protocol is ${protocol}` });
+      if (spec[field] !== undefined)
+        issues.push({ path: `${base}.${field}`, message: `is an HTTP setting; the service's protocol is ${protocol}` });
     }
     const mode = spec.loadBalancerMode;
     if (mode && isHashMode(mode) && mode !== 'useSourceIp') {
-      issues.push({ path: `${base}.loadBalancerMode`, message: `${mode} hashes HTTP requests; a ${protocol} service can only hash on useSourceIp` });
+      issues.push({
+        path: `${base}.loadBalancerMode`,
+        message: `${mode} hashes HTTP requests; a ${protocol} service can only hash on useSourceIp`,
+      });
     }
   }
   return issues;

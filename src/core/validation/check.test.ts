@@ -14,7 +14,10 @@ const schema = Obj({
 });
 
 test('reports every error at once, each with a readable path', () => {
-  const issues = checkSchema({ port: 70000, mode: 'C', wait: '5 minutes', list: [{ x: 1 }, { x: 'two' }], map: { 'a.b/c': 3 } }, schema);
+  const issues = checkSchema(
+    { port: 70000, mode: 'C', wait: '5 minutes', list: [{ x: 1 }, { x: 'two' }], map: { 'a.b/c': 3 } },
+    schema,
+  );
   expect(issues).toEqual(
     expect.arrayContaining([
       { path: 'name', message: 'is required' },

@@ -42,11 +42,17 @@ function toIssue(error: ErrorObject): Issue {
       };
     case 'type': {
       const custom = (error.parentSchema as Record<string, unknown> | undefined)?.['x-type-message'];
-      return { path: formatPath(segments), message: typeof custom === 'string' ? custom : `must be ${article(String(params.type))}` };
+      return {
+        path: formatPath(segments),
+        message: typeof custom === 'string' ? custom : `must be ${article(String(params.type))}`,
+      };
     }
     case 'pattern': {
       const custom = (error.parentSchema as Record<string, unknown> | undefined)?.['x-pattern-message'];
-      return { path: formatPath(segments), message: typeof custom === 'string' ? custom : `must match ${String(params.pattern)}` };
+      return {
+        path: formatPath(segments),
+        message: typeof custom === 'string' ? custom : `must match ${String(params.pattern)}`,
+      };
     }
     default:
       return { path: formatPath(segments), message: error.message ?? 'is invalid' };
@@ -54,7 +60,8 @@ function toIssue(error: ErrorObject): Issue {
 }
 
 function article(type: string): string {
-  const noun = type === 'object' ? 'an object' : type === 'array' ? 'a list' : type === 'integer' ? 'an integer' : `a ${type}`;
+  const noun =
+    type === 'object' ? 'an object' : type === 'array' ? 'a list' : type === 'integer' ? 'an integer' : `a ${type}`;
   return noun;
 }
 

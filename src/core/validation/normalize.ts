@@ -104,40 +104,66 @@ function isAbsent(value: Json): boolean {
   return value === null || value === undefined || value === '';
 }
 
+interface ObjectWalk extends Walk {
+  schema: TSchema;
+  properties: Record<string, TSchema>;
+  required: Set<string>;
+  keys: Map<string, string>;
+  moved: Moved[];
+  movedKeys: Map<string, string[]>;
+  mapValues: TSchema | undefined;
+  out: JsonObject;
+  spelledAs: Map<string, string>;
+}
+
 function normalizeObject(value: Json, schema: TSchema, path: PathSegment[], walk: Walk): Json {
   if (!isPlainObject(value)) return value;
   const properties = (schema.properties ?? {}) as Record<string, TSchema>;
-  const required = new Set<string>((schema.required as string[] | undefined) ?? []);
-  const keys = keyIndex(schema);
-  const moved = movedIndex(schema);
-  const mapValues = isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as TSchema) : undefined;
-  const out: JsonObject = {};
-  const spelledAs = new Map<string, string>();
+  const object: ObjectWalk = {
+    ...walk,
+    schema,
+    properties,
+    required: new Set<string>((schema.required as string[] | undefined) ?? []),
+    keys: keyIndex(schema),
+    movedKeys: movedIndex(schema),
+    mapValues: isPlainObject(schema.additionalProperties) ? (schema.additionalProperties as TSchema) : undefined,
+    out: {},
+    spelledAs: new Map<string, string>(),
+  };
+  for (const [key, raw] of Object.entries(value)) placeKey(key, raw, path, object);
+  return orderLikeSchema(object.out, properties);
+}
 
-  for (const [key, raw] of Object.entries(value)) {
-    const canonical = key in properties ? key : keys.get(foldKey(key));
-    if (canonical !== undefined) {
-      if (isAbsent(raw) && !required.has(canonical)) continue;
-      const normalized = normalizeValue(raw, properties[canonical] as TSchema, [...path, canonical], walk);
-      const earlier = spelledAs.get(canonical);
-      if (earlier !== undefined && !deepEqual(out[canonical], normalized)) {
-        walk.issues.push({
-          path: formatPath([...path, canonical]),
-          message: `given twice, as "${earlier}" and "${key}", with different values`,
-        });
-      }
-      spelledAs.set(canonical, key);
-      out[canonical] = normalized;
-    } else if (moved.has(foldKey(key))) {
-      if (!isAbsent(raw)) walk.moved.push({ target: moved.get(foldKey(key)) as string[], value: raw, from: [...path, key] });
-    } else if (mapValues) {
-      const mapKey = schema['x-key-case'] === 'upper' ? key.toUpperCase() : key;
-      out[mapKey] = normalizeValue(raw, mapValues, [...path, mapKey], walk);
-    } else {
-      walk.issues.push({ path: formatPath([...path, key]), message: `unknown field${suggestion(key, properties)}` });
-    }
+/** One key of an object: a canonical field, a field that lives elsewhere, a map entry, or unknown. */
+function placeKey(key: string, raw: Json, path: PathSegment[], object: ObjectWalk): void {
+  const canonical = key in object.properties ? key : object.keys.get(foldKey(key));
+  const target = object.movedKeys.get(foldKey(key));
+  if (canonical !== undefined) {
+    if (!isAbsent(raw) || object.required.has(canonical)) placeField(key, canonical, raw, path, object);
+  } else if (target) {
+    if (!isAbsent(raw)) object.moved.push({ target, value: raw, from: [...path, key] });
+  } else if (object.mapValues) {
+    const mapKey = object.schema['x-key-case'] === 'upper' ? key.toUpperCase() : key;
+    object.out[mapKey] = normalizeValue(raw, object.mapValues, [...path, mapKey], object);
+  } else {
+    object.issues.push({
+      path: formatPath([...path, key]),
+      message: `unknown field${suggestion(key, object.properties)}`,
+    });
   }
-  return orderLikeSchema(out, properties);
+}
+
+function placeField(key: string, canonical: string, raw: Json, path: PathSegment[], object: ObjectWalk): void {
+  const normalized = normalizeValue(raw, object.properties[canonical] as TSchema, [...path, canonical], object);
+  const earlier = object.spelledAs.get(canonical);
+  if (earlier !== undefined && !deepEqual(object.out[canonical], normalized)) {
+    object.issues.push({
+      path: formatPath([...path, canonical]),
+      message: `given twice, as "${earlier}" and "${key}", with different values`,
+    });
+  }
+  object.spelledAs.set(canonical, key);
+  object.out[canonical] = normalized;
 }
 
 /** Canonical bodies list their keys in schema order, so equal documents serialize equally. */
@@ -201,7 +227,11 @@ function editDistance(a: string, b: string): number {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + cost);
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + cost,
+      );
     }
     previous = current;
   }

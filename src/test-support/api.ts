@@ -1,0 +1,71 @@
+/**
+ * The HTTP API in-process (Fastify's `inject`, no sockets) over a real database, for
+ * tests. `describeOnBothDatabases` runs one suite against SQLite and PostgreSQL.
+ */
+import type { FastifyInstance } from 'fastify';
+import { describe } from 'vitest';
+import { openPostgresStore } from '../adapters/storage/postgres.js';
+import { openSqliteStore } from '../adapters/storage/sqlite.js';
+import { buildApp } from '../compose.js';
+import type { Store } from '../service/store.js';
+import { describePostgres, freshPostgresDatabase } from './postgres.js';
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: unknown;
+  /** The body as JSON; `{}` when it is empty. */
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface ApiHarness {
+  app: FastifyInstance;
+  store: Store;
+  request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  close(): Promise<void>;
+}
+
+export async function harnessOn(store: Store, cleanup: () => Promise<void> = async () => {}): Promise<ApiHarness> {
+  const app = await buildApp(store);
+  return {
+    app,
+    store,
+    async request(method, url, body, headers = {}) {
+      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+      const response = await app.inject({
+        method: method as 'GET',
+        url,
+        ...(payload === undefined ? {} : { payload }),
+        headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      });
+      let json: unknown = {};
+      try {
+        json = response.body === '' ? {} : JSON.parse(response.body);
+      } catch {
+        json = response.body;
+      }
+      return { status: response.statusCode, headers: response.headers, body: response.body, json };
+    },
+    async close() {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+export async function sqliteApi(): Promise<ApiHarness> {
+  return harnessOn(await openSqliteStore(':memory:'));
+}
+
+export async function postgresApi(): Promise<ApiHarness> {
+  const database = await freshPostgresDatabase();
+  return harnessOn(await openPostgresStore(database.url), () => database.drop());
+}
+
+export type OpenApi = () => Promise<ApiHarness>;
+
+/** Registers `body` twice: once on SQLite, once on PostgreSQL (skipped locally without a server). */
+export function describeOnBothDatabases(name: string, body: (open: OpenApi) => void): void {
+  describe(`${name} [SQLite]`, () => body(sqliteApi));
+  describePostgres(`${name} [PostgreSQL]`, () => body(postgresApi));
+}
