@@ -8,7 +8,7 @@ import { NotFoundError, StaleVersionError, ValidationError, type Issue } from '.
 import type { PathParams, Reference, ResourceBody, ResourceKind } from '../core/model/kind.js';
 import { invalid, prepareBody } from '../core/model/prepare.js';
 import { itemKey, kindOf, lineage, parentKeyFromParams, paramsFromKey } from '../core/model/registry.js';
-import { deepEqual } from '../core/validation/values.js';
+import { deepEqual, isPlainObject } from '../core/validation/values.js';
 import type { StoredFile, StoredResource, Store, StoreReader, StoreWriter } from './store.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
@@ -46,8 +46,9 @@ export class ResourceService {
 
   async create(kind: ResourceKind, params: PathParams, raw: unknown, options: WriteOptions = {}): Promise<WriteResult> {
     const parentKey = parentKeyFromParams(kind, params);
-    const body = prepareBody(kind, raw, { parentKey, params });
-    return this.store.transaction((tx) => createIn(tx, kind, params, body, options.file));
+    const { document, file } = takeUpload(kind, raw, options.file);
+    const body = prepareBody(kind, document, { parentKey, params });
+    return this.store.transaction((tx) => createIn(tx, kind, params, body, file));
   }
 
   /** PUT: creates when missing, keeps the version when nothing changed. */
@@ -59,13 +60,14 @@ export class ResourceService {
   ): Promise<WriteResult> {
     const parentKey = parentKeyFromParams(kind, params);
     const urlSegments = kind.params.map((param) => params[param] ?? '');
+    const { document, file } = takeUpload(kind, raw, options.file);
     return this.store.transaction(async (tx) => {
       const existing = await tx.get(itemKey(kind, parentKey, urlSegments));
       checkVersion(existing, options.ifMatch, kind);
-      const body = prepareBody(kind, raw, { parentKey, params }, existing?.body);
+      const body = prepareBody(kind, document, { parentKey, params }, existing?.body);
       requireUrlName(kind, body, urlSegments);
-      if (!existing) return createIn(tx, kind, params, body, options.file);
-      return replaceIn(tx, kind, existing, body, options.file);
+      if (!existing) return createIn(tx, kind, params, body, file);
+      return replaceIn(tx, kind, existing, body, file);
     });
   }
 
@@ -76,6 +78,23 @@ export class ResourceService {
       await tx.delete(existing.key);
     });
   }
+}
+
+/** A file uploaded for a kind with an `uploadField` becomes that field of the document. */
+function takeUpload(
+  kind: ResourceKind,
+  raw: unknown,
+  file: StoredFile | undefined,
+): { document: unknown; file?: StoredFile } {
+  if (!file || !kind.uploadField || !isPlainObject(raw)) return file ? { document: raw, file } : { document: raw };
+  const document = structuredClone(raw);
+  let holder: Record<string, unknown> = document;
+  for (const key of kind.uploadField.slice(0, -1)) {
+    if (!isPlainObject(holder[key])) holder[key] = {};
+    holder = holder[key] as Record<string, unknown>;
+  }
+  holder[kind.uploadField[kind.uploadField.length - 1] as string] = file.data.toString('utf8');
+  return { document };
 }
 
 /** Creates `body` under the parent named by `params`, inside an open transaction. */

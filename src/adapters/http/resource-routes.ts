@@ -9,8 +9,8 @@ import { readDocument } from './body.js';
 import { ErrorResponse, paramsSchema } from './openapi.js';
 import { sendList, sendOne, sendWrite } from './present.js';
 
-/** Kinds that take an uploaded file (multipart), which can be downloaded again. */
-const KINDS_WITH_FILES = new Set(['app', 'cluster']);
+/** Kinds whose uploaded file is kept as a file and can be downloaded again (not secrets: those go in a write-only field). */
+const KINDS_WITH_FILES = new Set(['app']);
 
 function ifMatch(request: FastifyRequest): string | undefined {
   const header = request.headers['if-match'];

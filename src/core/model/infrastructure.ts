@@ -1,7 +1,7 @@
 /** Controllers, cluster providers, clusters, their labels and kv-pairs (EMCO's CLM). */
 import { Type } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
-import { Metadata, Name, Obj, Port, StringEnum } from '../validation/schema.js';
+import { Metadata, Name, Obj, Port, Secret, StringEnum } from '../validation/schema.js';
 import { orderLike } from '../validation/values.js';
 import { DNS_LABEL_PATTERN, isHostname, isIpAddress } from './formats.js';
 import { DEFAULT_GATEWAY_PORT, GATEWAY_KV_KEYS } from './gateway.js';
@@ -80,6 +80,12 @@ export const clusterSchema = Obj({
         }),
       ),
       mesh: Type.Optional(meshSchema),
+      kubeconfig: Type.Optional(
+        Secret({
+          maxLength: 1048576,
+          description: 'Write-only. Also taken from a multipart file upload, as EMCO does.',
+        }),
+      ),
     }),
   ),
 });
@@ -127,6 +133,7 @@ export const clusterKind: ResourceKind = {
   params: ['cluster'],
   schema: clusterSchema,
   itemSegments: byMetadataName,
+  uploadField: ['spec', 'kubeconfig'],
   complete: completeCluster,
   check: checkCluster,
 };

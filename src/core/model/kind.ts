@@ -56,6 +56,11 @@ export interface ResourceKind {
   readonly parent: KindName | null;
   /** Collection segment of the URL: `clusters`. */
   readonly segment: string;
+  /**
+   * Where the text of a file uploaded with the body (multipart) goes, e.g. a
+   * cluster's kubeconfig. Kinds without it keep the file as it came (an app's chart).
+   */
+  readonly uploadField?: readonly string[];
   /** Item path parameters, in URL order: `['cluster']`, or `['compositeApp', 'compositeAppVersion']`. */
   readonly params: readonly string[];
   readonly schema: TObject;
