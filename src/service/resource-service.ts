@@ -132,9 +132,19 @@ export async function replaceIn(
   const parent = existing.parentKey === null ? undefined : await tx.get(existing.parentKey);
   const fitted = fitToParent(kind, body, parent);
   await requireReferences(tx, kind, fitted, params);
-  if (file) await tx.putFile(existing.key, file);
-  if (deepEqual(existing.body, fitted) && !file) return { resource: existing, outcome: 'unchanged' };
+  const fileChanged = file !== undefined && !sameFile(await tx.getFile(existing.key), file);
+  if (file && fileChanged) await tx.putFile(existing.key, file);
+  if (deepEqual(existing.body, fitted) && !fileChanged) return { resource: existing, outcome: 'unchanged' };
   return { resource: await tx.update(existing.key, fitted), outcome: 'updated' };
+}
+
+function sameFile(stored: StoredFile | undefined, file: StoredFile): boolean {
+  return (
+    stored !== undefined &&
+    stored.fileName === file.fileName &&
+    stored.contentType === file.contentType &&
+    stored.data.equals(file.data)
+  );
 }
 
 function fitToParent(kind: ResourceKind, body: ResourceBody, parent: StoredResource | undefined): ResourceBody {

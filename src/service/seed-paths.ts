@@ -25,6 +25,20 @@ import {
 import type { Store, StoredResource, StoreReader, StoreWriter } from './store.js';
 
 export const DEFAULT_TRAFFIC_GROUP = 'default';
+const DEFAULT_GROUP_DESCRIPTION = 'Created by meshbridge for the intents written on the seed 000 paths.';
+
+/**
+ * The `default` traffic group that meshbridge created goes with its last intent, so
+ * deleting what was applied on the seed paths leaves nothing behind. One a user
+ * wrote (another description) stays.
+ */
+async function removeDefaultGroupIfEmpty(tx: StoreWriter, groupKey: string | null): Promise<void> {
+  if (groupKey === null || !groupKey.endsWith(`/traffic-group-intents/${DEFAULT_TRAFFIC_GROUP}`)) return;
+  const group = await tx.get(groupKey);
+  const description = (group?.body.metadata as { description?: string } | undefined)?.description;
+  if (group && description === DEFAULT_GROUP_DESCRIPTION && !(await tx.hasChildren(groupKey)))
+    await tx.delete(groupKey);
+}
 
 type VersionParams = PathParams & { project: string; compositeApp: string; compositeAppVersion: string };
 
@@ -81,6 +95,7 @@ export class SeedPathService {
       const existing = await findInboundByName(tx, params, name);
       checkVersion(existing, options.ifMatch, inboundIntentKind);
       await tx.delete(existing.key);
+      await removeDefaultGroupIfEmpty(tx, existing.parentKey);
     });
   }
 
@@ -201,9 +216,7 @@ async function createInboundIn(tx: StoreWriter, params: VersionParams, body: Res
   const groupKey = await groupPlacing(tx, params, String(specOf(body).app));
   const trafficGroupKey = childKey(groupKey, 'traffic-group-intents', DEFAULT_TRAFFIC_GROUP);
   if (!(await tx.get(trafficGroupKey))) {
-    const trafficGroup = {
-      metadata: { name: DEFAULT_TRAFFIC_GROUP, description: 'Holds the intents written on the seed 000 paths.' },
-    };
+    const trafficGroup = { metadata: { name: DEFAULT_TRAFFIC_GROUP, description: DEFAULT_GROUP_DESCRIPTION } };
     await createIn(tx, trafficGroupIntentKind, paramsFromKey(trafficGroupIntentKind, trafficGroupKey), trafficGroup);
   }
   return createIn(tx, inboundIntentKind, paramsUnder(inboundIntentKind, trafficGroupKey), body);

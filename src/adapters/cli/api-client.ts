@@ -15,11 +15,17 @@ export interface ApiErrorBody {
 }
 
 export class ApiClient {
-  constructor(private readonly server: string) {}
+  private readonly server: string;
 
+  /** `127.0.0.1:9015` is taken as `http://127.0.0.1:9015`, as kubectl takes its --server. */
+  constructor(server: string) {
+    this.server = (/^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`).replace(/\/+$/, '');
+  }
+
+  /** `/v2/...` is used as it is; an anchor such as `projects/p` (or `v2/projects/p`) goes below `/v2`. */
   url(path: string): string {
-    const base = this.server.replace(/\/+$/, '');
-    return path.startsWith('/') ? `${base}${path}` : `${base}/v2/${path}`;
+    if (path.startsWith('/')) return `${this.server}${path}`;
+    return `${this.server}/v2/${path.replace(/^v2\//, '')}`;
   }
 
   async request(method: string, path: string, body?: unknown, upload?: string): Promise<ApiResponse> {

@@ -24,7 +24,7 @@ export function fillTemplate(text: string, values: Record<string, unknown>): str
     const match = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression);
     if (!match) throw new FileError(`unsupported template expression ${whole}: only {{.Key}} is supported`);
     const key = match[1] as string;
-    if (!(key in values)) {
+    if (!Object.hasOwn(values, key)) {
       missing.add(key);
       return whole;
     }
@@ -53,11 +53,24 @@ function toDocument(raw: unknown, index: number, folder: string): FileDocument |
   };
 }
 
+async function readValues(path: string): Promise<Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(await readFile(path, 'utf8')) ?? {};
+  } catch (error) {
+    throw new FileError(`cannot read the values file ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new FileError(`the values file ${path} is not a mapping of names to values`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
 export async function readDocuments(path: string, valuesPath?: string): Promise<FileDocument[]> {
   const text = await readFile(path, 'utf8').catch((error: Error) => {
     throw new FileError(`cannot read ${path}: ${error.message}`);
   });
-  const values = valuesPath ? ((parseYaml(await readFile(valuesPath, 'utf8')) ?? {}) as Record<string, unknown>) : {};
+  const values = valuesPath ? await readValues(valuesPath) : {};
   const parsed = parseAllDocuments(fillTemplate(text, values));
   const documents: FileDocument[] = [];
   let index = 0;

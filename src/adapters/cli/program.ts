@@ -30,7 +30,7 @@ interface ClientOptions {
 }
 
 function clientFor(options: ClientOptions, env: CliDependencies['env']): ApiClient {
-  return new ApiClient(options.server ?? env.MESHBRIDGE_SERVER ?? DEFAULT_SERVER);
+  return new ApiClient(options.server || env.MESHBRIDGE_SERVER || DEFAULT_SERVER);
 }
 
 const serverOption = () =>

@@ -1,0 +1,83 @@
+/**
+ * The CLI in-process (`runCli`) against a real HTTP server on 127.0.0.1 with a
+ * random port, so that the CLI's own HTTP client is exercised, not `inject`.
+ */
+import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { runCli } from '../adapters/cli/program.js';
+import { openSqliteStore } from '../adapters/storage/sqlite.js';
+import { buildApp } from '../compose.js';
+
+export interface LiveServer {
+  app: FastifyInstance;
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** GET (or another method) against the server, with the body parsed as JSON when it is JSON. */
+  fetchJson(path: string, init?: RequestInit): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  close(): Promise<void>;
+}
+
+export async function startLiveServer(): Promise<LiveServer> {
+  const app = await buildApp(await openSqliteStore(':memory:'));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    url,
+    async fetchJson(path, init) {
+      const response = await fetch(`${url}${path}`, init);
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // Not JSON: keep the text.
+      }
+      return { status: response.status, body };
+    },
+    close: () => app.close(),
+  };
+}
+
+export interface CliRun {
+  code: number;
+  /** Everything written to stdout, one entry per write, joined by newlines. */
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `meshbridge ...args` in-process; `serve` is not available here. */
+export async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['node', 'meshbridge', ...args], {
+    output: { out: (text) => out.push(text), err: (text) => err.push(text) },
+    env,
+    version: '0.0.0-test',
+    serve: () => Promise.reject(new Error('serve is not available in this test')),
+  });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+/** The rows of an `apply`/`delete` table: `{index, result, name, anchor}` per document. */
+export function resultRows(table: string): { index: number; result: string; name: string; anchor: string }[] {
+  const row = /^(\d+)\s+(created|updated|unchanged|deleted|absent|failed)\s+(\S+)\s+(\S+)$/;
+  return table.split('\n').flatMap((line) => {
+    const match = row.exec(line.trim());
+    return match
+      ? [{ index: Number(match[1]), result: match[2] as string, name: match[3] as string, anchor: match[4] as string }]
+      : [];
+  });
+}
