@@ -206,19 +206,12 @@ function describeMissing(reference: Reference): string {
 
 function requireUrlName(kind: ResourceKind, body: ResourceBody, urlSegments: string[]): void {
   const bodySegments = kind.itemSegments(body);
-  if (bodySegments.join('/') === urlSegments.join('/')) return;
-  const fields =
-    kind.kind === 'compositeApp'
-      ? 'metadata.name and spec.compositeAppVersion'
-      : kind.kind === 'clusterLabel'
-        ? 'clusterLabel'
-        : 'metadata.name';
-  throw new ValidationError('the name in the body does not match the URL', [
-    {
-      path: kind.kind === 'clusterLabel' ? 'clusterLabel' : 'metadata.name',
-      message: `${fields} say "${bodySegments.join('/')}" but the URL says "${urlSegments.join('/')}"`,
-    },
-  ]);
+  const fields = kind.itemFields ?? ['metadata.name'];
+  const issues = fields
+    .map((path, index) => ({ path, inBody: bodySegments[index], inUrl: urlSegments[index] }))
+    .filter(({ inBody, inUrl }) => inBody !== inUrl)
+    .map(({ path, inBody, inUrl }) => ({ path, message: `says "${inBody}" but the URL says "${inUrl}"` }));
+  if (issues.length > 0) throw new ValidationError('the name in the body does not match the URL', issues);
 }
 
 export function checkVersion(

@@ -7,13 +7,13 @@
  * intent it calls. Names on these paths are unique within the composite app version.
  */
 import { ConflictError, NotFoundError, ValidationError } from '../core/errors.js';
-import { appKind } from '../core/model/apps.js';
+import { appIntentKind, appKind, deploymentIntentGroupKind } from '../core/model/apps.js';
 import { inboundClientKind } from '../core/model/clients.js';
 import { inboundIntentKind, trafficGroupIntentKind } from '../core/model/inbound.js';
-import { metadataName, specOf, type PathParams, type ResourceBody } from '../core/model/kind.js';
+import { metadataName, specOf, type PathParams, type ResourceBody, type ResourceKind } from '../core/model/kind.js';
 import { childKey, compositeAppKey } from '../core/model/keys.js';
 import { prepareBody } from '../core/model/prepare.js';
-import { paramsFromKey, paramsUnder } from '../core/model/registry.js';
+import { itemKey, paramsFromKey, paramsUnder, parentKeyFromParams } from '../core/model/registry.js';
 import {
   checkVersion,
   createIn,
@@ -86,6 +86,7 @@ export class SeedPathService {
       );
       requireName(body, name);
       if (!existing) return createInboundIn(tx, params, body);
+      await requireSameGroup(tx, params, existing, body);
       return replaceIn(tx, inboundIntentKind, existing, body);
     });
   }
@@ -183,6 +184,14 @@ function requireName(body: ResourceBody, name: string): void {
   }
 }
 
+/** The deployment intent group above a placement intent or an inbound intent. */
+function groupKeyOf(key: string, kind: ResourceKind = appIntentKind): string {
+  const params = paramsFromKey(kind, key);
+  return itemKey(deploymentIntentGroupKind, parentKeyFromParams(deploymentIntentGroupKind, params), [
+    params.deploymentIntentGroup as string,
+  ]);
+}
+
 /** The one deployment intent group whose placement intents place `app`. */
 async function groupPlacing(reader: StoreReader, params: VersionParams, app: string): Promise<string> {
   const placements = await reader.listByKind('appIntent', `${versionKey(params)}/`);
@@ -190,7 +199,7 @@ async function groupPlacing(reader: StoreReader, params: VersionParams, app: str
     ...new Set(
       placements
         .filter((placement) => specOf(placement.body).app === app)
-        .map((placement) => placement.key.split('/generic-placement-intents/')[0] as string),
+        .map((placement) => groupKeyOf(placement.key)),
     ),
   ];
   if (groups.length === 1) return groups[0] as string;
@@ -209,6 +218,26 @@ async function groupPlacing(reader: StoreReader, params: VersionParams, app: str
   const names = groups.map((key) => key.split('/').pop()).join(', ');
   throw new ValidationError(`app "${app}" is placed by ${groups.length} deployment intent groups (${names})`, [
     { path: 'spec.app', message: `is placed by ${names}; say which one by POSTing to ${where}` },
+  ]);
+}
+
+/** An intent stays in its group; giving it an app that another group places would put it where the app is not. */
+async function requireSameGroup(
+  reader: StoreReader,
+  params: VersionParams,
+  existing: StoredResource,
+  body: ResourceBody,
+): Promise<void> {
+  const app = String(specOf(body).app);
+  if (app === specOf(existing.body).app) return;
+  const current = groupKeyOf(existing.key, inboundIntentKind);
+  const wanted = await groupPlacing(reader, params, app);
+  if (wanted === current) return;
+  throw new ValidationError(`app "${app}" is placed by another deployment intent group`, [
+    {
+      path: 'spec.app',
+      message: `is placed by ${wanted.split('/').pop()}, but this intent is in ${current.split('/').pop()}; delete it and create it again, or use the EMCO paths`,
+    },
   ]);
 }
 

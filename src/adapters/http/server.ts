@@ -40,13 +40,15 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 4 * 1024 * 1024,
-    ajv: { customOptions: { strict: false } },
+    // Seed 000 writes its URLs with a trailing slash.
+    routerOptions: { ignoreTrailingSlash: true },
   });
   // Bodies are normalized and validated by the core, which names every bad field;
   // the route schemas are there for the OpenAPI document only.
   app.setValidatorCompiler(() => () => true);
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-  app.removeContentTypeParser('application/json');
+  // JSON only (and multipart): a document sent as text/plain is a 415, not a guess.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -16,6 +16,7 @@ export const compositeAppKind: ResourceKind = {
     spec: Obj({ compositeAppVersion: Name() }),
   }),
   itemSegments: (body) => [metadataName(body), String(specOf(body).compositeAppVersion ?? '')],
+  itemFields: ['metadata.name', 'spec.compositeAppVersion'],
 };
 
 export const appKind: ResourceKind = {

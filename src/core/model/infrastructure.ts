@@ -146,6 +146,7 @@ export const clusterLabelKind: ResourceKind = {
   params: ['clusterLabel'],
   schema: Obj({ clusterLabel: Name() }),
   itemSegments: (body) => [typeof body.clusterLabel === 'string' ? body.clusterLabel : ''],
+  itemFields: ['clusterLabel'],
 };
 
 const kvEntry = Type.Object({}, { additionalProperties: Type.String(), minProperties: 1, maxProperties: 1 });

@@ -66,6 +66,8 @@ export interface ResourceKind {
   readonly schema: TObject;
   /** The item path segments of a body (its name, or name and version). */
   itemSegments(body: ResourceBody): string[];
+  /** The body fields those segments come from, for messages; `['metadata.name']` when omitted. */
+  readonly itemFields?: readonly string[];
   /** Fills defaults that depend on other fields or on the path; returns a new body. */
   complete?(body: ResourceBody, context: KindContext): ResourceBody;
   /** Rules across fields that a schema cannot say. Runs only on schema-valid bodies. */

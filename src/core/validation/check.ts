@@ -65,12 +65,12 @@ function article(type: string): string {
   return noun;
 }
 
+/** One message a field: an empty name breaks both minLength and pattern, and saying so twice is noise. */
 function dedupe(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen.has(issue.path)) return false;
+    seen.add(issue.path);
     return true;
   });
 }

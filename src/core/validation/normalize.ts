@@ -7,7 +7,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
 import { formatPath, type PathSegment } from './path.js';
-import { deepEqual, isPlainObject } from './values.js';
+import { deepEqual, isPlainObject, setOwn } from './values.js';
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
@@ -136,7 +136,7 @@ function normalizeObject(value: Json, schema: TSchema, path: PathSegment[], walk
 
 /** One key of an object: a canonical field, a field that lives elsewhere, a map entry, or unknown. */
 function placeKey(key: string, raw: Json, path: PathSegment[], object: ObjectWalk): void {
-  const canonical = key in object.properties ? key : object.keys.get(foldKey(key));
+  const canonical = Object.hasOwn(object.properties, key) ? key : object.keys.get(foldKey(key));
   const target = object.movedKeys.get(foldKey(key));
   if (canonical !== undefined) {
     if (!isAbsent(raw) || object.required.has(canonical)) placeField(key, canonical, raw, path, object);
@@ -144,7 +144,7 @@ function placeKey(key: string, raw: Json, path: PathSegment[], object: ObjectWal
     if (!isAbsent(raw)) object.moved.push({ target, value: raw, from: [...path, key] });
   } else if (object.mapValues) {
     const mapKey = object.schema['x-key-case'] === 'upper' ? key.toUpperCase() : key;
-    object.out[mapKey] = normalizeValue(raw, object.mapValues, [...path, mapKey], object);
+    setOwn(object.out, mapKey, normalizeValue(raw, object.mapValues, [...path, mapKey], object));
   } else {
     object.issues.push({
       path: formatPath([...path, key]),
@@ -169,8 +169,8 @@ function placeField(key: string, canonical: string, raw: Json, path: PathSegment
 /** Canonical bodies list their keys in schema order, so equal documents serialize equally. */
 function orderLikeSchema(out: JsonObject, properties: Record<string, TSchema>): JsonObject {
   const ordered: JsonObject = {};
-  for (const key of Object.keys(properties)) if (key in out) ordered[key] = out[key];
-  for (const key of Object.keys(out)) if (!(key in ordered)) ordered[key] = out[key];
+  for (const key of Object.keys(properties)) if (Object.hasOwn(out, key)) setOwn(ordered, key, out[key]);
+  for (const key of Object.keys(out)) if (!Object.hasOwn(ordered, key)) setOwn(ordered, key, out[key]);
   return ordered;
 }
 
@@ -194,7 +194,7 @@ function placeMoved(root: Json, schema: TSchema, moved: Moved, walk: Walk): void
     parent = parent[key] as JsonObject;
   }
   const leaf = moved.target[moved.target.length - 1] as string;
-  if (leaf in parent && !deepEqual(parent[leaf], value)) {
+  if (Object.hasOwn(parent, leaf) && !deepEqual(parent[leaf], value)) {
     walk.issues.push({
       path: formatPath(moved.from),
       message: `conflicts with ${moved.target.join('.')}, which is given with another value`,

@@ -10,7 +10,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   }
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
+    return (
+      keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && deepEqual(a[key], b[key]))
+    );
   }
   return false;
 }
@@ -18,7 +20,17 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /** A copy of `values` with keys in the order of `properties` (a schema's), undefined values dropped. */
 export function orderLike(values: Record<string, unknown>, properties: object): Record<string, unknown> {
   const ordered: Record<string, unknown> = {};
-  for (const key of Object.keys(properties)) if (values[key] !== undefined) ordered[key] = values[key];
-  for (const key of Object.keys(values)) if (!(key in ordered) && values[key] !== undefined) ordered[key] = values[key];
+  for (const key of Object.keys(properties))
+    if (Object.hasOwn(values, key) && values[key] !== undefined) setOwn(ordered, key, values[key]);
+  for (const key of Object.keys(values))
+    if (!Object.hasOwn(ordered, key) && values[key] !== undefined) setOwn(ordered, key, values[key]);
   return ordered;
+}
+
+/**
+ * Sets an own property whatever its name: a client's map key `__proto__` or
+ * `constructor` is data, not a way to reach the object's prototype.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
