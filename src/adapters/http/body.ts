@@ -3,7 +3,7 @@
  * JSON document, and a file part such as an app's Helm chart).
  */
 import type { FastifyRequest } from 'fastify';
-import { MalformedBodyError, ValidationError } from '../../core/errors.js';
+import { DomainError, MalformedBodyError, ValidationError } from '../../core/errors.js';
 import type { StoredFile } from '../../service/store.js';
 
 export interface RequestDocument {
@@ -13,7 +13,7 @@ export interface RequestDocument {
 
 const JSON_PARTS = new Set(['metadata', 'body', 'json', 'document']);
 
-async function readMultipart(request: FastifyRequest): Promise<RequestDocument> {
+async function readParts(request: FastifyRequest): Promise<{ raw: unknown; file?: StoredFile }> {
   let raw: unknown;
   let file: StoredFile | undefined;
   for await (const part of request.parts()) {
@@ -27,6 +27,20 @@ async function readMultipart(request: FastifyRequest): Promise<RequestDocument> 
       }
     }
   }
+  return file ? { raw, file } : { raw };
+}
+
+/** The multipart parser throws plain errors for a missing boundary or a cut-off body: the client's fault. */
+function asClientError(error: unknown): unknown {
+  const status = (error as { statusCode?: number }).statusCode;
+  if (error instanceof DomainError || (status !== undefined && status >= 400 && status < 500)) return error;
+  return new MalformedBodyError(`the multipart body is malformed: ${(error as Error).message}`);
+}
+
+async function readMultipart(request: FastifyRequest): Promise<RequestDocument> {
+  const { raw, file } = await readParts(request).catch((error: unknown) => {
+    throw asClientError(error);
+  });
   if (raw === undefined) {
     throw new ValidationError('the multipart body has no JSON document', [
       { path: '(body)', message: 'send the document as a multipart field named "metadata"' },
