@@ -30,27 +30,36 @@ export async function harnessOn(store: Store, cleanup: () => Promise<void> = asy
   return {
     app,
     store,
-    async request(method, url, body, headers = {}) {
-      const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-      const response = await app.inject({
-        method: method as 'GET',
-        url,
-        ...(payload === undefined ? {} : { payload }),
-        headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      });
-      let json: unknown = {};
-      try {
-        json = response.body === '' ? {} : JSON.parse(response.body);
-      } catch {
-        json = response.body;
-      }
-      return { status: response.statusCode, headers: response.headers, body: response.body, json };
-    },
+    request: (method, url, body, headers) => injectRequest(app, method, url, body, headers),
     async close() {
       await app.close();
       await cleanup();
     },
   };
+}
+
+/** Sends one request to `app` in-process: JSON bodies, the answer parsed when it is JSON. */
+export async function injectRequest(
+  app: FastifyInstance,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await app.inject({
+    method: method as 'GET',
+    url,
+    ...(payload === undefined ? {} : { payload }),
+    headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+  });
+  let json: unknown = {};
+  try {
+    json = response.body === '' ? {} : JSON.parse(response.body);
+  } catch {
+    json = response.body;
+  }
+  return { status: response.statusCode, headers: response.headers, body: response.body, json };
 }
 
 export async function sqliteApi(): Promise<ApiHarness> {

@@ -3,34 +3,9 @@
  * test can read every log line the API writes for its requests.
  */
 import { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../compose.js';
 import type { Store } from '../service/store.js';
-import type { ApiHarness, ApiResponse } from './api.js';
-
-/** Sends one request to `app` in-process, as `ApiHarness.request` does. */
-export async function injectRequest(
-  app: FastifyInstance,
-  method: string,
-  url: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<ApiResponse> {
-  const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await app.inject({
-    method: method as 'GET',
-    url,
-    ...(payload === undefined ? {} : { payload }),
-    headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-  });
-  let json: unknown = {};
-  try {
-    json = response.body === '' ? {} : JSON.parse(response.body);
-  } catch {
-    json = response.body;
-  }
-  return { status: response.statusCode, headers: response.headers, body: response.body, json };
-}
+import { injectRequest, type ApiHarness } from './api.js';
 
 export interface LoggedApi extends ApiHarness {
   /** Every line logged so far. */

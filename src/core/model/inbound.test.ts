@@ -2,11 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { ValidationError } from '../errors.js';
 import { inboundIntentKind } from './inbound.js';
 import { prepareBody } from './prepare.js';
+import { PEM_CERT, PEM_KEY, seedInbound } from '../../test-support/scenarios.js';
 
 const context = { parentKey: null, params: { project: 'demo', compositeApp: 'blue-app', compositeAppVersion: 'v1' } };
-
-const PEM_CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-const PEM_KEY = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
 
 function issuesOf(raw: unknown) {
   try {
@@ -18,33 +16,7 @@ function issuesOf(raw: unknown) {
   return [];
 }
 
-const seedSpec = {
-  application: 'httpbin',
-  servicename: 'httpbin',
-  externName: '',
-  protocol: 'HTTP',
-  headless: 'false',
-  mutualTLS: 'MUTUAL',
-  port: '80',
-  serviceMesh: 'istio',
-  'sidecar-proxy': 'yes',
-  'traffic-management-info': {
-    loadbalancingType: 'ConsistenHash',
-    loadBalancerMode: 'httpCookie',
-    httpCookie: 'user1',
-    maxConnections: 10,
-    concurrenthttp2Requests: 1000,
-    httpRequestPerConnection: 100,
-    consecutiveErrors: 8,
-    baseEjectionTime: 15,
-    intervalSweep: '5m',
-  },
-  Servicecertificate: '',
-  ServicePrivateKey: '',
-  caCertificate: '',
-  namespaces: [],
-  serviceAccountAccess: { 'cluster.local/ns/namespace01/sa/sleep': { get: '/status*' } },
-};
+const seedSpec = seedInbound().spec;
 
 describe('inbound intent', () => {
   test('seed 000 body becomes the canonical form', () => {
