@@ -50,3 +50,8 @@ export class ConflictError extends DomainError {
 export class StaleVersionError extends DomainError {
   readonly code = 'PreconditionFailed';
 }
+
+/** A finite pool (the virtual addresses of a cluster) has nothing left to give. */
+export class ExhaustedError extends DomainError {
+  readonly code = 'Exhausted';
+}

@@ -18,7 +18,7 @@ export interface ErrorBody {
 function statusOf(error: DomainError): number {
   if (error instanceof ValidationError) return 400;
   if (error instanceof NotFoundError) return 404;
-  if (error instanceof ConflictError) return 409;
+  if (error instanceof ConflictError || error instanceof ExhaustedError) return 409;
   if (error instanceof StaleVersionError) return 412;
   if (error instanceof MalformedBodyError) return 422;
   return 400;
