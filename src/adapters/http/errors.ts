@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ConflictError,
   DomainError,
+  ExhaustedError,
   MalformedBodyError,
   NotFoundError,
   StaleVersionError,
