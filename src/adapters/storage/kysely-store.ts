@@ -15,8 +15,9 @@ import { translatingViolations } from './db-errors.js';
 import { prefixUpperBound } from './key-range.js';
 import type { Database, ResourcesTable } from './schema.js';
 
-export function createKyselyStore(db: Kysely<Database>): Store {
-  return new KyselyStore(db);
+/** `close` releases the database; by default it destroys `db`, which may be shared (`database.ts`). */
+export function createKyselyStore(db: Kysely<Database>, close: () => Promise<void> = () => db.destroy()): Store {
+  return new KyselyStore(db, close);
 }
 
 class Reader implements StoreReader {
@@ -165,6 +166,13 @@ class Writer extends Reader implements StoreWriter {
  * `tx`: on SQLite the store has a single connection, which the transaction holds.
  */
 class KyselyStore extends Reader implements Store {
+  constructor(
+    db: Kysely<Database>,
+    private readonly closeDatabase: () => Promise<void>,
+  ) {
+    super(db);
+  }
+
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((tx) => work(new Writer(tx)));
   }
@@ -179,7 +187,7 @@ class KyselyStore extends Reader implements Store {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    await this.closeDatabase();
   }
 }
 

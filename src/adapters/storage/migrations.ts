@@ -61,8 +61,31 @@ const createResources: Step = {
   },
 };
 
+/**
+ * The virtual-IP ledger (`address-ledger.ts`): one row per (cluster, host) that holds
+ * an address, and no address twice within a cluster. Addresses are dotted quads.
+ */
+const createVirtualIps: Step = {
+  async up(db, dialect) {
+    await db.schema
+      .createTable('virtual_ips')
+      .addColumn('cluster', 'text', (column) => column.notNull().modifyEnd(keyCollation(dialect)))
+      .addColumn('host', 'text', (column) => column.notNull().modifyEnd(keyCollation(dialect)))
+      .addColumn('owner', 'text', (column) => column.notNull())
+      .addColumn('address', 'text', (column) => column.notNull().modifyEnd(keyCollation(dialect)))
+      .addColumn('allocated_at', 'text', (column) => column.notNull())
+      .addPrimaryKeyConstraint('virtual_ips_pkey', ['cluster', 'host'])
+      .addUniqueConstraint('virtual_ips_cluster_address', ['cluster', 'address'])
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('virtual_ips').execute();
+  },
+};
+
 const migrations: Readonly<Record<string, Step>> = {
   '0001_resources': createResources,
+  '0002_virtual_ips': createVirtualIps,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -2,11 +2,17 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Store } from '../../service/store.js';
-import { createKyselyStore } from './kysely-store.js';
+import { databaseOver } from './database.js';
+import type { OpenedDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
 export async function openPostgresStore(url: string): Promise<Store> {
+  return (await openPostgresDatabase(url)).store;
+}
+
+/** The store and the address ledger over one PostgreSQL database, sharing one pool. */
+export async function openPostgresDatabase(url: string): Promise<OpenedDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle connection the server drops emits 'error' on the pool, which would
   // crash the process if unheard; the pool discards it and the next query reconnects.
@@ -18,5 +24,5 @@ export async function openPostgresStore(url: string): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db);
+  return databaseOver(db, 'postgres');
 }

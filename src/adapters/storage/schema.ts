@@ -22,9 +22,21 @@ export interface ResourceFilesTable {
   data: Buffer;
 }
 
+/** One address held in the virtual-IP ledger; `address` is a dotted quad. */
+export interface VirtualIpsTable {
+  cluster: string;
+  host: string;
+  /** The intent key that claims the address; the last sync's claim wins. */
+  owner: string;
+  address: string;
+  /** When the address was first handed to this (cluster, host), ISO 8601. */
+  allocated_at: string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   resource_files: ResourceFilesTable;
+  virtual_ips: VirtualIpsTable;
 }
 
 /** The SQL dialects the adapters speak; the few DDL differences hang off this. */

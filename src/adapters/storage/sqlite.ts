@@ -9,7 +9,8 @@ import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
 import type { DatabaseConnection, Driver, SqliteDialectConfig } from 'kysely';
 import type { Store } from '../../service/store.js';
-import { createKyselyStore } from './kysely-store.js';
+import { databaseOver } from './database.js';
+import type { OpenedDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -17,6 +18,11 @@ import type { Database } from './schema.js';
 const busyTimeoutMs = 5_000;
 
 export async function openSqliteStore(path: string): Promise<Store> {
+  return (await openSqliteDatabase(path)).store;
+}
+
+/** The store and the address ledger over one SQLite file (or `:memory:`). */
+export async function openSqliteDatabase(path: string): Promise<OpenedDatabase> {
   if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
   try {
@@ -26,7 +32,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     database.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
     await migrateToLatest(db, 'sqlite');
-    return createKyselyStore(db);
+    return databaseOver(db, 'sqlite');
   } catch (error) {
     database.close();
     throw error;

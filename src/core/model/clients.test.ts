@@ -53,7 +53,7 @@ describe('client', () => {
   test('a client must be named, and external clients need addresses', () => {
     expect(issuesOf(inboundClientKind, { metadata: { name: 'c' }, spec: { type: 'external' } })).toEqual([
       { path: 'spec.app', message: 'is required: name the client by app, clientServiceName, or both' },
-      { path: 'spec.cidrs', message: expect.stringContaining('external client') },
+      { path: 'spec.cidrs', message: expect.stringContaining('a client of type external') },
     ]);
     expect(
       issuesOf(inboundClientKind, {
@@ -61,6 +61,12 @@ describe('client', () => {
         spec: { app: 'x', cidrs: ['10.0.0.0/33', '192.168.1.0/24'] },
       }),
     ).toEqual([{ path: 'spec.cidrs[0]', message: 'must be an IP address or CIDR block' }]);
+  });
+
+  test('a client without a sidecar (k8s) is recognised by its addresses, so it needs them', () => {
+    expect(issuesOf(inboundClientKind, { metadata: { name: 'c' }, spec: { app: 'x', type: 'k8s' } })).toEqual([
+      { path: 'spec.cidrs', message: expect.stringContaining('a client of type k8s') },
+    ]);
   });
 
   test('metadata.application and spec.app must agree', () => {

@@ -75,10 +75,10 @@ function checkClient(body: ResourceBody): Issue[] {
   spec.cidrs?.forEach((cidr, index) => {
     if (!isCidr(cidr)) issues.push({ path: `spec.cidrs[${index}]`, message: 'must be an IP address or CIDR block' });
   });
-  if (spec.type === 'external' && (spec.cidrs?.length ?? 0) === 0) {
+  if ((spec.type === 'external' || spec.type === 'k8s') && (spec.cidrs?.length ?? 0) === 0) {
     issues.push({
       path: 'spec.cidrs',
-      message: 'is required for an external client: it has no mesh identity, so it is recognised by its addresses',
+      message: `is required for a client of type ${spec.type}: without a sidecar it has no mesh identity, so it is recognised by its addresses`,
     });
   }
   issues.push(...checkAccessMap(spec.serviceAccountAccess, ['spec', 'serviceAccountAccess']));

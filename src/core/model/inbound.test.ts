@@ -130,6 +130,8 @@ describe('inbound intent', () => {
     [{ loadBalancerMode: 'ROUND_ROBIN', httpCookie: 'c' }, 'spec.trafficManagement.httpCookie'],
     [{ loadBalancerMode: 'RANDOM', httpCookieTtl: '10s' }, 'spec.trafficManagement.httpCookieTtl'],
     [{ intervalSweep: '0s' }, 'spec.trafficManagement.intervalSweep'],
+    [{ loadBalancerMode: 'minimumRingSize', minimumRingSize: 1024 }, 'spec.trafficManagement.loadBalancerMode'],
+    [{ loadBalancerMode: 'RANDOM', minimumRingSize: 1024 }, 'spec.trafficManagement.minimumRingSize'],
     [{ baseEjectionTime: '1.5ns' }, 'spec.trafficManagement.baseEjectionTime'],
   ])('traffic management %j is refused at %s', (trafficManagement, path) => {
     const issues = issuesOf({
@@ -137,6 +139,35 @@ describe('inbound intent', () => {
       spec: { app: 'a', port: 80, protocol: 'HTTP', trafficManagement },
     });
     expect(issues.map((issue) => issue.path)).toContain(path);
+  });
+
+  test('a hash ring size goes beside a hashing mode', () => {
+    const body = prepareBody(
+      inboundIntentKind,
+      {
+        metadata: { name: 'a' },
+        spec: {
+          app: 'a',
+          port: 80,
+          protocol: 'HTTP',
+          trafficManagement: { loadBalancerMode: 'useSourceIP', minimumRingSize: 1024 },
+        },
+      },
+      context,
+    );
+    expect(body.spec).toMatchObject({
+      trafficManagement: {
+        loadBalancingType: 'consistentHash',
+        loadBalancerMode: 'useSourceIp',
+        minimumRingSize: 1024,
+      },
+    });
+  });
+
+  test('headless services are refused: Istio has no working cross-cluster routing for them', () => {
+    expect(
+      issuesOf({ metadata: { name: 'a' }, spec: { app: 'a', port: 80, protocol: 'HTTP', headless: 'true' } }),
+    ).toEqual([{ path: 'spec.headless', message: expect.stringContaining('not supported') }]);
   });
 
   test('the load-balancing type follows from the mode', () => {

@@ -215,6 +215,13 @@ function checkInbound(body: ResourceBody): Issue[] {
   }
   if (spec.trafficManagement) issues.push(...checkTrafficManagement(spec.trafficManagement, spec.protocol));
   checkCertificates(spec, issues);
+  if (spec.headless) {
+    issues.push({
+      path: 'spec.headless',
+      message:
+        'headless services are not supported: Istio has no working way to reach the pods of a headless service in another cluster (istio#31787); use a ClusterIP service',
+    });
+  }
   if (spec.externalSupport && !spec.externalName) {
     issues.push({ path: 'spec.externalName', message: 'is required when externalSupport is true' });
   }

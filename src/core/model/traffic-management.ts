@@ -72,7 +72,7 @@ export interface TrafficManagementSpec {
   maxEjectionPercent?: number;
 }
 
-const HASH_KEY_FIELDS = ['httpCookie', 'httpHeaderName', 'httpQueryParameterName', 'minimumRingSize'] as const;
+const HASH_KEY_FIELDS = ['httpCookie', 'httpHeaderName', 'httpQueryParameterName'] as const;
 const COOKIE_DETAILS = ['httpCookiePath', 'httpCookieTtl'] as const;
 const HTTP_ONLY = ['concurrentHttp2Requests', 'httpRequestPerConnection'] as const;
 
@@ -117,6 +117,7 @@ function checkModeFields(spec: TrafficManagementSpec, issues: Issue[]): void {
     mode &&
     isHashMode(mode) &&
     mode !== 'useSourceIp' &&
+    mode !== 'minimumRingSize' &&
     spec[mode as (typeof HASH_KEY_FIELDS)[number]] === undefined
   ) {
     issues.push({ path: `${base}.${mode}`, message: `is required when loadBalancerMode is ${mode}` });
@@ -128,6 +129,17 @@ function checkModeFields(spec: TrafficManagementSpec, issues: Issue[]): void {
         message: `applies only when loadBalancerMode is ${field} (it is ${mode ?? 'not set'})`,
       });
     }
+  }
+  // Seed 000 lists minimumRingSize among the hash modes, but it sizes the ring; it says nothing to hash on.
+  if (mode === 'minimumRingSize') {
+    issues.push({
+      path: `${base}.loadBalancerMode`,
+      message:
+        'minimumRingSize sizes the hash ring but says nothing to hash on: choose httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName, and set minimumRingSize beside it',
+    });
+  }
+  if (spec.minimumRingSize !== undefined && !(mode && isHashMode(mode))) {
+    issues.push({ path: `${base}.minimumRingSize`, message: 'applies only to consistentHash load balancing' });
   }
   for (const field of COOKIE_DETAILS) {
     if (spec[field] !== undefined && mode !== 'httpCookie') {

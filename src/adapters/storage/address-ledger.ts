@@ -1,0 +1,105 @@
+/**
+ * The one implementation of the virtual-IP ledger port over either dialect: a sync
+ * reads every held row, plans in memory (`address-plan.ts`) and writes the
+ * difference in batches, all in one transaction that serialises with every other
+ * sync. A sync that cannot be served throws before writing anything.
+ */
+import { sql } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { DEFAULT_ADDRESS_RANGE } from '../../service/address-ledger.js';
+import type { AddressClaim, AddressLedger, AddressRange, HeldAddress } from '../../service/address-ledger.js';
+import { distinctClaims, planSync } from './address-plan.js';
+import type { LedgerRow } from './address-plan.js';
+import { parseIpv4Range } from './ipv4.js';
+import type { Database, SqlDialect, VirtualIpsTable } from './schema.js';
+
+/** Rows per INSERT (5 parameters each) and hosts per DELETE: well inside both databases' parameter limits. */
+const batchSize = 500;
+
+export function createKyselyAddressLedger(db: Kysely<Database>, dialect: SqlDialect): AddressLedger {
+  return new KyselyAddressLedger(db, dialect);
+}
+
+class KyselyAddressLedger implements AddressLedger {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  async sync(
+    claims: readonly AddressClaim[],
+    range: AddressRange = DEFAULT_ADDRESS_RANGE,
+  ): Promise<Map<string, string>> {
+    const bounds = parseIpv4Range(range);
+    const wanted = distinctClaims(claims);
+    return this.db.transaction().execute(async (tx) => {
+      await this.lock(tx);
+      const held = await tx.selectFrom('virtual_ips').selectAll().execute();
+      const plan = planSync(held.map(toLedgerRow), wanted, range, bounds, new Date().toISOString());
+      await removeRows(tx, plan.remove);
+      await insertRows(tx, plan.insert);
+      return plan.addresses;
+    });
+  }
+
+  async list(cluster?: string): Promise<HeldAddress[]> {
+    let query = this.db.selectFrom('virtual_ips').select(['cluster', 'host', 'owner', 'address']);
+    if (cluster !== undefined) query = query.where('cluster', '=', cluster);
+    return query.orderBy('cluster').orderBy('host').execute();
+  }
+
+  /**
+   * Syncs take turns. On SQLite every transaction begins IMMEDIATE (`sqlite.ts`), so
+   * it already holds the write lock; on PostgreSQL EXCLUSIVE mode shuts out other
+   * writers of the table (and other syncs) until commit while reads carry on.
+   */
+  private async lock(tx: Transaction<Database>): Promise<void> {
+    if (this.dialect === 'postgres') await sql`lock table virtual_ips in exclusive mode`.execute(tx);
+  }
+}
+
+function toLedgerRow(row: VirtualIpsTable): LedgerRow {
+  return {
+    cluster: row.cluster,
+    host: row.host,
+    owner: row.owner,
+    address: row.address,
+    allocatedAt: row.allocated_at,
+  };
+}
+
+/** Deletes by cluster and a batch of its hosts; `rows` may come in any order. */
+async function removeRows(tx: Transaction<Database>, rows: readonly LedgerRow[]): Promise<void> {
+  const hostsByCluster = new Map<string, string[]>();
+  for (const { cluster, host } of rows) {
+    const hosts = hostsByCluster.get(cluster);
+    if (hosts === undefined) hostsByCluster.set(cluster, [host]);
+    else hosts.push(host);
+  }
+  for (const [cluster, hosts] of hostsByCluster) {
+    for (const batch of batches(hosts)) {
+      await tx.deleteFrom('virtual_ips').where('cluster', '=', cluster).where('host', 'in', batch).execute();
+    }
+  }
+}
+
+async function insertRows(tx: Transaction<Database>, rows: readonly LedgerRow[]): Promise<void> {
+  for (const batch of batches(rows)) {
+    await tx
+      .insertInto('virtual_ips')
+      .values(
+        batch.map((row) => ({
+          cluster: row.cluster,
+          host: row.host,
+          owner: row.owner,
+          address: row.address,
+          allocated_at: row.allocatedAt,
+        })),
+      )
+      .execute();
+  }
+}
+
+function* batches<T>(items: readonly T[]): Generator<T[]> {
+  for (let start = 0; start < items.length; start += batchSize) yield items.slice(start, start + batchSize);
+}

@@ -1,0 +1,23 @@
+/**
+ * Everything one database serves, over one kysely instance: the resource store and
+ * the virtual-IP ledger. `openDatabase` (`open.ts`) and the dialect openers build it.
+ */
+import type { Kysely } from 'kysely';
+import type { AddressLedger } from '../../service/address-ledger.js';
+import type { Store } from '../../service/store.js';
+import { createKyselyAddressLedger } from './address-ledger.js';
+import { createKyselyStore } from './kysely-store.js';
+import type { Database, SqlDialect } from './schema.js';
+
+export interface OpenedDatabase {
+  store: Store;
+  ledger: AddressLedger;
+  /** Closes the shared connection(s); `store.close()` does the same. Closing again does nothing. */
+  close(): Promise<void>;
+}
+
+export function databaseOver(db: Kysely<Database>, dialect: SqlDialect): OpenedDatabase {
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= db.destroy());
+  return { store: createKyselyStore(db, close), ledger: createKyselyAddressLedger(db, dialect), close };
+}
