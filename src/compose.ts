@@ -5,21 +5,34 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildHttpServer } from './adapters/http/server.js';
-import { openStore, type StoreOptions } from './adapters/storage/open.js';
+import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { clusterGateway } from './service/cluster-gateway.js';
 import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
+import { RenderService } from './service/render-service.js';
+import type { AddressLedger } from './service/address-ledger.js';
+import { validateRendered } from './core/render/validate.js';
 import type { Store } from './service/store.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-export async function buildApp(store: Store, logger: FastifyServerOptions['logger'] = false): Promise<FastifyInstance> {
+export interface Database {
+  store: Store;
+  ledger: AddressLedger;
+}
+
+export async function buildApp(
+  database: Database,
+  logger: FastifyServerOptions['logger'] = false,
+): Promise<FastifyInstance> {
+  const { store, ledger } = database;
   const app = await buildHttpServer(
     {
       resources: new ResourceService(store),
       seedPaths: new SeedPathService(store),
+      render: new RenderService(store, ledger, validateRendered),
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
     },
@@ -41,13 +54,13 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const store = await openStore(options);
+  const database = await openDatabase(options);
   const logger = {
     level: options.logLevel ?? 'info',
     // Request bodies are never logged; these headers would carry credentials.
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   };
-  const app = await buildApp(store, logger);
+  const app = await buildApp(database, logger);
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };
 }

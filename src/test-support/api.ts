@@ -4,9 +4,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { describe } from 'vitest';
-import { openPostgresStore } from '../adapters/storage/postgres.js';
-import { openSqliteStore } from '../adapters/storage/sqlite.js';
-import { buildApp } from '../compose.js';
+import { openPostgresDatabase } from '../adapters/storage/postgres.js';
+import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
+import { buildApp, type Database } from '../compose.js';
 import type { Store } from '../service/store.js';
 import { describePostgres, freshPostgresDatabase } from './postgres.js';
 
@@ -21,15 +21,21 @@ export interface ApiResponse {
 export interface ApiHarness {
   app: FastifyInstance;
   store: Store;
+  database: Database;
   request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
-export async function harnessOn(store: Store, cleanup: () => Promise<void> = async () => {}): Promise<ApiHarness> {
-  const app = await buildApp(store);
+export async function harnessOn(
+  database: Database,
+  cleanup: () => Promise<void> = async () => {},
+): Promise<ApiHarness> {
+  const { store } = database;
+  const app = await buildApp(database);
   return {
     app,
     store,
+    database,
     request: (method, url, body, headers) => injectRequest(app, method, url, body, headers),
     async close() {
       await app.close();
@@ -63,12 +69,12 @@ export async function injectRequest(
 }
 
 export async function sqliteApi(): Promise<ApiHarness> {
-  return harnessOn(await openSqliteStore(':memory:'));
+  return harnessOn(await openSqliteDatabase(':memory:'));
 }
 
 export async function postgresApi(): Promise<ApiHarness> {
   const database = await freshPostgresDatabase();
-  return harnessOn(await openPostgresStore(database.url), () => database.drop());
+  return harnessOn(await openPostgresDatabase(database.url), () => database.drop());
 }
 
 export type OpenApi = () => Promise<ApiHarness>;

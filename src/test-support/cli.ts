@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { runCli } from '../adapters/cli/program.js';
-import { openSqliteStore } from '../adapters/storage/sqlite.js';
+import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
 import { buildApp } from '../compose.js';
 
 export interface LiveServer {
@@ -18,7 +18,7 @@ export interface LiveServer {
 }
 
 export async function startLiveServer(): Promise<LiveServer> {
-  const app = await buildApp(await openSqliteStore(':memory:'));
+  const app = await buildApp(await openSqliteDatabase(':memory:'));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');

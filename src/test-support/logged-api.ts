@@ -30,10 +30,11 @@ export async function loggedApi(base: ApiHarness, level = 'trace'): Promise<Logg
     },
   });
   const shared: Store = Object.create(base.store, { close: { value: async () => {} } });
-  const app = await buildApp(shared, { level, stream });
+  const app = await buildApp({ store: shared, ledger: base.database.ledger }, { level, stream });
   return {
     app,
     store: base.store,
+    database: base.database,
     lines,
     request: (method, url, body, headers) => injectRequest(app, method, url, body, headers),
     close: () => app.close(),

@@ -105,10 +105,10 @@ describeOnBothDatabases('OpenAPI and health', (open) => {
 });
 
 test('/readyz is 503 when the database does not answer', async () => {
-  const { openSqliteStore } = await import('../storage/sqlite.js');
-  const store = await openSqliteStore(':memory:');
-  const down: Store = Object.create(store, { ping: { value: async () => false } });
-  const api = await harnessOn(down);
+  const { openSqliteDatabase } = await import('../storage/sqlite.js');
+  const database = await openSqliteDatabase(':memory:');
+  const down: Store = Object.create(database.store, { ping: { value: async () => false } });
+  const api = await harnessOn({ store: down, ledger: database.ledger });
   try {
     const response = await api.request('GET', '/readyz');
     expect(response.status).toBe(503);

@@ -8,6 +8,8 @@ import type { ResolvedGateway } from '../../core/model/gateway.js';
 import type { PathParams } from '../../core/model/kind.js';
 import type { ResourceService } from '../../service/resource-service.js';
 import type { SeedPathService } from '../../service/seed-paths.js';
+import type { RenderService } from '../../service/render-service.js';
+import { registerRenderRoutes } from './render-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { paramsSchema } from './openapi.js';
 import { registerResourceRoutes } from './resource-routes.js';
@@ -16,6 +18,7 @@ import { registerSeedRoutes } from './seed-routes.js';
 export interface HttpServices {
   resources: ResourceService;
   seedPaths: SeedPathService;
+  render: RenderService;
   clusterGateway(params: PathParams): Promise<ResolvedGateway>;
   ready(): Promise<boolean>;
 }
@@ -74,6 +77,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
 
   registerResourceRoutes(app, services.resources);
   registerSeedRoutes(app, services.seedPaths);
+  registerRenderRoutes(app, services.render);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
   app.get(
     gatewayPath,

@@ -1,0 +1,99 @@
+/** The rendered Istio configuration: of a deployment intent group, of a cluster, of the fleet. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../core/errors.js';
+import type { PathParams } from '../../core/model/kind.js';
+import { renderView, renderYaml } from '../../core/render/present.js';
+import type { RenderResult } from '../../core/render/render.js';
+import type { RenderService } from '../../service/render-service.js';
+import { paramsSchema } from './openapi.js';
+
+interface RenderQuery {
+  format?: string;
+  cluster?: string;
+  showSecrets?: string;
+}
+
+const querySchema = {
+  type: 'object',
+  properties: {
+    format: {
+      type: 'string',
+      enum: ['json', 'yaml'],
+      description: 'yaml: multi-document YAML, a comment line per cluster',
+    },
+    cluster: { type: 'string', description: 'provider/cluster: only that cluster' },
+    showSecrets: { type: 'string', enum: ['true', 'false'], description: 'show Secret data instead of redacting it' },
+  },
+};
+
+function parseQuery(request: FastifyRequest): { format: 'json' | 'yaml'; cluster?: string; showSecrets: boolean } {
+  const query = request.query as RenderQuery;
+  const issues = [];
+  if (query.format !== undefined && query.format !== 'json' && query.format !== 'yaml')
+    issues.push({ path: 'format', message: 'must be json or yaml' });
+  if (query.cluster !== undefined && !/^[^/]+\/[^/]+$/.test(query.cluster))
+    issues.push({ path: 'cluster', message: 'must be provider/cluster' });
+  if (issues.length > 0) throw new ValidationError('bad query parameters', issues);
+  return {
+    format: query.format === 'yaml' ? 'yaml' : 'json',
+    ...(query.cluster ? { cluster: query.cluster } : {}),
+    showSecrets: query.showSecrets === 'true',
+  };
+}
+
+function send(reply: FastifyReply, result: RenderResult, options: ReturnType<typeof parseQuery>) {
+  const view = renderView(result, { showSecrets: options.showSecrets });
+  if (options.format === 'yaml')
+    return reply.header('content-type', 'application/yaml; charset=utf-8').send(renderYaml(view));
+  return reply.send(view);
+}
+
+export function registerRenderRoutes(app: FastifyInstance, render: RenderService): void {
+  const group =
+    '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion/deployment-intent-groups/:deploymentIntentGroup/render';
+  const cluster = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/render';
+  app.get(
+    group,
+    {
+      schema: {
+        tags: ['render'],
+        summary: "The Istio objects a deployment intent group's intents put in every cluster",
+        params: paramsSchema(group.replace('/v2', '')),
+        querystring: querySchema,
+      },
+    },
+    async (request, reply) => {
+      const options = parseQuery(request);
+      return send(reply, await render.renderGroup(request.params as PathParams, options), options);
+    },
+  );
+  app.get(
+    cluster,
+    {
+      schema: {
+        tags: ['render'],
+        summary: 'Everything meshbridge manages in one cluster, across all projects',
+        params: paramsSchema(cluster.replace('/v2', '')),
+        querystring: querySchema,
+      },
+    },
+    async (request, reply) => {
+      const options = parseQuery(request);
+      return send(reply, await render.renderCluster(request.params as PathParams), options);
+    },
+  );
+  app.get(
+    '/v2/render',
+    {
+      schema: {
+        tags: ['render'],
+        summary: 'Everything meshbridge manages, in every cluster',
+        querystring: querySchema,
+      },
+    },
+    async (request, reply) => {
+      const options = parseQuery(request);
+      return send(reply, await render.renderFleet(options), options);
+    },
+  );
+}

@@ -1,0 +1,54 @@
+/** Small pieces the object builders share. */
+import type { InboundSpec } from '../../model/inbound.js';
+import { stableName } from '../names.js';
+import { ownerLabels, type Owner, type RenderedObject } from '../objects.js';
+import type { ServiceModel } from '../services.js';
+
+export function ownerOfService(service: ServiceModel): Owner {
+  return {
+    project: service.group.project,
+    compositeApp: service.group.compositeApp,
+    compositeAppVersion: service.group.compositeAppVersion,
+    deploymentIntentGroup: service.group.name,
+    intentKind: 'inbound',
+    intent: service.name,
+  };
+}
+
+export interface ObjectHead {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace: string;
+}
+
+export function object(head: ObjectHead, owner: Owner | undefined, spec: Record<string, unknown>): RenderedObject {
+  const { apiVersion, kind, name, namespace } = head;
+  return { apiVersion, kind, metadata: { name, namespace, labels: ownerLabels(owner) }, spec };
+}
+
+/** Istio picks the protocol from the port name's prefix; name ports `<protocol>-<number>`. */
+export function servicePort(spec: InboundSpec): { number: number; name: string; protocol: string } {
+  return { number: spec.port, name: `${spec.protocol.toLowerCase()}-${spec.port}`, protocol: spec.protocol };
+}
+
+/** `httpbin.namespace02.logicalcloud02` → `httpbin-namespace02-logicalcloud02`. */
+export function hostName(host: string, maxLength = 63): string {
+  return stableName(host.split('.'), maxLength);
+}
+
+/** The SNI Istio gives mesh traffic to `host:port`, which AUTO_PASSTHROUGH gateways route on. */
+export function meshSni(host: string, port: number): string {
+  return `outbound_.${port}_._.${host}`;
+}
+
+/** Certificates arrive as PEM or base64 of it; a Secret's `data` is base64 of the PEM. */
+export function pemBase64(value: string): string {
+  const pem = value.includes('-----BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
+  return Buffer.from(pem, 'utf8').toString('base64');
+}
+
+export function labelSelector(appLabel: string): Record<string, string> {
+  const [key, ...rest] = appLabel.split('=');
+  return { [key as string]: rest.join('=') };
+}

@@ -1,0 +1,121 @@
+/**
+ * Who calls a service from where. A client placed in a cluster that also runs the
+ * service calls it there (`local`); one placed elsewhere goes through the east-west
+ * gateway of the clusters that serve it (`remote`).
+ */
+import type { Diagnostic } from './diagnostics.js';
+import { crossClusterHost, type ClientModel, type ServiceModel } from './services.js';
+import type { ClusterFacts } from './snapshot.js';
+import type { Placement } from './topology.js';
+
+export interface ClientSide {
+  cluster: ClusterFacts;
+  /** The name clients there call the service by. */
+  host: string;
+  namespaces: string[];
+  callers: { client: ClientModel; placement: Placement }[];
+}
+
+export interface Edges {
+  servers: Placement[];
+  /** Serving clusters whose gateway address is known: the endpoints of remote calls. */
+  reachable: Placement[];
+  remote: ClientSide[];
+  /** Server cluster key → namespaces of clients calling from inside it. */
+  local: Map<string, ClientSide>;
+  diagnostics: Diagnostic[];
+}
+
+const clusterName = (cluster: ClusterFacts) => `${cluster.provider}/${cluster.name}`;
+
+function addCaller(
+  into: Map<string, ClientSide>,
+  cluster: ClusterFacts,
+  host: string,
+  client: ClientModel,
+  placement: Placement,
+): void {
+  const side = into.get(cluster.key) ?? { cluster, host, namespaces: [], callers: [] };
+  if (!side.namespaces.includes(placement.namespace))
+    side.namespaces = [...side.namespaces, placement.namespace].sort();
+  side.callers.push({ client, placement });
+  into.set(cluster.key, side);
+}
+
+function unplaced(service: ServiceModel, client: ClientModel): Diagnostic {
+  return {
+    severity: 'error',
+    code: 'ClientNotPlaced',
+    message: `client ${client.name} names app ${client.spec.app}, which no placement intent of project ${service.group.project} places; nothing is rendered for it`,
+    resource: client.key,
+  };
+}
+
+function remoteProblem(
+  service: ServiceModel,
+  client: ClientModel,
+  placement: Placement,
+  reachable: Placement[],
+): Diagnostic | undefined {
+  const where = clusterName(placement.cluster);
+  if (client.spec.type === 'k8s') {
+    return {
+      severity: 'error',
+      code: 'CrossClusterWithoutSidecar',
+      message: `client ${client.name} has no sidecar, so it cannot call ${service.spec.serviceName} in another cluster through the east-west gateway (mutual TLS by SNI); only calls inside the same cluster are configured`,
+      resource: client.key,
+      cluster: where,
+    };
+  }
+  if (service.spec.management.tlsType === 'DISABLE') {
+    return {
+      severity: 'error',
+      code: 'CrossClusterPlaintext',
+      message: `${service.spec.serviceName} has tlsType DISABLE, but cross-cluster calls go through a gateway that routes by TLS SNI; use MUTUAL or SIMPLE`,
+      resource: service.key,
+      cluster: where,
+    };
+  }
+  if (reachable.length === 0) {
+    return {
+      severity: 'error',
+      code: 'GatewayMissing',
+      message: `no cluster serving ${service.spec.serviceName} has a gateway address (spec.mesh.gateway or kv-pair istioIngressGatewayAddress), so ${client.name} in ${where} cannot reach it`,
+      resource: service.key,
+      cluster: where,
+    };
+  }
+  return undefined;
+}
+
+export function serviceEdges(service: ServiceModel): Edges {
+  const diagnostics: Diagnostic[] = [];
+  const servers = service.servers;
+  const serverClusters = new Set(servers.map((server) => server.cluster.key));
+  const reachable = servers.filter((server) => server.cluster.gateway.address !== null);
+  const remote = new Map<string, ClientSide>();
+  const local = new Map<string, ClientSide>();
+  if (servers.length === 0) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'ServiceNotPlaced',
+      message: `app ${service.spec.app} of ${service.spec.serviceName} is placed in no cluster by group ${service.group.name}`,
+      resource: service.key,
+    });
+  }
+  for (const client of service.clients) {
+    if (client.spec.type === 'external') continue;
+    if (client.placements.length === 0) diagnostics.push(unplaced(service, client));
+    for (const placement of client.placements) {
+      if (serverClusters.has(placement.cluster.key)) {
+        addCaller(local, placement.cluster, '', client, placement);
+        continue;
+      }
+      const problem = servers.length > 0 ? remoteProblem(service, client, placement, reachable) : undefined;
+      if (problem) diagnostics.push(problem);
+      else if (servers.length > 0)
+        addCaller(remote, placement.cluster, crossClusterHost(service, placement.cluster), client, placement);
+    }
+  }
+  return { servers, reachable, remote: [...remote.values()], local, diagnostics };
+}

@@ -1,0 +1,196 @@
+/**
+ * The renderer: a snapshot of the model and the virtual addresses in, every
+ * cluster's objects and the diagnostics out. Pure and deterministic: the same
+ * input gives byte-identical output.
+ *
+ * It is incremental: the work is split into units (an inbound intent, a routing
+ * intent, a cluster), each remembered with a fingerprint of everything it reads.
+ * A change re-renders only the units whose inputs changed and re-assembles only
+ * the clusters they touch, so one changed intent costs what that intent produces.
+ */
+import { specOf } from '../model/kind.js';
+import { renderCluster } from './build/cluster.js';
+import { renderRouting, type RoutingContext } from './build/routing.js';
+import { renderService, serviceClaims, type UnitOutput } from './build/service.js';
+import { analyzeCluster } from './analyze.js';
+import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { compareObjects, type RenderedObject } from './objects.js';
+import { resolveServices, type ServiceModel } from './services.js';
+import type { ClusterFacts, Snapshot } from './snapshot.js';
+import { buildTopology, type Topology } from './topology.js';
+
+export interface ClusterOutput {
+  cluster: ClusterFacts;
+  resources: RenderedObject[];
+}
+
+export interface RenderResult {
+  clusters: ClusterOutput[];
+  diagnostics: Diagnostic[];
+}
+
+export interface AddressClaimOf {
+  cluster: string;
+  host: string;
+  owner: string;
+}
+
+/** Checks objects before they are served; throws when one is invalid (a renderer bug). */
+export type ObjectValidator = (objects: RenderedObject[], cluster: ClusterFacts) => void;
+
+export const addressKey = (cluster: string, host: string) => `${cluster}\u0000${host}`;
+
+interface Unit {
+  key: string;
+  fingerprint: string;
+  build(): UnitOutput;
+}
+
+interface Model {
+  topology: Topology;
+  services: ServiceModel[];
+}
+
+function modelOf(snapshot: Snapshot): Model {
+  const topology = buildTopology(snapshot);
+  return { topology, services: resolveServices(snapshot, topology) };
+}
+
+/** The virtual addresses the snapshot needs: the ledger allocates them before rendering. */
+export function addressClaims(snapshot: Snapshot): AddressClaimOf[] {
+  return modelOf(snapshot).services.flatMap(serviceClaims);
+}
+
+function serviceIndex(services: ServiceModel[]): Map<string, ServiceModel> {
+  const index = new Map<string, ServiceModel>();
+  for (const service of services) {
+    const key = `${service.group.key}\u0000${service.spec.app}`;
+    if (!index.has(key)) index.set(key, service);
+  }
+  return index;
+}
+
+function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, string>): Unit[] {
+  const addressOf = (cluster: string, host: string) => addresses.get(addressKey(cluster, host));
+  const list: Unit[] = [];
+  for (const service of model.services) {
+    const claimed = serviceClaims(service).map((claim) => [
+      claim.cluster,
+      claim.host,
+      addressOf(claim.cluster, claim.host),
+    ]);
+    list.push({
+      key: service.key,
+      fingerprint: JSON.stringify([service, claimed], setsAsArrays),
+      build: () => renderService(service, addressOf),
+    });
+  }
+  const services = serviceIndex(model.services);
+  const context: RoutingContext = {
+    topology: model.topology,
+    serviceOf: (group, app) => services.get(`${group}\u0000${app}`),
+  };
+  for (const record of snapshot.routingIntents) {
+    const group = record.key.slice(0, record.key.lastIndexOf('/traffic-group-intents/'));
+    const spec = specOf(record.body) as { host: string; http: { route: { app: string }[] }[] };
+    const apps = [spec.host, ...spec.http.flatMap((rule) => rule.route.map((target) => target.app))];
+    const reads = apps.map((app) => [model.topology.inGroup(group, app), context.serviceOf(group, app)?.spec]);
+    list.push({
+      key: record.key,
+      fingerprint: JSON.stringify([record, reads], setsAsArrays),
+      build: () => renderRouting(record, context),
+    });
+  }
+  for (const cluster of snapshot.clusters) {
+    list.push({
+      key: `cluster:${cluster.key}`,
+      fingerprint: JSON.stringify(cluster),
+      build: () => renderCluster(cluster),
+    });
+  }
+  return list;
+}
+
+function setsAsArrays(_key: string, value: unknown): unknown {
+  return value instanceof Set ? [...value].sort() : value;
+}
+
+interface Assembled {
+  signature: string;
+  resources: RenderedObject[];
+  diagnostics: Diagnostic[];
+}
+
+export class Renderer {
+  private readonly unitCache = new Map<string, { fingerprint: string; output: UnitOutput }>();
+  private readonly clusterCache = new Map<string, Assembled>();
+
+  constructor(private readonly validate: ObjectValidator = () => {}) {}
+
+  render(snapshot: Snapshot, addresses: ReadonlyMap<string, string>): RenderResult {
+    const model = modelOf(snapshot);
+    const outputs = this.renderUnits(snapshot, model, addresses);
+    const contributions = new Map<string, { unit: string; fingerprint: string; objects: RenderedObject[] }[]>();
+    const diagnostics: Diagnostic[] = [...model.topology.diagnostics];
+    for (const { unit, output } of outputs) {
+      diagnostics.push(...output.diagnostics);
+      for (const [cluster, objects] of output.byCluster) {
+        contributions.set(cluster, [
+          ...(contributions.get(cluster) ?? []),
+          { unit: unit.key, fingerprint: unit.fingerprint, objects },
+        ]);
+      }
+    }
+    const clusters: ClusterOutput[] = [];
+    for (const cluster of [...snapshot.clusters].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+      const parts = contributions.get(cluster.key) ?? [];
+      // A cluster gets its cluster-wide objects only when some intent puts something there.
+      if (!parts.some((part) => !part.unit.startsWith('cluster:'))) continue;
+      const assembled = this.assemble(cluster, parts);
+      diagnostics.push(...assembled.diagnostics);
+      clusters.push({ cluster, resources: assembled.resources });
+    }
+    this.forget(snapshot);
+    return { clusters, diagnostics: sortDiagnostics(diagnostics) };
+  }
+
+  private renderUnits(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, string>) {
+    return units(snapshot, model, addresses).map((unit) => {
+      const cached = this.unitCache.get(unit.key);
+      if (cached && cached.fingerprint === unit.fingerprint) return { unit, output: cached.output };
+      const output = unit.build();
+      for (const [cluster, objects] of output.byCluster) {
+        const facts = model.topology.clusters.get(cluster);
+        if (facts) this.validate(objects, facts);
+      }
+      this.unitCache.set(unit.key, { fingerprint: unit.fingerprint, output });
+      return { unit, output };
+    });
+  }
+
+  private assemble(
+    cluster: ClusterFacts,
+    parts: { unit: string; fingerprint: string; objects: RenderedObject[] }[],
+  ): Assembled {
+    const signature = parts.map((part) => `${part.unit}\u0000${part.fingerprint}`).join('\u0001');
+    const cached = this.clusterCache.get(cluster.key);
+    if (cached && cached.signature === signature) return cached;
+    const resources = parts.flatMap((part) => part.objects).sort(compareObjects);
+    const assembled = {
+      signature,
+      resources,
+      diagnostics: analyzeCluster(`${cluster.provider}/${cluster.name}`, resources),
+    };
+    this.clusterCache.set(cluster.key, assembled);
+    return assembled;
+  }
+
+  /** Units and clusters that are gone leave the caches. */
+  private forget(snapshot: Snapshot): void {
+    const live = new Set([...snapshot.inboundIntents, ...snapshot.routingIntents].map((record) => record.key));
+    for (const cluster of snapshot.clusters) live.add(`cluster:${cluster.key}`);
+    for (const key of this.unitCache.keys()) if (!live.has(key)) this.unitCache.delete(key);
+    const clusters = new Set(snapshot.clusters.map((cluster) => cluster.key));
+    for (const key of this.clusterCache.keys()) if (!clusters.has(key)) this.clusterCache.delete(key);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The services and who calls them, resolved: each inbound intent with the clusters
+ * its app is placed in, and each client with the clusters its app runs in.
+ */
+import type { AccessMap } from '../model/access.js';
+import type { ClientSpec } from '../model/clients.js';
+import type { InboundSpec } from '../model/inbound.js';
+import { specOf } from '../model/kind.js';
+import { profileFor } from './profile.js';
+import type { SnapshotRecord, Snapshot, ClusterFacts } from './snapshot.js';
+import type { GroupInfo, Placement, Topology } from './topology.js';
+
+export interface AccessPointModel {
+  name: string;
+  url: string;
+  methods: string[];
+}
+
+export interface ClientModel {
+  key: string;
+  name: string;
+  spec: ClientSpec;
+  placements: Placement[];
+  accessPoints: AccessPointModel[];
+}
+
+export interface ServiceModel {
+  key: string;
+  name: string;
+  group: GroupInfo;
+  spec: InboundSpec;
+  namespace: string;
+  servers: Placement[];
+  clients: ClientModel[];
+}
+
+/** A DNS label from a resource name (EMCO names may hold capitals, `_` and `.`). */
+export function dnsLabel(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x'
+  );
+}
+
+/** The name clients in `cluster` use for a service in another cluster: seed 000's `<svc>.<ns>.<logicalCloud>`, or `.global` before Istio 1.8. */
+export function crossClusterHost(service: ServiceModel, cluster: ClusterFacts): string {
+  const profile = profileFor(istioVersionOf(cluster));
+  const suffix = profile.usesGlobalSuffix ? 'global' : dnsLabel(service.group.logicalCloud);
+  return `${service.spec.serviceName}.${service.namespace}.${suffix}`;
+}
+
+export function localHost(serviceName: string, namespace: string): string {
+  return `${serviceName}.${namespace}.svc.cluster.local`;
+}
+
+export function istioVersionOf(cluster: ClusterFacts): string | undefined {
+  return (specOf(cluster.body).mesh as { istioVersion?: string } | undefined)?.istioVersion;
+}
+
+function childrenByParent(records: readonly SnapshotRecord[], segment: string): Map<string, SnapshotRecord[]> {
+  const byParent = new Map<string, SnapshotRecord[]>();
+  for (const record of records) {
+    const parent = record.key.slice(0, record.key.lastIndexOf(`/${segment}/`));
+    byParent.set(parent, [...(byParent.get(parent) ?? []), record]);
+  }
+  return byParent;
+}
+
+const nameOf = (key: string) => decodeURIComponent(key.slice(key.lastIndexOf('/') + 1));
+
+export function resolveServices(snapshot: Snapshot, topology: Topology): ServiceModel[] {
+  const clientsOf = childrenByParent(snapshot.clients, 'clients');
+  const accessPointsOf = childrenByParent(snapshot.accessPoints, 'access-points');
+  const services: ServiceModel[] = [];
+  for (const inbound of snapshot.inboundIntents) {
+    const groupKey = inbound.key.slice(0, inbound.key.lastIndexOf('/traffic-group-intents/'));
+    const group = topology.groups.get(groupKey);
+    if (!group || group.namespace === undefined) continue;
+    const spec = specOf(inbound.body) as unknown as InboundSpec;
+    const clients = (clientsOf.get(inbound.key) ?? []).map((client): ClientModel => {
+      const clientSpec = specOf(client.body) as unknown as ClientSpec;
+      return {
+        key: client.key,
+        name: nameOf(client.key),
+        spec: clientSpec,
+        placements: topology.inProject(group.project, clientSpec.app),
+        accessPoints: (accessPointsOf.get(client.key) ?? []).map((point) => {
+          const pointSpec = specOf(point.body) as { url: string; access: string[] };
+          return { name: nameOf(point.key), url: pointSpec.url, methods: pointSpec.access };
+        }),
+      };
+    });
+    services.push({
+      key: inbound.key,
+      name: nameOf(inbound.key),
+      group,
+      spec,
+      namespace: group.namespace,
+      servers: topology.inGroup(group.key, spec.app),
+      clients,
+    });
+  }
+  return services;
+}
+
+export type { AccessMap };
