@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
+import { openSqliteDatabase } from './adapters/storage/sqlite.js';
 import { clusterGateway } from './service/cluster-gateway.js';
 import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
@@ -46,6 +47,8 @@ export interface ServeOptions extends StoreOptions {
   port: number;
   host: string;
   logLevel?: string;
+  /** A throwaway SQLite database in memory (offline rendering), whatever dataDir says. */
+  inMemory?: boolean;
 }
 
 export interface RunningServer {
@@ -54,7 +57,7 @@ export interface RunningServer {
 }
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const database = await openDatabase(options);
+  const database = options.inMemory ? await openSqliteDatabase(':memory:') : await openDatabase(options);
   const logger = {
     level: options.logLevel ?? 'info',
     // Request bodies are never logged; these headers would carry credentials.

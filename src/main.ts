@@ -7,6 +7,20 @@ export async function main(argv: string[]): Promise<number> {
     output: { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) },
     env: process.env,
     version: VERSION,
+    withEphemeralServer: async (work) => {
+      const server = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: ':memory:',
+        logLevel: 'silent',
+        inMemory: true,
+      });
+      try {
+        return await work(server.url);
+      } finally {
+        await server.close();
+      }
+    },
     serve: async (request) => {
       const server = await startServer(request);
       await new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { runCli } from '../adapters/cli/program.js';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
-import { buildApp } from '../compose.js';
+import { buildApp, startServer } from '../compose.js';
 
 export interface LiveServer {
   app: FastifyInstance;
@@ -57,6 +57,20 @@ export async function cli(args: string[], env: Record<string, string | undefined
     env,
     version: '0.0.0-test',
     serve: () => Promise.reject(new Error('serve is not available in this test')),
+    withEphemeralServer: async (work) => {
+      const server = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: ':memory:',
+        inMemory: true,
+        logLevel: 'silent',
+      });
+      try {
+        return await work(server.url);
+      } finally {
+        await server.close();
+      }
+    },
   });
   return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }

@@ -5,6 +5,7 @@ import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
 import { parseFormat, type Output } from './output.js';
+import { renderWith, type RenderOptions } from './render.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:9015';
 export const DEFAULT_PORT = 9015;
@@ -22,6 +23,8 @@ export interface CliDependencies {
   version: string;
   /** Starts the server and resolves when it has stopped. */
   serve(request: ServeRequest): Promise<void>;
+  /** Runs `work` against a throwaway server on an in-memory database (offline rendering). */
+  withEphemeralServer<T>(work: (url: string) => Promise<T>): Promise<T>;
 }
 
 interface ClientOptions {
@@ -100,6 +103,34 @@ function addGet(program: Command, deps: CliDependencies, setCode: (code: number)
     });
 }
 
+function addRender(program: Command, deps: CliDependencies, setCode: (code: number) => void): void {
+  program
+    .command('render')
+    .description('print the Istio objects of every cluster; with -f, offline from emcoctl files (no server needed)')
+    .option('-f, --file <file...>', 'emcoctl files to render, applied in order to a throwaway in-memory server')
+    .option('--cluster <provider/cluster>', 'only this cluster')
+    .option('--out <dir>', 'write one file per cluster: <dir>/<provider>/<cluster>.yaml')
+    .option('--show-secrets', 'show Secret data instead of redacting it')
+    .addOption(serverOption())
+    .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
+    .action(
+      async (options: ClientOptions & { file?: string[]; cluster?: string; out?: string; showSecrets?: boolean }) => {
+        const request: RenderOptions = {
+          files: options.file ?? [],
+          format: options.output === 'json' ? 'json' : 'yaml',
+          showSecrets: options.showSecrets ?? false,
+          ...(options.cluster ? { cluster: options.cluster } : {}),
+          ...(options.out ? { out: options.out } : {}),
+        };
+        const ok =
+          request.files.length > 0 && !options.server
+            ? await deps.withEphemeralServer((url) => renderWith(new ApiClient(url), request, deps.output))
+            : await renderWith(clientFor(options, deps.env), request, deps.output);
+        setCode(ok ? 0 : 1);
+      },
+    );
+}
+
 export function buildProgram(deps: CliDependencies, setCode: (code: number) => void): Command {
   const program = new Command('meshbridge')
     .description('Cross-cluster Istio traffic intents: an EMCO-compatible control plane')
@@ -112,6 +143,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addServe(program, deps, setCode);
   addFileCommands(program, deps, setCode);
   addGet(program, deps, setCode);
+  addRender(program, deps, setCode);
   return program;
 }
 
