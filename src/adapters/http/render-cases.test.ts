@@ -1,0 +1,177 @@
+/** The renderer's less common paths, end to end through the API: TLS with certificates, callers without sidecars, and what it refuses to render. */
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { sqliteApi, type ApiHarness } from '../../test-support/api.js';
+import {
+  PEM_CA,
+  PEM_CERT,
+  PEM_KEY,
+  SEED_INBOUND,
+  SEED_OUTBOUND,
+  seedInbound,
+  seedWorld,
+  VERSION_PATH,
+} from '../../test-support/scenarios.js';
+
+interface Resource {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string };
+  spec: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  data?: Record<string, string>;
+}
+interface View {
+  clusters: { cluster: string; resources: Resource[] }[];
+  diagnostics: { severity: string; code: string; message: string; resource?: string; cluster?: string }[];
+}
+
+let api: ApiHarness;
+beforeEach(async () => {
+  api = await sqliteApi();
+  await seedWorld(api);
+});
+afterEach(() => api.close());
+
+async function post(url: string, body: unknown): Promise<void> {
+  const response = await api.request('POST', url, body);
+  expect(response.status, `${url}: ${response.body}`).toBe(201);
+}
+
+async function render(query = ''): Promise<View> {
+  const response = await api.request('GET', `/v2/render${query}`);
+  expect(response.status).toBe(200);
+  return response.json as View;
+}
+
+const resources = (view: View, cluster: string) =>
+  view.clusters.find((entry) => entry.cluster === cluster)?.resources ?? [];
+const codes = (view: View) => view.diagnostics.map((diagnostic) => diagnostic.code).sort();
+
+describe('TLS', () => {
+  test('MUTUAL with certificates: a Secret per calling namespace, a DestinationRule per calling app, SNI for the gateway', async () => {
+    await post(
+      SEED_INBOUND,
+      seedInbound('httpbin-inbound', {
+        Servicecertificate: PEM_CERT,
+        ServicePrivateKey: PEM_KEY,
+        caCertificate: PEM_CA,
+      }),
+    );
+    await post(SEED_OUTBOUND, {
+      metadata: { name: 'sleep-to-httpbin' },
+      spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
+    });
+    const view = await render();
+    const cluster01 = resources(view, 'cluster01');
+    const secret = cluster01.find((resource) => resource.kind === 'Secret');
+    expect(secret?.metadata.namespace).toBe('namespace01');
+    expect(secret?.data).toEqual({ 'tls.crt': '<redacted>', 'tls.key': '<redacted>', 'ca.crt': '<redacted>' });
+    const rule = cluster01.find((resource) => resource.kind === 'DestinationRule');
+    expect(rule?.spec).toMatchObject({
+      host: 'httpbin.namespace02.logicalcloud02',
+      workloadSelector: { matchLabels: { app: 'sleep' } },
+      exportTo: ['.'],
+      trafficPolicy: {
+        tls: {
+          mode: 'MUTUAL',
+          credentialName: secret?.metadata.name,
+          sni: 'outbound_.80_._.httpbin.namespace02.logicalcloud02',
+        },
+      },
+    });
+    const shown = (await api.request('GET', '/v2/render?showSecrets=true')).json as View;
+    const data = resources(shown, 'cluster01').find((resource) => resource.kind === 'Secret')?.data ?? {};
+    expect(Buffer.from(data['tls.key'] as string, 'base64').toString('utf8')).toBe(PEM_KEY);
+  });
+
+  test('SIMPLE without a CA is rendered; DISABLE across clusters is refused with a diagnostic', async () => {
+    await post(SEED_INBOUND, seedInbound('httpbin-inbound', { mutualTLS: 'SIMPLE' }));
+    await post(SEED_OUTBOUND, {
+      metadata: { name: 'sleep-to-httpbin' },
+      spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
+    });
+    let view = await render();
+    expect(
+      resources(view, 'cluster01').find((resource) => resource.kind === 'DestinationRule')?.spec.trafficPolicy.tls,
+    ).toEqual({
+      mode: 'SIMPLE',
+      sni: 'outbound_.80_._.httpbin.namespace02.logicalcloud02',
+    });
+    const put = await api.request(
+      'PUT',
+      `${SEED_INBOUND}/httpbin-inbound`,
+      seedInbound('httpbin-inbound', { mutualTLS: 'DISABLE' }),
+    );
+    expect(put.status).toBe(200);
+    view = await render();
+    expect(codes(view)).toContain('CrossClusterPlaintext');
+    expect(resources(view, 'cluster01').filter((resource) => resource.kind === 'ServiceEntry')).toEqual([]);
+  });
+});
+
+describe('callers', () => {
+  test('a client without a sidecar in the same cluster is admitted by its addresses only', async () => {
+    await post(
+      SEED_INBOUND,
+      seedInbound('productpage-inbound', {
+        application: 'productpage',
+        servicename: 'productpage',
+        serviceAccountAccess: {},
+      }),
+    );
+    await post(`${SEED_OUTBOUND}/productpage`, {
+      metadata: { name: 'sleep-plain' },
+      spec: { app: 'sleep', type: 'k8s', cidrs: ['10.1.0.0/16'] },
+    });
+    const policy = resources(await render(), 'cluster01').find((resource) => resource.kind === 'AuthorizationPolicy');
+    expect(policy?.spec.rules).toEqual([{ from: [{ source: { ipBlocks: ['10.1.0.0/16'] } }] }]);
+  });
+
+  test('a client without a sidecar in another cluster cannot pass the gateway: diagnostic, no client-side objects', async () => {
+    await post(SEED_INBOUND, seedInbound());
+    await post(SEED_OUTBOUND, {
+      metadata: { name: 'sleep-plain' },
+      spec: { app: 'sleep', type: 'k8s', cidrs: ['10.1.0.0/16'], inboundServiceName: 'httpbin' },
+    });
+    const view = await render();
+    expect(codes(view)).toContain('CrossClusterWithoutSidecar');
+    expect(resources(view, 'cluster01').filter((resource) => resource.kind === 'ServiceEntry')).toEqual([]);
+  });
+
+  test('a service with no declared caller is closed: ALLOW with no rules', async () => {
+    await post(SEED_INBOUND, seedInbound('httpbin-inbound', { serviceAccountAccess: {} }));
+    const policy = resources(await render(), 'cluster02').find((resource) => resource.kind === 'AuthorizationPolicy');
+    expect(policy?.spec).toEqual({ selector: { matchLabels: { app: 'httpbin' } }, action: 'ALLOW' });
+  });
+});
+
+describe('diagnostics', () => {
+  test('a placement in a cluster the logical cloud does not reference renders nothing there and says why', async () => {
+    const placement = `${VERSION_PATH}/deployment-intent-groups/lc02-group/generic-placement-intents/placement/app-intents`;
+    await post(placement, {
+      metadata: { name: 'httpbin-elsewhere' },
+      spec: { app: 'httpbin', intent: { allOf: [{ clusterProvider: 'edge', cluster: 'cluster01' }] } },
+    });
+    await post(SEED_INBOUND, seedInbound());
+    const view = await render();
+    const problem = view.diagnostics.find((diagnostic) => diagnostic.code === 'ClusterNotInLogicalCloud');
+    expect(problem).toMatchObject({
+      cluster: 'edge/cluster01',
+      resource: expect.stringContaining('httpbin-elsewhere'),
+    });
+    expect(resources(view, 'cluster01').filter((resource) => resource.kind === 'AuthorizationPolicy')).toEqual([]);
+  });
+
+  test('a serving cluster without a gateway address: diagnostic naming the cause', async () => {
+    const kv = await api.request('DELETE', '/v2/cluster-providers/edge/clusters/cluster02/kv-pairs/istio-gateway');
+    expect(kv.status).toBe(204);
+    await post(SEED_INBOUND, seedInbound());
+    await post(SEED_OUTBOUND, {
+      metadata: { name: 'sleep-to-httpbin' },
+      spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
+    });
+    const view = await render();
+    expect(view.diagnostics.find((diagnostic) => diagnostic.code === 'GatewayMissing')).toMatchObject({
+      cluster: 'edge/cluster01',
+    });
+  });
+});
