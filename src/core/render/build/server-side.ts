@@ -33,7 +33,7 @@ function passthroughObjects(service: ServiceModel, server: Placement, hosts: str
   const name = passthroughName(service);
   const namespace = rootNamespace(server);
   return [
-    object({ apiVersion: profile.networkingApi, kind: 'Gateway', name: name, namespace: namespace }, owner, {
+    object({ apiVersion: profile.networkingApi, kind: 'Gateway', name, namespace }, owner, {
       selector: profile.gatewaySelector,
       servers: [
         {
@@ -43,14 +43,26 @@ function passthroughObjects(service: ServiceModel, server: Placement, hosts: str
         },
       ],
     }),
-    object({ apiVersion: profile.networkingApi, kind: 'ServiceEntry', name: name, namespace: namespace }, owner, {
-      hosts,
-      ports: [servicePort(service.spec)],
-      location: 'MESH_INTERNAL',
-      resolution: 'DNS',
-      endpoints: [{ address: localHost(service.spec.serviceName, service.namespace) }],
-      exportTo: ['.'],
-    }),
+    // One ServiceEntry a name: Istio refuses several hosts on a TCP port unless resolution is NONE.
+    ...hosts.map((host, index) =>
+      object(
+        {
+          apiVersion: profile.networkingApi,
+          kind: 'ServiceEntry',
+          name: index === 0 ? name : stableName([name, ...host.split('.').slice(-1)]),
+          namespace,
+        },
+        owner,
+        {
+          hosts: [host],
+          ports: [servicePort(service.spec)],
+          location: 'MESH_INTERNAL',
+          resolution: 'DNS',
+          endpoints: [{ address: localHost(service.spec.serviceName, service.namespace) }],
+          exportTo: ['.'],
+        },
+      ),
+    ),
   ];
 }
 
