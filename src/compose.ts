@@ -11,6 +11,7 @@ import { clusterGateway } from './service/cluster-gateway.js';
 import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import { RenderService } from './service/render-service.js';
+import { CheckRouteService } from './service/check-route-service.js';
 import type { AddressLedger } from './service/address-ledger.js';
 import { validateRendered } from './core/render/validate.js';
 import type { Store } from './service/store.js';
@@ -29,11 +30,13 @@ export async function buildApp(
   logger: FastifyServerOptions['logger'] = false,
 ): Promise<FastifyInstance> {
   const { store, ledger } = database;
+  const render = new RenderService(store, ledger, validateRendered);
   const app = await buildHttpServer(
     {
       resources: new ResourceService(store),
       seedPaths: new SeedPathService(store),
-      render: new RenderService(store, ledger, validateRendered),
+      render,
+      checkRoute: new CheckRouteService(store, render),
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
     },

@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
+import { addCheckCommand } from './check.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
 import { parseFormat, type Output } from './output.js';
@@ -144,6 +145,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addFileCommands(program, deps, setCode);
   addGet(program, deps, setCode);
   addRender(program, deps, setCode);
+  addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
   return program;
 }
 

@@ -9,6 +9,8 @@ import type { PathParams } from '../../core/model/kind.js';
 import type { ResourceService } from '../../service/resource-service.js';
 import type { SeedPathService } from '../../service/seed-paths.js';
 import type { RenderService } from '../../service/render-service.js';
+import type { CheckRouteService } from '../../service/check-route-service.js';
+import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { paramsSchema } from './openapi.js';
@@ -19,6 +21,7 @@ export interface HttpServices {
   resources: ResourceService;
   seedPaths: SeedPathService;
   render: RenderService;
+  checkRoute: CheckRouteService;
   clusterGateway(params: PathParams): Promise<ResolvedGateway>;
   ready(): Promise<boolean>;
 }
@@ -78,6 +81,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerResourceRoutes(app, services.resources);
   registerSeedRoutes(app, services.seedPaths);
   registerRenderRoutes(app, services.render);
+  registerCheckRoutes(app, services.checkRoute);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
   app.get(
     gatewayPath,

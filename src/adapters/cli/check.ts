@@ -1,0 +1,136 @@
+/** `meshbridge check route`: where a call would go, with what share, and whether it is let in (seed 001 step 6). */
+import { Option, type Command } from 'commander';
+import { ApiClient, describeError } from './api-client.js';
+import { formatData, parseFormat, table, type Output } from './output.js';
+import type { CliDependencies } from './program.js';
+
+interface CheckOptions {
+  from: string;
+  to: string;
+  cluster: string;
+  path: string;
+  method: string;
+  project?: string;
+  namespace?: string;
+  sourceIp?: string;
+  server?: string;
+  output?: string;
+}
+
+/** The answer of `GET /v2/check-route`, as far as the table shows it. */
+interface CheckAnswer {
+  from: { app: string; project: string; namespace: string };
+  caller: { cluster: string; principal: string };
+  request: { host: string; resolvedHost: string; method: string; path: string };
+  route: string;
+  destinations: {
+    host: string;
+    servingCluster: string | null;
+    share: number;
+    reached: boolean;
+    allowed: boolean;
+    reason: string;
+  }[];
+  ok: boolean;
+  notes: string[];
+}
+
+const HELP = `
+Decides from the rendered objects (not the intents), as the sidecars would: the
+VirtualService the caller sees for the host and the first http rule the call
+matches give the destinations and their shares (weight / total weight); each
+destination is served in the caller's cluster or, through a ServiceEntry, by the
+cluster whose east-west gateway it names; that cluster's AuthorizationPolicies
+decide whether the caller's principal may make the call.
+
+Exit status: 0 when the call reaches at least one destination and every
+destination it is sent to is reached and allowed; 1 otherwise (no route, an
+unresolved destination, a refusal, or an error).
+
+Example:
+  meshbridge check route --from sleep --to service01 --cluster metro/cluster1 --path /headers`;
+
+function summary(answer: CheckAnswer): string {
+  const { request, caller, from } = answer;
+  const resolved = request.resolvedHost === request.host ? '' : ` (${request.resolvedHost})`;
+  return [
+    `${request.method} ${request.path} from ${from.app} (${caller.principal}) in ${caller.cluster} to ${request.host}${resolved}`,
+    `Route: ${answer.route}`,
+  ].join('\n');
+}
+
+function verdict(answer: CheckAnswer): string {
+  const sent = answer.destinations.filter((destination) => destination.share > 0);
+  if (sent.length === 0) return 'Result: the call reaches no destination';
+  const refused = sent.filter((destination) => destination.reached && !destination.allowed);
+  const unresolved = sent.filter((destination) => !destination.reached);
+  if (answer.ok) return `Result: reaches ${sent.length} destination${sent.length === 1 ? '' : 's'}, all allowed`;
+  const parts = [];
+  if (unresolved.length > 0) parts.push(`${unresolved.length} unresolved`);
+  if (refused.length > 0) parts.push(`${refused.length} refused`);
+  return `Result: ${parts.join(', ')} of ${sent.length} destination${sent.length === 1 ? '' : 's'}`;
+}
+
+export function formatCheck(answer: CheckAnswer): string {
+  const rows = answer.destinations.map((destination) => [
+    destination.host,
+    destination.servingCluster ?? '-',
+    `${destination.share.toFixed(2)}%`,
+    destination.reason,
+  ]);
+  const parts = [summary(answer)];
+  if (rows.length > 0) parts.push(table(['DESTINATION', 'CLUSTER', 'SHARE', 'AUTHORIZATION'], rows));
+  if (answer.notes.length > 0) parts.push(answer.notes.map((note) => `note: ${note}`).join('\n'));
+  parts.push(verdict(answer));
+  return parts.join('\n\n');
+}
+
+async function runCheck(options: CheckOptions, client: ApiClient, output: Output): Promise<boolean> {
+  const query = new URLSearchParams({
+    from: options.from,
+    to: options.to,
+    cluster: options.cluster,
+    path: options.path,
+    method: options.method.toUpperCase(),
+  });
+  for (const key of ['project', 'namespace', 'sourceIp'] as const) {
+    const value = options[key];
+    if (value !== undefined) query.set(key, value);
+  }
+  const response = await client.request('GET', `/v2/check-route?${query.toString()}`);
+  if (response.status !== 200) {
+    output.err(describeError(response));
+    return false;
+  }
+  const answer = response.body as CheckAnswer;
+  const format = parseFormat(options.output, 'table');
+  output.out(format === 'table' ? formatCheck(answer) : formatData(answer, format));
+  return answer.ok;
+}
+
+export function addCheckCommand(
+  program: Command,
+  deps: CliDependencies,
+  setCode: (code: number) => void,
+  defaultServer: string,
+): void {
+  const check = program.command('check').description('check what the rendered configuration does');
+  check
+    .command('route')
+    .description('which destinations a call would reach, with what share, and whether it is allowed')
+    .requiredOption('--from <app>', 'the calling app')
+    .requiredOption('--to <host>', 'the host it calls (service01, service01.bar, an FQDN or a cross-cluster host)')
+    .requiredOption('--cluster <provider/cluster>', 'the cluster the caller runs in')
+    .requiredOption('--path <path>', 'request path, e.g. /headers')
+    .option('--method <method>', 'HTTP method', 'GET')
+    .option('--project <project>', 'the project, when the app runs in that cluster for several')
+    .option('--namespace <namespace>', 'the namespace, when the app runs in several there')
+    .option('--source-ip <ip>', "the caller's IP, for policies on ipBlocks")
+    .addOption(new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${defaultServer})`))
+    .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']))
+    .addHelpText('after', HELP)
+    .action(async (options: CheckOptions) => {
+      const client = new ApiClient(options.server || deps.env.MESHBRIDGE_SERVER || defaultServer);
+      setCode((await runCheck(options, client, deps.output)) ? 0 : 1);
+    });
+}
