@@ -7,7 +7,7 @@ import { deploymentIntentGroupKind } from '../core/model/apps.js';
 import { clusterKind } from '../core/model/infrastructure.js';
 import type { PathParams } from '../core/model/kind.js';
 import {
-  addressClaims,
+  planRender,
   Renderer,
   type ClusterOutput,
   type ObjectValidator,
@@ -39,8 +39,9 @@ export class RenderService {
   /** Everything meshbridge manages, in every cluster. */
   async renderFleet(filter: RenderFilter = {}): Promise<RenderResult> {
     const snapshot = await readSnapshot(this.store);
-    const addresses = await this.ledger.sync(addressClaims(snapshot));
-    return filterClusters(this.renderer.render(snapshot, addresses), filter);
+    const plan = planRender(snapshot);
+    const addresses = await this.ledger.sync(plan.claims);
+    return filterClusters(this.renderer.render(snapshot, addresses, plan), filter);
   }
 
   /** What one deployment intent group's intents put in every cluster, including other groups' clusters. */

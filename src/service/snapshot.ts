@@ -1,4 +1,5 @@
 /** Reads the whole model from the store as the renderer's snapshot. */
+import { appendTo } from '../core/validation/values.js';
 import { resolveGateway } from '../core/model/gateway.js';
 import type { KindName } from '../core/model/kind.js';
 import { kindOf, paramsFromKey } from '../core/model/registry.js';
@@ -13,7 +14,7 @@ function byParent(resources: StoredResource[]): Map<string, StoredResource[]> {
   const grouped = new Map<string, StoredResource[]>();
   for (const resource of resources) {
     const parent = resource.parentKey ?? '';
-    grouped.set(parent, [...(grouped.get(parent) ?? []), resource]);
+    appendTo(grouped, parent, resource);
   }
   return grouped;
 }

@@ -93,6 +93,21 @@ describe('client', () => {
   });
 });
 
+test('a client of a TCP service cannot be limited to HTTP operations', () => {
+  const body = prepareBody(
+    inboundClientKind,
+    {
+      metadata: { name: 'c' },
+      spec: { app: 'sleep', serviceAccountAccess: { 'cluster.local/ns/a/sa/sleep': { GET: '/' } } },
+    },
+    context,
+  );
+  const parent = { metadata: { name: 'db' }, spec: { serviceName: 'db', protocol: 'TCP' } };
+  expect(inboundClientKind.fitParent?.(body, parent).issues).toEqual([
+    { path: 'spec.serviceAccountAccess', message: expect.stringContaining('TCP service') },
+  ]);
+});
+
 describe('access point', () => {
   test('defaults to ALLOW and upper-cases methods', () => {
     expect(

@@ -85,6 +85,37 @@ function checkClient(body: ResourceBody): Issue[] {
   return issues;
 }
 
+const HTTP_FAMILY = new Set(['HTTP', 'HTTPS', 'GRPC', 'GRPC-WEB', 'HTTP2']);
+
+/**
+ * A client written under an inbound intent: `inboundServiceName`, if given, must name
+ * that intent (it only served to find it, and is dropped); HTTP operations need an
+ * HTTP service, or Istio would match none and refuse the caller.
+ */
+function fitClientToInbound(body: ResourceBody, parent: ResourceBody): { body: ResourceBody; issues: Issue[] } {
+  const { inboundServiceName, ...spec } = specOf(body) as Partial<ClientSpec>;
+  const server = specOf(parent) as { serviceName?: string; protocol?: string };
+  const parentName = (parent.metadata as { name: string }).name;
+  const issues: Issue[] = [];
+  if (
+    inboundServiceName !== undefined &&
+    inboundServiceName !== server.serviceName &&
+    inboundServiceName !== parentName
+  ) {
+    issues.push({
+      path: 'spec.inboundServiceName',
+      message: `is ${inboundServiceName}, but this client is written under inbound service ${server.serviceName}`,
+    });
+  }
+  if (server.protocol && !HTTP_FAMILY.has(server.protocol) && Object.keys(spec.serviceAccountAccess ?? {}).length > 0) {
+    issues.push({
+      path: 'spec.serviceAccountAccess',
+      message: `limits HTTP methods and paths, but ${server.serviceName} is a ${server.protocol} service; Istio would match no request and refuse the caller`,
+    });
+  }
+  return { body: { ...body, spec }, issues };
+}
+
 export const inboundClientKind: ResourceKind = {
   kind: 'inboundClient',
   label: 'client',
@@ -95,23 +126,7 @@ export const inboundClientKind: ResourceKind = {
   itemSegments: byMetadataName,
   complete: completeClient,
   check: checkClient,
-  fitParent: (body, parent) => {
-    const { inboundServiceName, ...spec } = specOf(body) as Partial<ClientSpec>;
-    const server = specOf(parent) as { serviceName?: string };
-    const named =
-      inboundServiceName === undefined ||
-      inboundServiceName === server.serviceName ||
-      inboundServiceName === (parent.metadata as { name: string }).name;
-    const issues: Issue[] = named
-      ? []
-      : [
-          {
-            path: 'spec.inboundServiceName',
-            message: `is ${inboundServiceName}, but this client is written under inbound service ${server.serviceName}`,
-          },
-        ];
-    return { body: { ...body, spec }, issues };
-  },
+  fitParent: (body, parent) => fitClientToInbound(body, parent),
   references: (body, { params }) => [
     // A client may live in another composite app or logical cloud of the same project.
     {

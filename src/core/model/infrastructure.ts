@@ -68,7 +68,11 @@ const meshSchema = Obj({
   rootNamespace: Type.Optional(Type.String({ pattern: DNS_LABEL_PATTERN, maxLength: 63 })),
   gateway: Type.Optional(gatewaySchema),
   istioCoreDnsAddress: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 253, description: 'ClusterIP of istiocoredns (Istio before 1.8): where the `global` stub domain points.' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 253,
+      description: 'ClusterIP of istiocoredns (Istio before 1.8): where the `global` stub domain points.',
+    }),
   ),
 });
 

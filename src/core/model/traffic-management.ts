@@ -110,6 +110,21 @@ function checkModeFitsType(spec: TrafficManagementSpec, issues: Issue[]): void {
   }
 }
 
+function checkRingSize(spec: TrafficManagementSpec, issues: Issue[]): void {
+  const mode = spec.loadBalancerMode;
+  // Seed 000 lists minimumRingSize among the hash modes, but it sizes the ring; it says nothing to hash on.
+  if (mode === 'minimumRingSize') {
+    issues.push({
+      path: `${base}.loadBalancerMode`,
+      message:
+        'minimumRingSize sizes the hash ring but says nothing to hash on: choose httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName, and set minimumRingSize beside it',
+    });
+  }
+  if (spec.minimumRingSize !== undefined && !(mode && isHashMode(mode))) {
+    issues.push({ path: `${base}.minimumRingSize`, message: 'applies only to consistentHash load balancing' });
+  }
+}
+
 /** Each hashing mode has its own field: it is required with that mode and refused with any other. */
 function checkModeFields(spec: TrafficManagementSpec, issues: Issue[]): void {
   const mode = spec.loadBalancerMode;
@@ -130,17 +145,7 @@ function checkModeFields(spec: TrafficManagementSpec, issues: Issue[]): void {
       });
     }
   }
-  // Seed 000 lists minimumRingSize among the hash modes, but it sizes the ring; it says nothing to hash on.
-  if (mode === 'minimumRingSize') {
-    issues.push({
-      path: `${base}.loadBalancerMode`,
-      message:
-        'minimumRingSize sizes the hash ring but says nothing to hash on: choose httpHeaderName, httpCookie, useSourceIp or httpQueryParameterName, and set minimumRingSize beside it',
-    });
-  }
-  if (spec.minimumRingSize !== undefined && !(mode && isHashMode(mode))) {
-    issues.push({ path: `${base}.minimumRingSize`, message: 'applies only to consistentHash load balancing' });
-  }
+  checkRingSize(spec, issues);
   for (const field of COOKIE_DETAILS) {
     if (spec[field] !== undefined && mode !== 'httpCookie') {
       issues.push({ path: `${base}.${field}`, message: 'applies only when loadBalancerMode is httpCookie' });

@@ -88,7 +88,18 @@ function remoteProblem(
   return undefined;
 }
 
+const edgesOf = new WeakMap<ServiceModel, Edges>();
+
+/** Computed once per service model: address claims, fingerprints and building all need them. */
 export function serviceEdges(service: ServiceModel): Edges {
+  const known = edgesOf.get(service);
+  if (known) return known;
+  const edges = computeEdges(service);
+  edgesOf.set(service, edges);
+  return edges;
+}
+
+function computeEdges(service: ServiceModel): Edges {
   const diagnostics: Diagnostic[] = [];
   const servers = service.servers;
   const serverClusters = new Set(servers.map((server) => server.cluster.key));

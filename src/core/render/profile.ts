@@ -45,8 +45,19 @@ function atLeast(version: string, minor: number): boolean {
   return major > 1 || (major === 1 && minorOf >= minor);
 }
 
+const profiles = new Map<string, IstioProfile>();
+
+/** Profiles are few and immutable: computed once per version. */
 export function profileFor(istioVersion: string | undefined): IstioProfile {
   const version = istioVersion ?? DEFAULT_ISTIO_VERSION;
+  const known = profiles.get(version);
+  if (known) return known;
+  const profile = computeProfile(version);
+  profiles.set(version, profile);
+  return profile;
+}
+
+function computeProfile(version: string): IstioProfile {
   const modern = atLeast(version, 22);
   const legacy = !atLeast(version, 8);
   return {

@@ -8,6 +8,7 @@
  * A change re-renders only the units whose inputs changed and re-assembles only
  * the clusters they touch, so one changed intent costs what that intent produces.
  */
+import { createHash } from 'node:crypto';
 import { specOf } from '../model/kind.js';
 import { renderCluster } from './build/cluster.js';
 import { renderRouting, type RoutingContext } from './build/routing.js';
@@ -46,7 +47,7 @@ interface Unit {
   build(): UnitOutput;
 }
 
-interface Model {
+export interface Model {
   topology: Topology;
   services: ServiceModel[];
 }
@@ -56,9 +57,19 @@ function modelOf(snapshot: Snapshot): Model {
   return { topology, services: resolveServices(snapshot, topology) };
 }
 
-/** The virtual addresses the snapshot needs: the ledger allocates them before rendering. */
+/** The resolved model and the virtual addresses it needs, which the ledger allocates before rendering. */
+export interface RenderPlan {
+  model: Model;
+  claims: AddressClaimOf[];
+}
+
+export function planRender(snapshot: Snapshot): RenderPlan {
+  const model = modelOf(snapshot);
+  return { model, claims: model.services.flatMap(serviceClaims) };
+}
+
 export function addressClaims(snapshot: Snapshot): AddressClaimOf[] {
-  return modelOf(snapshot).services.flatMap(serviceClaims);
+  return planRender(snapshot).claims;
 }
 
 function serviceIndex(services: ServiceModel[]): Map<string, ServiceModel> {
@@ -70,7 +81,22 @@ function serviceIndex(services: ServiceModel[]): Map<string, ServiceModel> {
   return index;
 }
 
+const digest = (text: string) => createHash('sha1').update(text).digest('base64');
+
+/** Shared objects (clusters, groups) are fingerprinted once per render and referred to by that print. */
+function printer(model: Model): (value: unknown) => string {
+  const prints = new Map<unknown, string>();
+  for (const cluster of model.topology.clusters.values())
+    prints.set(cluster, `cluster:${digest(JSON.stringify(cluster))}`);
+  for (const group of model.topology.groups.values())
+    prints.set(group, `group:${digest(JSON.stringify(group, setsAsArrays))}`);
+  const replacer = (_key: string, value: unknown) =>
+    prints.get(value) ?? (value instanceof Set ? [...value].sort() : value);
+  return (value) => digest(JSON.stringify(value, replacer));
+}
+
 function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, string>): Unit[] {
+  const print = printer(model);
   const addressOf = (cluster: string, host: string) => addresses.get(addressKey(cluster, host));
   const list: Unit[] = [];
   for (const service of model.services) {
@@ -81,7 +107,7 @@ function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, 
     ]);
     list.push({
       key: service.key,
-      fingerprint: JSON.stringify([service, claimed], setsAsArrays),
+      fingerprint: print([service, claimed]),
       build: () => renderService(service, addressOf),
     });
   }
@@ -97,14 +123,14 @@ function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, 
     const reads = apps.map((app) => [model.topology.inGroup(group, app), context.serviceOf(group, app)?.spec]);
     list.push({
       key: record.key,
-      fingerprint: JSON.stringify([record, reads], setsAsArrays),
+      fingerprint: print([record, reads]),
       build: () => renderRouting(record, context),
     });
   }
   for (const cluster of snapshot.clusters) {
     list.push({
       key: `cluster:${cluster.key}`,
-      fingerprint: JSON.stringify(cluster),
+      fingerprint: print(cluster),
       build: () => renderCluster(cluster),
     });
   }
@@ -127,18 +153,22 @@ export class Renderer {
 
   constructor(private readonly validate: ObjectValidator = () => {}) {}
 
-  render(snapshot: Snapshot, addresses: ReadonlyMap<string, string>): RenderResult {
-    const model = modelOf(snapshot);
+  /** `plan` is `planRender(snapshot)` when the caller already made it (to allocate addresses). */
+  render(
+    snapshot: Snapshot,
+    addresses: ReadonlyMap<string, string>,
+    plan: RenderPlan = planRender(snapshot),
+  ): RenderResult {
+    const { model } = plan;
     const outputs = this.renderUnits(snapshot, model, addresses);
     const contributions = new Map<string, { unit: string; fingerprint: string; objects: RenderedObject[] }[]>();
     const diagnostics: Diagnostic[] = [...model.topology.diagnostics];
     for (const { unit, output } of outputs) {
       diagnostics.push(...output.diagnostics);
       for (const [cluster, objects] of output.byCluster) {
-        contributions.set(cluster, [
-          ...(contributions.get(cluster) ?? []),
-          { unit: unit.key, fingerprint: unit.fingerprint, objects },
-        ]);
+        const list = contributions.get(cluster) ?? [];
+        if (list.length === 0) contributions.set(cluster, list);
+        list.push({ unit: unit.key, fingerprint: unit.fingerprint, objects });
       }
     }
     const clusters: ClusterOutput[] = [];

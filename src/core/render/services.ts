@@ -2,6 +2,7 @@
  * The services and who calls them, resolved: each inbound intent with the clusters
  * its app is placed in, and each client with the clusters its app runs in.
  */
+import { appendTo } from '../validation/values.js';
 import type { AccessMap } from '../model/access.js';
 import type { ClientSpec } from '../model/clients.js';
 import type { InboundSpec } from '../model/inbound.js';
@@ -63,7 +64,7 @@ function childrenByParent(records: readonly SnapshotRecord[], segment: string): 
   const byParent = new Map<string, SnapshotRecord[]>();
   for (const record of records) {
     const parent = record.key.slice(0, record.key.lastIndexOf(`/${segment}/`));
-    byParent.set(parent, [...(byParent.get(parent) ?? []), record]);
+    appendTo(byParent, parent, record);
   }
   return byParent;
 }

@@ -3,6 +3,7 @@
  * (its group's logical cloud), under which service account. Built once per render
  * in one pass over the snapshot.
  */
+import { appendTo } from '../validation/values.js';
 import type { PlacementEntry } from '../model/apps.js';
 import { specOf } from '../model/kind.js';
 import { childKey, clusterKey, logicalCloudKey } from '../model/keys.js';
@@ -80,7 +81,7 @@ function clustersByLabel(clusters: readonly ClusterFacts[]): Map<string, Cluster
   for (const cluster of clusters) {
     for (const label of cluster.labels) {
       const key = pairKey(cluster.provider, label);
-      byLabel.set(key, [...(byLabel.get(key) ?? []), cluster]);
+      appendTo(byLabel, key, cluster);
     }
   }
   return byLabel;
@@ -173,9 +174,9 @@ export function buildTopology(snapshot: Snapshot): Topology {
       };
       const inGroup = pairKey(group.key, spec.app);
       if (!(byGroup.get(inGroup) ?? []).some((existing) => existing.cluster.key === cluster.key)) {
-        byGroup.set(inGroup, [...(byGroup.get(inGroup) ?? []), placement]);
+        appendTo(byGroup, inGroup, placement);
         const inProject = pairKey(group.project, spec.app);
-        byProject.set(inProject, [...(byProject.get(inProject) ?? []), placement]);
+        appendTo(byProject, inProject, placement);
       }
     }
   }

@@ -34,3 +34,10 @@ export function orderLike(values: Record<string, unknown>, properties: object): 
 export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/** Adds to the list kept under `key`, in place: building a map of lists stays linear. */
+export function appendTo<K, V>(map: Map<K, V[]>, key: K, ...values: V[]): void {
+  const list = map.get(key);
+  if (list) list.push(...values);
+  else map.set(key, [...values]);
+}

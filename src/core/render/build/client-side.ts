@@ -10,8 +10,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { ClientSide, Edges } from '../edges.js';
 import { ownerLabels, type RenderedObject } from '../objects.js';
 import { profileFor, type IstioProfile } from '../profile.js';
-import { istioVersionOf, type ServiceModel } from '../services.js';
-import { stableName } from '../names.js';
+import { dnsLabel, istioVersionOf, type ServiceModel } from '../services.js';
 import { trafficPolicy } from './traffic-policy.js';
 import { hostName, labelSelector, meshSni, object, ownerOfService, pemBase64, servicePort } from './shared.js';
 
@@ -82,7 +81,7 @@ function certificateObjects(
   policy: Record<string, unknown>,
 ): RenderedObject[] {
   const certificates = service.spec.certificates ?? {};
-  const secretName = stableName([hostName(side.host, 40), 'tls']);
+  const secretName = hostName(side.host, 'tls');
   const data: Record<string, string> = {};
   if (certificates.serviceCertificate) data['tls.crt'] = pemBase64(certificates.serviceCertificate);
   if (certificates.servicePrivateKey) data['tls.key'] = pemBase64(certificates.servicePrivateKey);
@@ -105,7 +104,7 @@ function certificateObjects(
         {
           apiVersion: profile.networkingApi,
           kind: 'DestinationRule',
-          name: stableName([hostName(side.host, 40), client.spec.app]),
+          name: `${side.host}.${dnsLabel(client.spec.app)}`,
           namespace: placement.namespace,
         },
         owner,
@@ -137,7 +136,7 @@ export function callerObjects(service: ServiceModel, side: ClientSide, remote: b
   const profile = profileFor(istioVersionOf(side.cluster));
   const policy = trafficPolicy(service.spec.trafficManagement, profile);
   if (usesCertificates(service)) return certificateObjects(service, side, profile, policy);
-  const name = remote ? hostName(side.host) : stableName([service.spec.serviceName, 'local']);
+  const name = remote ? hostName(side.host) : `${service.spec.serviceName}-local`;
   const namespace = remote ? (side.namespaces[0] as string) : service.namespace;
   return [
     object(

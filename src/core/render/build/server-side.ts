@@ -13,7 +13,7 @@ import { istioVersionOf, localHost, type ServiceModel } from '../services.js';
 import type { Placement } from '../topology.js';
 import { authorizationRules } from './authorization.js';
 import { callerObjects } from './client-side.js';
-import { labelSelector, object, ownerOfService, servicePort } from './shared.js';
+import { hostName, labelSelector, object, ownerOfService, servicePort } from './shared.js';
 
 function rootNamespace(server: Placement): string {
   return String(
@@ -44,12 +44,12 @@ function passthroughObjects(service: ServiceModel, server: Placement, hosts: str
       ],
     }),
     // One ServiceEntry a name: Istio refuses several hosts on a TCP port unless resolution is NONE.
-    ...hosts.map((host, index) =>
+    ...hosts.map((host) =>
       object(
         {
           apiVersion: profile.networkingApi,
           kind: 'ServiceEntry',
-          name: index === 0 ? name : stableName([name, ...host.split('.').slice(-1)]),
+          name: hostName(host, 'passthrough'),
           namespace,
         },
         owner,
@@ -74,7 +74,7 @@ function authorizationPolicy(service: ServiceModel, server: Placement): Rendered
     {
       apiVersion: profile.securityApi,
       kind: 'AuthorizationPolicy',
-      name: stableName([service.spec.serviceName, 'callers']),
+      name: `${service.spec.serviceName}-callers`,
       namespace: service.namespace,
     },
     ownerOfService(service),

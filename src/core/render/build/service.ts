@@ -1,4 +1,5 @@
 /** Everything one inbound intent puts in every cluster, from its resolved model. */
+import { appendTo } from '../../validation/values.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { serviceEdges } from '../edges.js';
 import type { RenderedObject } from '../objects.js';
@@ -12,7 +13,7 @@ export interface UnitOutput {
 }
 
 function add(into: Map<string, RenderedObject[]>, cluster: string, objects: RenderedObject[]): void {
-  if (objects.length > 0) into.set(cluster, [...(into.get(cluster) ?? []), ...objects]);
+  if (objects.length > 0) appendTo(into, cluster, ...objects);
 }
 
 /** The virtual addresses a service needs: one per client cluster that calls it from afar. */

@@ -1,6 +1,5 @@
 /** Small pieces the object builders share. */
 import type { InboundSpec } from '../../model/inbound.js';
-import { stableName } from '../names.js';
 import { ownerLabels, type Owner, type RenderedObject } from '../objects.js';
 import type { ServiceModel } from '../services.js';
 
@@ -32,9 +31,9 @@ export function servicePort(spec: InboundSpec): { number: number; name: string; 
   return { number: spec.port, name: `${spec.protocol.toLowerCase()}-${spec.port}`, protocol: spec.protocol };
 }
 
-/** `httpbin.namespace02.logicalcloud02` → `httpbin-namespace02-logicalcloud02`. */
-export function hostName(host: string, maxLength = 63): string {
-  return stableName(host.split('.'), maxLength);
+/** Objects about one host are named by the host: a valid name, and unique as the host is. */
+export function hostName(host: string, suffix?: string): string {
+  return suffix ? `${host}-${suffix}` : host;
 }
 
 /** The SNI Istio gives mesh traffic to `host:port`, which AUTO_PASSTHROUGH gateways route on. */

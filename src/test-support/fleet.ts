@@ -1,0 +1,808 @@
+/**
+ * Synthetic fleets for the renderer's property tests and `npm run bench`: a pure,
+ * deterministic function from a few numbers and a seed to a `Snapshot`, built the
+ * way the service builds one from the store (records ordered by key, bodies made
+ * canonical by `prepareBody`, gateways resolved from the spec or from kv-pairs).
+ *
+ * A fleet has `clusters` clusters over two cluster providers (localities, labels,
+ * gateways, optionally mixed Istio versions), a few projects whose logical clouds
+ * span overlapping windows of clusters, composite apps with one or two deployment
+ * intent groups, `services` inbound intents (each app placed in 1–3 clusters of its
+ * logical cloud, varied protocols, TLS modes and traffic management) and exactly
+ * `edges` clients (a client app of the same project, placed in the same or in other
+ * clusters, calling a service), some with access points, and weighted routing
+ * intents whose host app is made a client of each remote destination so that every
+ * route resolves. Every generated topology is fully placed and reachable: it should
+ * render with no diagnostic of severity error.
+ *
+ * Also here: `allocateAddresses`, a database-free stand-in for the virtual-IP ledger,
+ * `changeFleet`, one-intent edits for incremental rendering, and fast-check
+ * arbitraries over small fleets.
+ */
+import fc from 'fast-check';
+import { isDnsLabel } from '../core/model/formats.js';
+import { resolveGateway } from '../core/model/gateway.js';
+import { specOf, type KindName, type ResourceBody } from '../core/model/kind.js';
+import { childKey, clusterKey, compositeAppKey, logicalCloudKey } from '../core/model/keys.js';
+import { prepareBody } from '../core/model/prepare.js';
+import { kindOf, paramsFromKey } from '../core/model/registry.js';
+import { addressKey, type AddressClaimOf } from '../core/render/render.js';
+import type { ClusterFacts, Snapshot, SnapshotRecord } from '../core/render/snapshot.js';
+
+export const ISTIO_VERSIONS = ['1.7', '1.12', '1.20', '1.24'] as const;
+
+export interface FleetOptions {
+  clusters: number;
+  /** Inbound intents (services). */
+  services: number;
+  /** Clients: each is one edge, a client app calling a service. */
+  edges: number;
+  seed?: number;
+  /** Istio versions clusters are given, picked at random per cluster; default `['1.24']`. */
+  istioVersions?: readonly string[];
+}
+
+// ---------------------------------------------------------------------------
+// Deterministic randomness
+
+/** mulberry32: small, fast, and the same sequence on every platform. */
+export class Random {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = (seed ^ 0x9e3779b9) >>> 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(bound: number): number {
+    return Math.floor(this.next() * bound);
+  }
+
+  between(min: number, max: number): number {
+    return min + this.int(max - min + 1);
+  }
+
+  chance(probability: number): boolean {
+    return this.next() < probability;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new Error('pick from an empty list');
+    return items[this.int(items.length)] as T;
+  }
+
+  /** `count` distinct items, in the order drawn. */
+  sample<T>(items: readonly T[], count: number): T[] {
+    const pool = [...items];
+    const out: T[] = [];
+    while (out.length < count && pool.length > 0) out.push(pool.splice(this.int(pool.length), 1)[0] as T);
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Canonical records
+
+/** A record whose body went the way a written body goes: normalized, completed, checked. */
+export function canonicalRecord(kindName: KindName, key: string, raw: unknown): SnapshotRecord {
+  const kind = kindOf(kindName);
+  const at = key.lastIndexOf(`/${kind.segment}/`);
+  const parentKey = at < 0 ? null : key.slice(0, at);
+  return { key, body: prepareBody(kind, raw, { parentKey, params: paramsFromKey(kind, key) }) };
+}
+
+const PEM_CERTIFICATE = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUZmFrZWNlcnQ=\n-----END CERTIFICATE-----\n';
+const PEM_PRIVATE_KEY =
+  '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGZmFrZWtleQ==\n-----END PRIVATE KEY-----\n';
+
+const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC']);
+const SIMPLE_MODES = ['LEAST_REQUEST', 'LEAST_CONN', 'ROUND_ROBIN', 'RANDOM', 'PASSTHROUGH'] as const;
+const HTTP_HASH_MODES = ['httpCookie', 'httpHeaderName', 'useSourceIp', 'httpQueryParameterName'] as const;
+const HASH_FIELD: Record<string, string> = {
+  httpCookie: 'user',
+  httpHeaderName: 'x-session',
+  httpQueryParameterName: 'session',
+};
+
+function loadBalancing(rng: Random, http: boolean, tm: Record<string, unknown>): void {
+  const choice = rng.int(3);
+  if (choice === 1) {
+    // Seed 000 omits loadBalancingType and lets the mode say it.
+    if (rng.chance(0.5)) tm.loadBalancingType = 'simple';
+    tm.loadBalancerMode = rng.pick(SIMPLE_MODES);
+  } else if (choice === 2) {
+    const mode = http ? rng.pick(HTTP_HASH_MODES) : 'useSourceIp';
+    tm.loadBalancingType = 'consistentHash';
+    tm.loadBalancerMode = mode;
+    if (HASH_FIELD[mode]) tm[mode] = `${HASH_FIELD[mode]}${rng.int(10)}`;
+    if (mode === 'httpCookie' && rng.chance(0.3)) tm.httpCookieTtl = rng.pick(['10s', '1h']);
+    if (mode === 'httpCookie' && rng.chance(0.3)) tm.httpCookiePath = '/';
+    if (rng.chance(0.3)) tm.minimumRingSize = rng.pick([1024, 4096]);
+  }
+}
+
+/** A traffic management body valid for the protocol (HTTP-only settings only on HTTP ones), or undefined. */
+export function randomTrafficManagement(rng: Random, protocol: string): Record<string, unknown> | undefined {
+  const http = HTTP_PROTOCOLS.has(protocol);
+  const tm: Record<string, unknown> = {};
+  loadBalancing(rng, http, tm);
+  if (rng.chance(0.5)) {
+    tm.maxConnections = rng.between(1, 1000);
+    if (http) tm.concurrentHttp2Requests = rng.between(1, 2000);
+    if (http && rng.chance(0.5)) tm.httpRequestPerConnection = rng.between(1, 200);
+  }
+  if (rng.chance(0.5)) {
+    tm.consecutiveErrors = rng.between(1, 10);
+    tm.intervalSweep = rng.pick(['5m', '30s', '1.5s']);
+    // A bare number is minutes, as seed 000 writes it.
+    tm.baseEjectionTime = rng.pick<string | number>([15, '30s', '2m']);
+    if (rng.chance(0.3)) tm.maxEjectionPercent = rng.between(0, 100);
+  }
+  return Object.keys(tm).length > 0 ? tm : undefined;
+}
+
+// ---------------------------------------------------------------------------
+// The plan a fleet is built from
+
+interface ClusterPlan {
+  index: number;
+  provider: string;
+  name: string;
+  key: string;
+  labels: string[];
+  facts: ClusterFacts;
+  kvPair?: ResourceBody;
+}
+
+interface CloudPlan {
+  project: string;
+  name: string;
+  namespace: string;
+  key: string;
+  clusters: ClusterPlan[];
+}
+
+interface GroupPlan {
+  project: string;
+  key: string;
+  cloud: CloudPlan;
+  apps: AppPlan[];
+}
+
+interface AppPlan {
+  name: string;
+  project: string;
+  compositeAppKey: string;
+  group: GroupPlan;
+  serviceAccount: string;
+  clusters: ClusterPlan[];
+  service?: ServicePlan;
+}
+
+interface ServicePlan {
+  app: AppPlan;
+  key: string;
+  protocol: string;
+  serviceName: string;
+  clients: Set<string>;
+}
+
+const PROJECTS = ['alpha', 'beta', 'gamma', 'delta'];
+const PROVIDERS = ['edge', 'core'];
+/** An EMCO-style app name (`S_3.v1`) as a Kubernetes service name (`s-3-v1`). */
+const dnsName = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+const pad = (value: number, width = 3) => String(value).padStart(width, '0');
+
+function clusterPlan(rng: Random, index: number, versions: readonly string[]): ClusterPlan {
+  const provider = PROVIDERS[index % 2] as string;
+  const name = `c${pad(index)}`;
+  const version = rng.pick(versions);
+  const legacy = version === '1.7';
+  const ip = `172.${16 + ((index >> 8) & 15)}.${index & 255}.${10 + rng.int(200)}`;
+  const address = index % 7 === 3 ? `gw-${name}.mesh.example.net` : ip;
+  const viaKvPair = index % 5 === 4;
+  const port = index % 6 === 5 ? 443 : 15443;
+  const labels = [`region-${index % 5}`, `rack-${Math.floor(index / 4)}`, ...(index % 10 === 0 ? ['gpu'] : [])].sort();
+  const mesh: Record<string, unknown> = {
+    istioVersion: version,
+    network: `network-${index}`,
+    mtlsMode: rng.chance(0.2) ? 'STRICT' : 'PERMISSIVE',
+  };
+  if (!viaKvPair) mesh.gateway = { address, port, internalPort: 15443 };
+  if (legacy && rng.chance(0.8)) mesh.istioCoreDnsAddress = `10.96.${index & 255}.53`;
+  const key = clusterKey(provider, name);
+  const body = canonicalRecord('cluster', key, {
+    metadata: { name },
+    spec: { locality: { region: `region-${index % 5}`, zone: `zone-${(index >> 1) % 3}` }, mesh },
+  }).body;
+  const kvPair = viaKvPair
+    ? canonicalRecord('clusterKvPair', childKey(key, 'kv-pairs', 'istio-gateway'), {
+        metadata: { name: 'istio-gateway' },
+        spec: {
+          kv: [
+            { istioIngressGatewayAddress: address },
+            { istioIngressGatewayPort: String(port) },
+            { istioIngressGatewayInternalPort: '15443' },
+          ],
+        },
+      }).body
+    : undefined;
+  const gateway = resolveGateway(body, kvPair ? [{ name: 'istio-gateway', body: kvPair }] : []);
+  return {
+    index,
+    provider,
+    name,
+    key,
+    labels,
+    kvPair,
+    facts: { key, provider, name, labels, body, gateway },
+  };
+}
+
+/** A window of `size` consecutive clusters starting at `start`, wrapping around. */
+function window(clusters: readonly ClusterPlan[], start: number, size: number): ClusterPlan[] {
+  const out: ClusterPlan[] = [];
+  for (let offset = 0; offset < Math.min(size, clusters.length); offset += 1)
+    out.push(clusters[(start + offset) % clusters.length] as ClusterPlan);
+  return out.sort((a, b) => a.index - b.index);
+}
+
+interface Builder {
+  rng: Random;
+  out: Snapshot;
+  clusters: ClusterPlan[];
+  /** provider + label → clusters. */
+  byLabel: Map<string, ClusterPlan[]>;
+  clouds: Map<string, CloudPlan[]>;
+  groups: GroupPlan[];
+  apps: Map<string, AppPlan[]>;
+  services: ServicePlan[];
+  /** Per project: how many apps got a name so far (names are unique per project). */
+  appCount: Map<string, number>;
+  clientCount: number;
+}
+
+function buildClouds(b: Builder, projects: number): void {
+  const n = b.clusters.length;
+  const count = Math.min(n, n <= 6 ? 1 + b.rng.int(2) : 3);
+  // Windows start evenly spread and overlap: every cluster is in about two logical clouds.
+  const size = Math.max(1, Math.min(n, Math.ceil((n * 2) / (projects * count))));
+  for (const [projectIndex, project] of PROJECTS.slice(0, projects).entries()) {
+    const clouds: CloudPlan[] = [];
+    for (let index = 0; index < count; index += 1) {
+      const start = Math.floor(((projectIndex * count + index) * n) / (projects * count)) + b.rng.int(2);
+      // Logical cloud names repeat across projects, and some are not DNS labels (EMCO allows both).
+      const name = index === 1 && project === 'beta' ? 'LC_Main.1' : `lc${index}`;
+      const cloud: CloudPlan = {
+        project,
+        name,
+        namespace: `${project}-ns${index}`,
+        key: logicalCloudKey(project, name),
+        clusters: window(b.clusters, start, size),
+      };
+      b.out.logicalClouds.push(
+        canonicalRecord('logicalCloud', cloud.key, { metadata: { name }, spec: { namespace: cloud.namespace } }),
+      );
+      for (const cluster of cloud.clusters) {
+        const ref = `ref-${cluster.provider}-${cluster.name}`;
+        b.out.clusterReferences.push(
+          canonicalRecord('clusterReference', childKey(cloud.key, 'cluster-references', ref), {
+            metadata: { name: ref },
+            spec: { clusterProvider: cluster.provider, cluster: cluster.name },
+          }),
+        );
+      }
+      clouds.push(cloud);
+    }
+    b.clouds.set(project, clouds);
+  }
+}
+
+function newGroup(b: Builder, project: string, caKey: string, name: string, cloud: CloudPlan): GroupPlan {
+  const key = childKey(caKey, 'deployment-intent-groups', name);
+  b.out.deploymentIntentGroups.push(
+    canonicalRecord('deploymentIntentGroup', key, {
+      metadata: { name },
+      spec: { logicalCloud: cloud.name, version: 'r1' },
+    }),
+  );
+  const group = { project, key, cloud, apps: [] };
+  b.groups.push(group);
+  return group;
+}
+
+function placementOf(b: Builder, cloud: CloudPlan): { intent: Record<string, unknown>; clusters: ClusterPlan[] } {
+  const { rng } = b;
+  const form = rng.int(10);
+  if (form === 0) {
+    const inside = new Set(cloud.clusters);
+    const labels = [...b.byLabel.entries()].filter(
+      ([, found]) => found.length <= 3 && found.every((cluster) => inside.has(cluster)),
+    );
+    if (labels.length > 0) {
+      const [label, found] = rng.pick(labels);
+      const [provider, clusterLabel] = label.split('\u0000') as [string, string];
+      return { intent: { allOf: [{ clusterProvider: provider, clusterLabel }] }, clusters: found };
+    }
+  }
+  const chosen = rng.sample(cloud.clusters, rng.between(1, 3));
+  const entry = (cluster: ClusterPlan) => ({ clusterProvider: cluster.provider, cluster: cluster.name });
+  if (form === 1 && chosen.length >= 2) {
+    // anyOf takes the first entry that names an existing cluster: only chosen[0].
+    return { intent: { anyOf: chosen.slice(0, 2).map(entry) }, clusters: chosen.slice(0, 1) };
+  }
+  return { intent: { allOf: chosen.map(entry) }, clusters: chosen };
+}
+
+function newApp(b: Builder, group: GroupPlan, caKey: string, prefix: string): AppPlan {
+  const count = b.appCount.get(group.project) ?? 0;
+  b.appCount.set(group.project, count + 1);
+  // Some EMCO-style names that are not DNS labels: they need an explicit service account and service name.
+  const odd = b.rng.chance(0.1);
+  const name = odd ? `${prefix.toUpperCase()}_${count}.v1` : `${prefix}${count}`;
+  const serviceAccount = odd || b.rng.chance(0.2) ? `${prefix}${count}-sa` : name;
+  const appKey = childKey(caKey, 'apps', name);
+  b.out.apps.push(
+    canonicalRecord('app', appKey, {
+      metadata: { name },
+      ...(serviceAccount !== name ? { spec: { serviceAccount } } : {}),
+    }),
+  );
+  const { intent, clusters } = placementOf(b, group.cloud);
+  const gpi = childKey(group.key, 'generic-placement-intents', 'placement');
+  b.out.appIntents.push(
+    canonicalRecord('appIntent', childKey(gpi, 'app-intents', `${name}-placement`), {
+      metadata: { name: `${name}-placement` },
+      spec: { app: name, intent },
+    }),
+  );
+  const app: AppPlan = {
+    name,
+    project: group.project,
+    compositeAppKey: caKey,
+    group,
+    serviceAccount,
+    clusters: [...new Set(clusters)],
+  };
+  group.apps.push(app);
+  b.apps.set(group.project, [...(b.apps.get(group.project) ?? []), app]);
+  return app;
+}
+
+function inboundBody(b: Builder, app: AppPlan, serviceName: string, protocol: string): Record<string, unknown> {
+  const { rng } = b;
+  const http = HTTP_PROTOCOLS.has(protocol);
+  const spec: Record<string, unknown> = {
+    app: app.name,
+    port: protocol === 'TCP' ? rng.pick([3306, 6379, 9000]) : rng.pick([80, 8080, 9080, 5000]),
+    protocol,
+    management: { tlsType: rng.chance(0.75) ? 'MUTUAL' : 'SIMPLE' },
+  };
+  if (serviceName !== app.name) spec.serviceName = serviceName;
+  const tm = randomTrafficManagement(rng, protocol);
+  if (tm) spec.trafficManagement = tm;
+  if (rng.chance(0.06)) {
+    spec.certificates =
+      (spec.management as { tlsType: string }).tlsType === 'MUTUAL'
+        ? { serviceCertificate: PEM_CERTIFICATE, servicePrivateKey: PEM_PRIVATE_KEY, caCertificate: PEM_CERTIFICATE }
+        : { caCertificate: PEM_CERTIFICATE };
+  }
+  if (rng.chance(0.1)) spec.namespaces = [rng.pick([...b.clouds.values()].flat()).namespace];
+  if (http && rng.chance(0.3)) {
+    spec.serviceAccountAccess = {
+      [`cluster.local/ns/${app.group.cloud.namespace}/sa/monitoring`]: { GET: ['/metrics', '/healthz*'] },
+    };
+  }
+  return { metadata: { name: `${app.name}-in` }, spec };
+}
+
+function buildApps(b: Builder, services: number): void {
+  const perApp = services <= 10 ? b.rng.between(1, 4) : 20;
+  const compositeApps = Math.max(1, Math.ceil(services / perApp));
+  const projects = [...b.clouds.keys()];
+  let made = 0;
+  for (let index = 0; index < compositeApps; index += 1) {
+    const project = projects[index % projects.length] as string;
+    const clouds = b.clouds.get(project) as CloudPlan[];
+    const name = index % 9 === 4 ? `Shop_${index}` : `ca${pad(index)}`;
+    const version = index % 4 === 3 ? 'v2' : 'v1';
+    const caKey = compositeAppKey(project, name, version);
+    const twoGroups = clouds.length > 1 && b.rng.chance(0.25);
+    const cloudsOf = twoGroups ? b.rng.sample(clouds, 2) : [b.rng.pick(clouds)];
+    const groups = cloudsOf.map((cloud, at) => newGroup(b, project, caKey, at === 0 ? 'main' : 'spare', cloud));
+    const count = index === compositeApps - 1 ? services - made : Math.min(perApp, services - made);
+    for (let s = 0; s < count; s += 1) {
+      const group = b.rng.pick(groups);
+      const app = newApp(b, group, caKey, 's');
+      const protocol = b.rng.pick(['HTTP', 'HTTP', 'HTTP', 'HTTP', 'HTTP2', 'GRPC', 'TCP']);
+      const serviceName = b.rng.chance(0.15) || !isDnsLabel(app.name) ? `${dnsName(app.name)}-svc` : app.name;
+      const key = childKey(group.key, 'traffic-group-intents', 'traffic', 'inbound-intents', `${app.name}-in`);
+      b.out.inboundIntents.push(canonicalRecord('inboundIntent', key, inboundBody(b, app, serviceName, protocol)));
+      const service: ServicePlan = { app, key, protocol, serviceName, clients: new Set() };
+      app.service = service;
+      b.services.push(service);
+    }
+    made += count;
+    for (let c = 0; c < Math.max(1, Math.ceil(count / 4)); c += 1) newApp(b, b.rng.pick(groups), caKey, 'client');
+  }
+}
+
+function principalOf(app: AppPlan): string {
+  return `cluster.local/ns/${app.group.cloud.namespace}/sa/${app.serviceAccount}`;
+}
+
+function addClient(b: Builder, service: ServicePlan, app: AppPlan, external = false): void {
+  const { rng } = b;
+  const base = `${app.name}-to-${service.app.name}`.slice(0, 50).replace(/[^A-Za-z0-9]+$/, '');
+  let name = base;
+  for (let n = 2; service.clients.has(name); n += 1) name = `${base}-${n}`;
+  service.clients.add(name);
+  b.clientCount += 1;
+  const key = childKey(service.key, 'clients', name);
+  const http = HTTP_PROTOCOLS.has(service.protocol);
+  const spec: Record<string, unknown> = { app: app.name };
+  if (!isDnsLabel(app.name)) spec.serviceName = dnsName(app.name);
+  if (external) Object.assign(spec, { type: 'external', cidrs: [`10.${rng.int(256)}.0.0/16`] });
+  if (rng.chance(0.1)) spec.namespaces = [app.group.cloud.namespace];
+  if (http && !external && rng.chance(0.3))
+    spec.serviceAccountAccess = { [principalOf(app)]: { GET: ['/status*'], POST: ['/api/v1/orders'] } };
+  b.out.clients.push(canonicalRecord('inboundClient', key, { metadata: { name }, spec }));
+  if (http && rng.chance(0.2)) {
+    for (let p = 0; p < rng.between(1, 2); p += 1) {
+      const pointName = `ap${p}`;
+      b.out.accessPoints.push(
+        canonicalRecord('accessPoint', childKey(key, 'access-points', pointName), {
+          metadata: { name: pointName },
+          spec: {
+            url: rng.pick(['/status*', '/api/v1/items', '/headers']),
+            access: p === 0 ? ['GET'] : ['GET', 'POST'],
+          },
+        }),
+      );
+    }
+  }
+}
+
+/** A VirtualService's remote destinations resolve only where a client of them runs: the host app calls each target. */
+function buildRouting(b: Builder, budget: number): number {
+  let used = 0;
+  const candidates = b.groups.filter(
+    (group) => group.apps.filter((app) => app.service && HTTP_PROTOCOLS.has(app.service.protocol)).length >= 2,
+  );
+  const wanted = Math.min(candidates.length, Math.max(1, Math.floor(b.services.length / 40)));
+  for (const group of b.rng.sample(candidates, wanted)) {
+    const served = group.apps.filter((app) => app.service && HTTP_PROTOCOLS.has(app.service.protocol));
+    const chosen = b.rng.sample(served, Math.min(served.length, b.rng.between(2, 4)));
+    const host = chosen[0] as AppPlan;
+    const others = chosen.slice(1);
+    if (used + others.length > budget) break;
+    for (const target of others) addClient(b, target.service as ServicePlan, host);
+    used += others.length;
+    const name = `route-${host.name}`;
+    const weights = others.map(() => b.rng.between(1, 100));
+    const http = [
+      {
+        name: 'canary',
+        match: [{ uriPrefix: '/v2' }, { method: 'GET', headers: { 'x-canary': 'yes' } }],
+        route: others.map((target, at) => ({ app: target.name, weight: weights[at] as number })),
+        ...(b.rng.chance(0.5) ? { timeout: '5s', retries: { attempts: 3, perTryTimeout: '2s' } } : {}),
+      },
+      { route: [{ app: host.name, weight: 100 }] },
+    ];
+    const key = childKey(group.key, 'traffic-group-intents', 'traffic', 'routing-intents', name);
+    b.out.routingIntents.push(
+      canonicalRecord('routingIntent', key, { metadata: { name }, spec: { host: host.name, http } }),
+    );
+  }
+  return used;
+}
+
+function buildClients(b: Builder, edges: number): void {
+  const { rng } = b;
+  const routed = b.services.length >= 2 ? buildRouting(b, edges) : 0;
+  for (let edge = routed; edge < edges; edge += 1) {
+    const service = rng.pick(b.services);
+    const candidates = (b.apps.get(service.app.project) ?? []).filter((app) => app !== service.app);
+    const sameGroup = candidates.filter((app) => app.group === service.app.group);
+    const pool = sameGroup.length > 0 && rng.chance(0.5) ? sameGroup : candidates;
+    // With the service's own app as the only app of its project, it calls itself.
+    const app = pool.length > 0 ? rng.pick(pool) : service.app;
+    addClient(b, service, app, rng.chance(0.03));
+  }
+}
+
+const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** A fleet as the service would read it from the store. Pure: the same options give the same snapshot. */
+export function generateFleet(options: FleetOptions): Snapshot {
+  const rng = new Random(options.seed ?? 1);
+  const versions = options.istioVersions && options.istioVersions.length > 0 ? options.istioVersions : ['1.24'];
+  const clusters = Array.from({ length: Math.max(1, options.clusters) }, (_, index) =>
+    clusterPlan(rng, index, versions),
+  );
+  const byLabel = new Map<string, ClusterPlan[]>();
+  for (const cluster of clusters) {
+    for (const label of cluster.labels) {
+      const key = `${cluster.provider}\u0000${label}`;
+      byLabel.set(key, [...(byLabel.get(key) ?? []), cluster]);
+    }
+  }
+  const b: Builder = {
+    rng,
+    out: {
+      clusters: clusters.map((cluster) => cluster.facts),
+      logicalClouds: [],
+      clusterReferences: [],
+      apps: [],
+      deploymentIntentGroups: [],
+      appIntents: [],
+      inboundIntents: [],
+      clients: [],
+      accessPoints: [],
+      routingIntents: [],
+    },
+    clusters,
+    byLabel,
+    clouds: new Map(),
+    groups: [],
+    apps: new Map(),
+    services: [],
+    appCount: new Map(),
+    clientCount: 0,
+  };
+  const services = Math.max(1, options.services);
+  const small = services >= 4 ? rng.between(1, 2) : 1;
+  buildClouds(b, services <= 10 ? small : Math.min(4, Math.max(2, Math.ceil(services / 700))));
+  buildApps(b, services);
+  buildClients(b, Math.max(0, options.edges));
+  const out = b.out;
+  for (const list of Object.values(out) as { key: string }[][]) list.sort(byKey);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Virtual addresses without a database
+
+const FIRST_ADDRESS = (240 << 24) >>> 0;
+const LAST_ADDRESS = ((240 << 24) | (239 << 16) | (255 << 8) | 254) >>> 0;
+
+function toIp(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
+function fromIp(ip: string): number {
+  return ip.split('.').reduce((sum, part) => sum * 256 + Number(part), 0);
+}
+
+/**
+ * What the ledger does, in memory: every claim keeps the address it holds in
+ * `previous`; a new claim gets the lowest free address of its cluster from
+ * 240.0.0.1, claims served in (cluster, host) order; unclaimed addresses are freed.
+ */
+export function allocateAddresses(
+  claims: readonly Pick<AddressClaimOf, 'cluster' | 'host'>[],
+  previous: ReadonlyMap<string, string> = new Map(),
+): Map<string, string> {
+  const hosts = new Map<string, Set<string>>();
+  for (const claim of claims) hosts.set(claim.cluster, (hosts.get(claim.cluster) ?? new Set()).add(claim.host));
+  const result = new Map<string, string>();
+  for (const cluster of [...hosts.keys()].sort()) {
+    const wanted = [...(hosts.get(cluster) as Set<string>)].sort();
+    const used = new Set<number>();
+    for (const host of wanted) {
+      const held = previous.get(addressKey(cluster, host));
+      if (held !== undefined) {
+        used.add(fromIp(held));
+        result.set(addressKey(cluster, host), held);
+      }
+    }
+    let next = FIRST_ADDRESS + 1;
+    for (const host of wanted) {
+      if (result.has(addressKey(cluster, host))) continue;
+      while (used.has(next)) next += 1;
+      if (next > LAST_ADDRESS) throw new Error(`the virtual address range of ${cluster} is exhausted`);
+      used.add(next);
+      result.set(addressKey(cluster, host), toIp(next));
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// One-intent edits, for incremental rendering
+
+export const FLEET_CHANGES = [
+  'clientApp',
+  'inboundPort',
+  'trafficPolicy',
+  'tlsMode',
+  'removeClient',
+  'addClient',
+  'movePlacement',
+  'removeInbound',
+  'routeWeights',
+  'clusterVersion',
+  'gatewayAddress',
+] as const;
+
+export type FleetChange = (typeof FLEET_CHANGES)[number];
+
+const lastSegment = (key: string) => decodeURIComponent(key.slice(key.lastIndexOf('/') + 1));
+const projectOf = (key: string) => key.split('/')[1] as string;
+const clone = <T>(value: T): T => structuredClone(value);
+
+function replaceRecord(list: SnapshotRecord[], record: SnapshotRecord): SnapshotRecord[] {
+  return list.map((existing) => (existing.key === record.key ? record : existing));
+}
+
+function appsOfProject(snapshot: Snapshot, project: string): string[] {
+  return [
+    ...new Set(snapshot.apps.filter((app) => projectOf(app.key) === project).map((app) => lastSegment(app.key))),
+  ].sort();
+}
+
+function editSpec(
+  snapshot: Snapshot,
+  field: 'clients' | 'inboundIntents' | 'routingIntents' | 'appIntents',
+  kind: KindName,
+  pick: number,
+  edit: (spec: Record<string, unknown>, record: SnapshotRecord) => void,
+): Snapshot {
+  const list = snapshot[field];
+  if (list.length === 0) return snapshot;
+  const record = list[pick % list.length] as SnapshotRecord;
+  const body = clone(record.body);
+  edit(body.spec as Record<string, unknown>, record);
+  return { ...snapshot, [field]: replaceRecord(list, canonicalRecord(kind, record.key, body)) };
+}
+
+function editCluster(snapshot: Snapshot, pick: number, edit: (facts: ClusterFacts) => ClusterFacts): Snapshot {
+  const target = snapshot.clusters[pick % snapshot.clusters.length] as ClusterFacts;
+  return { ...snapshot, clusters: snapshot.clusters.map((cluster) => (cluster === target ? edit(cluster) : cluster)) };
+}
+
+function removeUnder(snapshot: Snapshot, field: 'clients' | 'inboundIntents', pick: number): Snapshot {
+  const list = snapshot[field];
+  if (list.length === 0) return snapshot;
+  const gone = (list[pick % list.length] as SnapshotRecord).key;
+  const keep = (record: SnapshotRecord) => record.key !== gone && !record.key.startsWith(`${gone}/`);
+  return {
+    ...snapshot,
+    inboundIntents: snapshot.inboundIntents.filter(keep),
+    clients: snapshot.clients.filter(keep),
+    accessPoints: snapshot.accessPoints.filter(keep),
+  };
+}
+
+function addClientTo(snapshot: Snapshot, pick: number): Snapshot {
+  if (snapshot.inboundIntents.length === 0) return snapshot;
+  const inbound = snapshot.inboundIntents[pick % snapshot.inboundIntents.length] as SnapshotRecord;
+  const apps = appsOfProject(snapshot, projectOf(inbound.key));
+  const app = apps[(pick >> 3) % apps.length] as string;
+  let name = `added-${pick % 1000}`;
+  while (snapshot.clients.some((client) => client.key === childKey(inbound.key, 'clients', name))) name += 'x';
+  const record = canonicalRecord('inboundClient', childKey(inbound.key, 'clients', name), {
+    metadata: { name },
+    spec: isDnsLabel(app) ? { app } : { app, serviceName: dnsName(app) },
+  });
+  return { ...snapshot, clients: [...snapshot.clients, record].sort(byKey) };
+}
+
+function movePlacement(snapshot: Snapshot, pick: number): Snapshot {
+  return editSpec(snapshot, 'appIntents', 'appIntent', pick, (spec, record) => {
+    const groupKey = record.key.slice(0, record.key.lastIndexOf('/generic-placement-intents/'));
+    const group = snapshot.deploymentIntentGroups.find((candidate) => candidate.key === groupKey);
+    const cloud = logicalCloudKey(projectOf(record.key), String(specOf(group?.body ?? {}).logicalCloud));
+    const references = snapshot.clusterReferences.filter((reference) => reference.key.startsWith(`${cloud}/`));
+    const target = specOf((references[(pick >> 4) % Math.max(1, references.length)] ?? { body: {} }).body) as {
+      clusterProvider?: string;
+      cluster?: string;
+    };
+    if (target.cluster) spec.intent = { allOf: [{ clusterProvider: target.clusterProvider, cluster: target.cluster }] };
+  });
+}
+
+function otherApp(snapshot: Snapshot, spec: Record<string, unknown>, record: SnapshotRecord, pick: number): void {
+  const apps = appsOfProject(snapshot, projectOf(record.key)).filter((app) => app !== spec.app);
+  if (apps.length === 0) return;
+  const app = apps[(pick >> 2) % apps.length] as string;
+  spec.app = app;
+  delete spec.appLabel;
+  delete spec.serviceName;
+  if (!isDnsLabel(app)) spec.serviceName = dnsName(app);
+  delete spec.serviceAccountAccess;
+}
+
+function changeTls(spec: Record<string, unknown>): void {
+  const management = spec.management as { tlsType: string };
+  management.tlsType = management.tlsType === 'SIMPLE' ? 'MUTUAL' : 'SIMPLE';
+  const certificates = spec.certificates as Record<string, unknown> | undefined;
+  if (certificates && management.tlsType === 'SIMPLE') spec.certificates = { caCertificate: PEM_CERTIFICATE };
+}
+
+function changeVersion(cluster: ClusterFacts): ClusterFacts {
+  const body = clone(cluster.body);
+  const mesh = (body.spec as { mesh: Record<string, unknown> }).mesh;
+  const at = ISTIO_VERSIONS.indexOf(String(mesh.istioVersion) as (typeof ISTIO_VERSIONS)[number]);
+  mesh.istioVersion = ISTIO_VERSIONS[(at + 1) % ISTIO_VERSIONS.length];
+  return { ...cluster, body: canonicalRecord('cluster', cluster.key, body).body };
+}
+
+function changeGateway(cluster: ClusterFacts): ClusterFacts {
+  const address = cluster.gateway.address === '192.0.2.1' ? '192.0.2.2' : '192.0.2.1';
+  const mesh = (cluster.body.spec as { mesh?: { gateway?: Record<string, unknown> } } | undefined)?.mesh;
+  if (!mesh?.gateway) return { ...cluster, gateway: { ...cluster.gateway, address } };
+  const body = clone(cluster.body);
+  ((body.spec as { mesh: { gateway: Record<string, unknown> } }).mesh.gateway as { address: string }).address = address;
+  const canonical = canonicalRecord('cluster', cluster.key, body).body;
+  return { ...cluster, body: canonical, gateway: resolveGateway(canonical, []) };
+}
+
+/** The snapshot with one intent (or one cluster fact) changed; `pick` chooses which. Pure. */
+export function changeFleet(snapshot: Snapshot, change: FleetChange, pick: number): Snapshot {
+  const p = Math.abs(Math.trunc(pick));
+  switch (change) {
+    case 'clientApp':
+      return editSpec(snapshot, 'clients', 'inboundClient', p, (spec, record) => otherApp(snapshot, spec, record, p));
+    case 'inboundPort':
+      return editSpec(snapshot, 'inboundIntents', 'inboundIntent', p, (spec) => {
+        spec.port = (Number(spec.port) % 60000) + 1 + (p % 7);
+      });
+    case 'trafficPolicy':
+      return editSpec(snapshot, 'inboundIntents', 'inboundIntent', p, (spec) => {
+        const tm = randomTrafficManagement(new Random(p), String(spec.protocol));
+        if (tm && JSON.stringify(tm) !== JSON.stringify(spec.trafficManagement)) spec.trafficManagement = tm;
+        else if (spec.trafficManagement) delete spec.trafficManagement;
+        else spec.trafficManagement = { maxConnections: 7 };
+      });
+    case 'tlsMode':
+      return editSpec(snapshot, 'inboundIntents', 'inboundIntent', p, changeTls);
+    case 'removeClient':
+      return removeUnder(snapshot, 'clients', p);
+    case 'addClient':
+      return addClientTo(snapshot, p);
+    case 'movePlacement':
+      return movePlacement(snapshot, p);
+    case 'removeInbound':
+      return removeUnder(snapshot, 'inboundIntents', p);
+    case 'routeWeights':
+      return editSpec(snapshot, 'routingIntents', 'routingIntent', p, (spec) => {
+        const rule = (spec.http as { route: { weight: number }[] }[])[0];
+        for (const [at, target] of (rule?.route ?? []).entries()) target.weight = ((p + at * 37) % 100) + 1;
+      });
+    case 'clusterVersion':
+      return editCluster(snapshot, p, changeVersion);
+    case 'gatewayAddress':
+      return editCluster(snapshot, p, changeGateway);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// fast-check
+
+/** Small fleets: 1–6 clusters, 1–10 services, 0–20 client edges, any mix of the Istio versions. */
+export const arbitraryFleetOptions: fc.Arbitrary<Required<FleetOptions>> = fc.record({
+  clusters: fc.integer({ min: 1, max: 6 }),
+  services: fc.integer({ min: 1, max: 10 }),
+  edges: fc.integer({ min: 0, max: 20 }),
+  seed: fc.integer({ min: 0, max: 0x7fffffff }),
+  istioVersions: fc.subarray([...ISTIO_VERSIONS], { minLength: 1 }),
+});
+
+export const arbitrarySnapshot: fc.Arbitrary<Snapshot> = arbitraryFleetOptions.map(generateFleet);
+
+export const arbitraryChange: fc.Arbitrary<{ change: FleetChange; pick: number }> = fc.record({
+  change: fc.constantFrom(...FLEET_CHANGES),
+  pick: fc.nat(),
+});
