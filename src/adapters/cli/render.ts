@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiClient} from './api-client.js';
+import type { ApiClient } from './api-client.js';
 import { describeError } from './api-client.js';
 import { applyDocuments } from './apply.js';
 import { readDocuments } from './emcoctl-file.js';
