@@ -17,7 +17,8 @@ import { renderView, renderYaml } from '../src/core/render/present.js';
 import { addressClaims, Renderer, type RenderResult } from '../src/core/render/render.js';
 import type { Snapshot } from '../src/core/render/snapshot.js';
 import { validateRendered } from '../src/core/render/validate.js';
-import { allocateAddresses, changeFleet, generateFleet, type FleetChange } from '../src/test-support/fleet.js';
+import { allocateAddresses, generateFleet } from '../src/test-support/fleet.js';
+import { changeFleet, type FleetChange } from '../src/test-support/fleet-changes.js';
 
 interface Options {
   clusters: number;

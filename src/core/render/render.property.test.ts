@@ -6,16 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { resolveGateway } from '../model/gateway.js';
+import { allocateAddresses, canonicalRecord, generateFleet } from '../../test-support/fleet.js';
 import {
-  allocateAddresses,
   arbitraryChange,
-  canonicalRecord,
   arbitraryFleetOptions,
   changeFleet,
   FLEET_CHANGES,
-  generateFleet,
   type FleetChange,
-} from '../../test-support/fleet.js';
+} from '../../test-support/fleet-changes.js';
 import { principalOf } from './build/authorization.js';
 import { compareObjects, MANAGED_BY, type RenderedObject } from './objects.js';
 import { profileFor } from './profile.js';
