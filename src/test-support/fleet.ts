@@ -15,9 +15,10 @@
  * route resolves. Every generated topology is fully placed and reachable: it should
  * render with no diagnostic of severity error.
  *
- * Also here: `allocateAddresses`, a database-free stand-in for the virtual-IP ledger,
- * `changeFleet`, one-intent edits for incremental rendering, and fast-check
- * arbitraries over small fleets.
+ * Beside it: `fleet-plan.ts` (clusters and the builder's shapes), `fleet-random.ts`
+ * (deterministic randomness, canonical bodies), `fleet-addresses.ts` (a database-free
+ * stand-in for the virtual-IP ledger) and `fleet-changes.ts` (one-intent edits and
+ * fast-check arbitraries).
  */
 import {
   canonicalRecord,
@@ -27,11 +28,22 @@ import {
   Random,
   randomTrafficManagement,
 } from './fleet-random.js';
+import {
+  PROJECTS,
+  dnsName,
+  pad,
+  clusterPlan,
+  window,
+  type ClusterPlan,
+  type CloudPlan,
+  type GroupPlan,
+  type AppPlan,
+  type ServicePlan,
+  type Builder,
+} from './fleet-plan.js';
 import { isDnsLabel } from '../core/model/formats.js';
-import { resolveGateway } from '../core/model/gateway.js';
-import type { ResourceBody } from '../core/model/kind.js';
-import { childKey, clusterKey, compositeAppKey, logicalCloudKey } from '../core/model/keys.js';
-import { emptySnapshot, type ClusterFacts, type Snapshot } from '../core/render/snapshot.js';
+import { childKey, compositeAppKey, logicalCloudKey } from '../core/model/keys.js';
+import { emptySnapshot, type Snapshot } from '../core/render/snapshot.js';
 
 export const ISTIO_VERSIONS = ['1.7', '1.12', '1.20', '1.24'] as const;
 
@@ -44,131 +56,6 @@ export interface FleetOptions {
   seed?: number;
   /** Istio versions clusters are given, picked at random per cluster; default `['1.24']`. */
   istioVersions?: readonly string[];
-}
-
-// ---------------------------------------------------------------------------
-// The plan a fleet is built from
-
-interface ClusterPlan {
-  index: number;
-  provider: string;
-  name: string;
-  key: string;
-  labels: string[];
-  facts: ClusterFacts;
-  kvPair?: ResourceBody;
-}
-
-interface CloudPlan {
-  project: string;
-  name: string;
-  namespace: string;
-  key: string;
-  clusters: ClusterPlan[];
-}
-
-interface GroupPlan {
-  project: string;
-  key: string;
-  cloud: CloudPlan;
-  apps: AppPlan[];
-}
-
-interface AppPlan {
-  name: string;
-  project: string;
-  compositeAppKey: string;
-  group: GroupPlan;
-  serviceAccount: string;
-  clusters: ClusterPlan[];
-  service?: ServicePlan;
-}
-
-interface ServicePlan {
-  app: AppPlan;
-  key: string;
-  protocol: string;
-  serviceName: string;
-  clients: Set<string>;
-}
-
-const PROJECTS = ['alpha', 'beta', 'gamma', 'delta'];
-const PROVIDERS = ['edge', 'core'];
-/** An EMCO-style app name (`S_3.v1`) as a Kubernetes service name (`s-3-v1`). */
-export const dnsName = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-const pad = (value: number, width = 3) => String(value).padStart(width, '0');
-
-function clusterPlan(rng: Random, index: number, versions: readonly string[]): ClusterPlan {
-  const provider = PROVIDERS[index % 2] as string;
-  const name = `c${pad(index)}`;
-  const version = rng.pick(versions);
-  const legacy = version === '1.7';
-  const ip = `172.${16 + ((index >> 8) & 15)}.${index & 255}.${10 + rng.int(200)}`;
-  const address = index % 7 === 3 ? `gw-${name}.mesh.example.net` : ip;
-  const viaKvPair = index % 5 === 4;
-  const port = index % 6 === 5 ? 443 : 15443;
-  const labels = [`region-${index % 5}`, `rack-${Math.floor(index / 4)}`, ...(index % 10 === 0 ? ['gpu'] : [])].sort();
-  const mesh: Record<string, unknown> = {
-    istioVersion: version,
-    network: `network-${index}`,
-    mtlsMode: rng.chance(0.2) ? 'STRICT' : 'PERMISSIVE',
-  };
-  if (!viaKvPair) mesh.gateway = { address, port, internalPort: 15443 };
-  if (legacy && rng.chance(0.8)) mesh.istioCoreDnsAddress = `10.96.${index & 255}.53`;
-  const key = clusterKey(provider, name);
-  const body = canonicalRecord('cluster', key, {
-    metadata: { name },
-    spec: { locality: { region: `region-${index % 5}`, zone: `zone-${(index >> 1) % 3}` }, mesh },
-  }).body;
-  const kvPair = viaKvPair
-    ? canonicalRecord('clusterKvPair', childKey(key, 'kv-pairs', 'istio-gateway'), {
-        metadata: { name: 'istio-gateway' },
-        spec: {
-          kv: [
-            { istioIngressGatewayAddress: address },
-            { istioIngressGatewayPort: String(port) },
-            { istioIngressGatewayInternalPort: '15443' },
-          ],
-        },
-      }).body
-    : undefined;
-  const gateway = resolveGateway(body, kvPair ? [{ name: 'istio-gateway', body: kvPair }] : []);
-  return {
-    index,
-    provider,
-    name,
-    key,
-    labels,
-    kvPair,
-    facts: { key, provider, name, labels, body, gateway },
-  };
-}
-
-/** A window of `size` consecutive clusters starting at `start`, wrapping around. */
-function window(clusters: readonly ClusterPlan[], start: number, size: number): ClusterPlan[] {
-  const out: ClusterPlan[] = [];
-  for (let offset = 0; offset < Math.min(size, clusters.length); offset += 1)
-    out.push(clusters[(start + offset) % clusters.length] as ClusterPlan);
-  return out.sort((a, b) => a.index - b.index);
-}
-
-interface Builder {
-  rng: Random;
-  out: Snapshot;
-  clusters: ClusterPlan[];
-  /** provider + label → clusters. */
-  byLabel: Map<string, ClusterPlan[]>;
-  clouds: Map<string, CloudPlan[]>;
-  groups: GroupPlan[];
-  apps: Map<string, AppPlan[]>;
-  services: ServicePlan[];
-  /** Per project: how many apps got a name so far (names are unique per project). */
-  appCount: Map<string, number>;
-  clientCount: number;
 }
 
 function buildClouds(b: Builder, projects: number): void {
@@ -459,4 +346,5 @@ export function generateFleet(options: FleetOptions): Snapshot {
 }
 
 export { allocateAddresses } from './fleet-addresses.js';
+export { dnsName } from './fleet-plan.js';
 export { canonicalRecord, PEM_CERTIFICATE, Random, randomTrafficManagement };

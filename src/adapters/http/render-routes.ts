@@ -48,52 +48,36 @@ function send(reply: FastifyReply, result: RenderResult, options: ReturnType<typ
   return reply.send(view);
 }
 
+type Renderer = (params: PathParams, options: ReturnType<typeof parseQuery>) => Promise<RenderResult>;
+
 export function registerRenderRoutes(app: FastifyInstance, render: RenderService): void {
-  const group =
-    '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion/deployment-intent-groups/:deploymentIntentGroup/render';
-  const cluster = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/render';
-  app.get(
-    group,
+  const routes: { path: string; summary: string; run: Renderer }[] = [
     {
-      schema: {
-        tags: ['render'],
-        summary: "The Istio objects a deployment intent group's intents put in every cluster",
-        params: paramsSchema(group.replace('/v2', '')),
-        querystring: querySchema,
-      },
+      path: '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion/deployment-intent-groups/:deploymentIntentGroup/render',
+      summary: "The Istio objects a deployment intent group's intents put in every cluster",
+      run: (params, options) => render.renderGroup(params, options),
     },
-    async (request, reply) => {
-      const options = parseQuery(request);
-      return send(reply, await render.renderGroup(request.params as PathParams, options), options);
-    },
-  );
-  app.get(
-    cluster,
     {
-      schema: {
-        tags: ['render'],
-        summary: 'Everything meshbridge manages in one cluster, across all projects',
-        params: paramsSchema(cluster.replace('/v2', '')),
-        querystring: querySchema,
-      },
+      path: '/v2/cluster-providers/:clusterProvider/clusters/:cluster/render',
+      summary: 'Everything meshbridge manages in one cluster, across all projects',
+      run: (params) => render.renderCluster(params),
     },
-    async (request, reply) => {
-      const options = parseQuery(request);
-      return send(reply, await render.renderCluster(request.params as PathParams), options);
-    },
-  );
-  app.get(
-    '/v2/render',
     {
-      schema: {
-        tags: ['render'],
-        summary: 'Everything meshbridge manages, in every cluster',
-        querystring: querySchema,
-      },
+      path: '/v2/render',
+      summary: 'Everything meshbridge manages, in every cluster',
+      run: (_params, options) => render.renderFleet(options),
     },
-    async (request, reply) => {
+  ];
+  for (const { path, summary, run } of routes) {
+    const schema = {
+      tags: ['render'],
+      summary,
+      params: paramsSchema(path.replace('/v2', '')),
+      querystring: querySchema,
+    };
+    app.get(path, { schema }, async (request, reply) => {
       const options = parseQuery(request);
-      return send(reply, await render.renderFleet(options), options);
-    },
-  );
+      return send(reply, await run(request.params as PathParams, options), options);
+    });
+  }
 }
