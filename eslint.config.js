@@ -18,7 +18,7 @@ export default tseslint.config(
       'max-depth': ['error', 4],
       'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
       'max-params': ['error', 5],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -79,6 +79,32 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/adapters/storage/**', '**/adapters/http/**'], message: 'Adapters do not import each other.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Both deploy targets (kubernetes, gitops) see the port in service/deploy/target.ts and the core, no other adapter.
+    files: ['src/adapters/targets/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/adapters/http/**', '**/adapters/cli/**', '**/adapters/storage/**'],
+              message: 'Adapters do not import each other.',
+            },
+            {
+              // The same, written relative to a target's folder.
+              group: ['../../http/**', '../../cli/**', '../../storage/**', '../http/**', '../cli/**', '../storage/**'],
+              message: 'Adapters do not import each other.',
+            },
+            {
+              group: ['../gitops/**', '../kubernetes/**', '**/targets/gitops/**', '**/targets/kubernetes/**'],
+              message: 'One deploy target does not import the other; share through the port or the core.',
+            },
           ],
         },
       ],

@@ -1,18 +1,28 @@
 /**
  * The composition root: the only module that knows every part. It opens the store,
- * builds the services on it and hands them to the HTTP adapter.
+ * builds the services on it, picks the deploy targets and hands it all to the HTTP
+ * adapter; it also starts (and on close stops) the background deploy work.
  */
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { openSqliteDatabase } from './adapters/storage/sqlite.js';
+import { createGitOpsTarget } from './adapters/targets/gitops/gitops-target.js';
+import { createKubernetesTarget } from './adapters/targets/kubernetes/index.js';
 import { clusterGateway } from './service/cluster-gateway.js';
 import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import { RenderService } from './service/render-service.js';
 import { CheckRouteService } from './service/check-route-service.js';
 import type { AddressLedger } from './service/address-ledger.js';
+import type { DeployRecords } from './service/deploy/deploy-records.js';
+import { DeployService } from './service/deploy/deploy-service.js';
+import { DeployState } from './service/deploy/deploy-state.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './service/deploy/retry.js';
+import type { DeployTarget } from './service/deploy/target.js';
 import { validateRendered } from './core/render/validate.js';
 import type { Store } from './service/store.js';
 
@@ -23,27 +33,88 @@ export const VERSION: string = (
 export interface Database {
   store: Store;
   ledger: AddressLedger;
+  deployRecords: DeployRecords;
+}
+
+export interface DeployOptions {
+  /** Clusters worked at the same time (default 8). */
+  concurrency?: number;
+  /** Per-call deadline and retries. */
+  retry?: Partial<RetryPolicy>;
+  /** Seconds between reconcile passes (drift repair, retries); 0 turns them off (default 300). */
+  reconcileSeconds?: number;
+  /** Where clones of remote GitOps repositories live. */
+  gitWorkDir?: string;
+  /** Replaces the built-in targets (tests). */
+  targets?: DeployTarget[];
+}
+
+function deployTargets(options: DeployOptions, policy: RetryPolicy): Map<string, DeployTarget> {
+  const targets = options.targets ?? [
+    createKubernetesTarget({ requestTimeoutMs: policy.timeoutMs }),
+    createGitOpsTarget({ workDir: options.gitWorkDir ?? join(tmpdir(), 'meshbridge-gitops') }),
+  ];
+  return new Map(targets.map((target) => [target.name, target]));
+}
+
+export interface App {
+  app: FastifyInstance;
+  deploy: DeployService;
 }
 
 export async function buildApp(
   database: Database,
   logger: FastifyServerOptions['logger'] = false,
+  options: DeployOptions = {},
 ): Promise<FastifyInstance> {
+  return (await buildServices(database, logger, options)).app;
+}
+
+export async function buildServices(
+  database: Database,
+  logger: FastifyServerOptions['logger'] = false,
+  options: DeployOptions = {},
+): Promise<App> {
   const { store, ledger } = database;
-  const render = new RenderService(store, ledger, validateRendered);
+  const deployState = new DeployState(database.deployRecords);
+  const render = new RenderService(store, ledger, validateRendered, () => deployState.heldClaims());
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const deploy = new DeployService(store, deployState, render, {
+    targets: deployTargets(options, policy),
+    concurrency: options.concurrency ?? 8,
+    run: { policy, now: () => new Date().toISOString() },
+  });
   const app = await buildHttpServer(
     {
       resources: new ResourceService(store),
       seedPaths: new SeedPathService(store),
       render,
       checkRoute: new CheckRouteService(store, render),
+      deploy,
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
     },
     { logger, version: VERSION },
   );
-  app.addHook('onClose', () => store.close());
-  return app;
+  deploy.setLog((message, error) => app.log.error({ err: error }, message));
+  let timer: NodeJS.Timeout | undefined;
+  app.addHook('onReady', async () => {
+    await deploy.resume();
+    const seconds = options.reconcileSeconds ?? 300;
+    if (seconds > 0) {
+      timer = setInterval(
+        () => void deploy.reconcileAll().catch((error: unknown) => app.log.error({ err: error }, 'reconcile failed')),
+        seconds * 1000,
+      );
+      timer.unref();
+    }
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await deploy.idle();
+    await store.close();
+  });
+  return { app, deploy };
 }
 
 export interface ServeOptions extends StoreOptions {
@@ -52,6 +123,7 @@ export interface ServeOptions extends StoreOptions {
   logLevel?: string;
   /** A throwaway SQLite database in memory (offline rendering), whatever dataDir says. */
   inMemory?: boolean;
+  deploy?: DeployOptions;
 }
 
 export interface RunningServer {
@@ -66,7 +138,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     // Request bodies are never logged; these headers would carry credentials.
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   };
-  const app = await buildApp(database, logger);
+  const deploy: DeployOptions = {
+    gitWorkDir: join(options.dataDir, 'gitops'),
+    ...(options.inMemory ? { reconcileSeconds: 0 } : {}),
+    ...options.deploy,
+  };
+  const app = await buildApp(database, logger, deploy);
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };
 }

@@ -12,132 +12,19 @@
  * doubt at the kill. Rerun a stream with `DURABILITY_SEED=<seed>` (the kill timing
  * still varies).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { describePostgres, freshPostgresDatabase, type FreshDatabase } from './test-support/postgres.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const MAIN = pathToFileURL(fileURLToPath(new URL('./main.ts', import.meta.url))).href;
-/** `src/main.ts` only exports `main` (bin/meshbridge.js calls it on dist/), so call it from the TypeScript source. */
-const RUNNER = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(['node', 'meshbridge', ...process.argv.slice(1)]);`;
+import { kill, killAll, startServer, type ServerProcess } from './test-support/server-process.js';
 
 const CYCLES = 3;
 const WORKERS = 6;
-const READY_TIMEOUT_MS = 45_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 /** A worker that has not seen the kill after this long stops anyway. */
 const STREAM_LIMIT_MS = 20_000;
-
-// ---------------------------------------------------------------------------
-// Server processes.
-
-interface ServerProcess {
-  child: ChildProcess;
-  url: string;
-  /** The last lines the server wrote, for failure messages. */
-  output: string[];
-  exited: Promise<void>;
-}
-
-const running = new Set<ServerProcess>();
-
-/** If the test process itself goes away, take the servers with it. */
-process.once('exit', () => {
-  for (const server of running) server.child.kill('SIGKILL');
-});
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function keepTail(lines: string[], chunk: Buffer): void {
-  lines.push(
-    ...chunk
-      .toString('utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== ''),
-  );
-  if (lines.length > 60) lines.splice(0, lines.length - 60);
-}
-
-async function startServer(dataDir: string, database: string | undefined): Promise<ServerProcess> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.DATABASE_URL;
-  const args = [
-    '--import',
-    'tsx',
-    '--input-type=module',
-    '-e',
-    RUNNER,
-    'serve',
-    '--port',
-    String(port),
-    '--host',
-    '127.0.0.1',
-    '--data',
-    dataDir,
-  ];
-  if (database !== undefined) args.push('--database', database);
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  // Always drained: a full pipe would block the server.
-  child.stdout?.on('data', (chunk: Buffer) => keepTail(output, chunk));
-  child.stderr?.on('data', (chunk: Buffer) => keepTail(output, chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const server: ServerProcess = { child, url: `http://127.0.0.1:${port}`, output, exited };
-  running.add(server);
-  void exited.then(() => running.delete(server));
-  await waitReady(server);
-  return server;
-}
-
-async function waitReady(server: ServerProcess): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      throw new Error(
-        `the server exited before it was ready (${server.child.exitCode ?? server.child.signalCode}):\n${server.output.join('\n')}`,
-      );
-    }
-    try {
-      const response = await fetch(`${server.url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(
-    `the server did not answer /readyz with 200 within ${READY_TIMEOUT_MS} ms:\n${server.output.join('\n')}`,
-  );
-}
-
-async function kill(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null && server.child.pid !== undefined) {
-    process.kill(server.child.pid, 'SIGKILL');
-  }
-  await Promise.race([server.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-}
-
-async function killAll(): Promise<void> {
-  await Promise.all([...running].map(kill));
-}
 
 // ---------------------------------------------------------------------------
 // What the workers believe is stored.

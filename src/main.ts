@@ -7,6 +7,7 @@ export async function main(argv: string[]): Promise<number> {
     output: { out: (text) => process.stdout.write(`${text}\n`), err: (text) => process.stderr.write(`${text}\n`) },
     env: process.env,
     version: VERSION,
+    ...(process.stdout.isTTY ? { terminal: { isTTY: true, write: (text: string) => process.stdout.write(text) } } : {}),
     withEphemeralServer: async (work) => {
       const server = await startServer({
         port: 0,

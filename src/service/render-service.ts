@@ -15,7 +15,7 @@ import {
 } from '../core/render/render.js';
 import type { Diagnostic } from '../core/render/diagnostics.js';
 import { compareObjects } from '../core/render/objects.js';
-import type { AddressLedger } from './address-ledger.js';
+import type { AddressClaim, AddressLedger } from './address-ledger.js';
 import { getOrThrow } from './resource-service.js';
 import { readSnapshot } from './snapshot.js';
 import type { Store } from './store.js';
@@ -32,15 +32,23 @@ export class RenderService {
     private readonly store: Store,
     private readonly ledger: AddressLedger,
     validate?: ObjectValidator,
+    /** Addresses deployed ServiceEntries still use: kept until the objects are gone from their clusters. */
+    private readonly heldClaims: () => Promise<AddressClaim[]> = async () => [],
   ) {
     this.renderer = new Renderer(validate);
+  }
+
+  /** Syncs the ledger with the intents' claims, the held ones and `extra`; returns every address. */
+  async syncAddresses(extra: readonly AddressClaim[] = []): Promise<Map<string, string>> {
+    const plan = planRender(await readSnapshot(this.store));
+    return this.ledger.sync([...plan.claims, ...(await this.heldClaims()), ...extra]);
   }
 
   /** Everything meshbridge manages, in every cluster. */
   async renderFleet(filter: RenderFilter = {}): Promise<RenderResult> {
     const snapshot = await readSnapshot(this.store);
     const plan = planRender(snapshot);
-    const addresses = await this.ledger.sync(plan.claims);
+    const addresses = await this.ledger.sync([...plan.claims, ...(await this.heldClaims())]);
     return filterClusters(this.renderer.render(snapshot, addresses, plan), filter);
   }
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { runCli } from '../adapters/cli/program.js';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
-import { buildApp, startServer } from '../compose.js';
+import { buildApp, startServer, type DeployOptions } from '../compose.js';
 
 export interface LiveServer {
   app: FastifyInstance;
@@ -17,8 +17,9 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export async function startLiveServer(): Promise<LiveServer> {
-  const app = await buildApp(await openSqliteDatabase(':memory:'));
+/** `deploy`: the deploy targets and timings (tests pass in-process targets and `reconcileSeconds: 0`). */
+export async function startLiveServer(deploy?: DeployOptions): Promise<LiveServer> {
+  const app = await buildApp(await openSqliteDatabase(':memory:'), false, deploy);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
@@ -46,14 +47,22 @@ export interface CliRun {
   /** Everything written to stdout, one entry per write, joined by newlines. */
   stdout: string;
   stderr: string;
+  /** With `{tty: true}`: everything written to the terminal as it was written (progress bars, no newlines added). */
+  terminal: string;
 }
 
-/** Runs `meshbridge ...args` in-process; `serve` is not available here. */
-export async function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/** Runs `meshbridge ...args` in-process; `serve` is not available here. `tty`: stdout is a terminal. */
+export async function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  options: { tty?: boolean } = {},
+): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
+  const terminal: string[] = [];
   const code = await runCli(['node', 'meshbridge', ...args], {
     output: { out: (text) => out.push(text), err: (text) => err.push(text) },
+    ...(options.tty ? { terminal: { isTTY: true, write: (text: string) => void terminal.push(text) } } : {}),
     env,
     version: '0.0.0-test',
     serve: () => Promise.reject(new Error('serve is not available in this test')),
@@ -72,7 +81,7 @@ export async function cli(args: string[], env: Record<string, string | undefined
       }
     },
   });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  return { code, stdout: out.join('\n'), stderr: err.join('\n'), terminal: terminal.join('') };
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on (it was free a moment ago). */

@@ -30,7 +30,7 @@ export async function loggedApi(base: ApiHarness, level = 'trace'): Promise<Logg
     },
   });
   const shared: Store = Object.create(base.store, { close: { value: async () => {} } });
-  const app = await buildApp({ store: shared, ledger: base.database.ledger }, { level, stream });
+  const app = await buildApp({ ...base.database, store: shared }, { level, stream });
   return {
     app,
     store: base.store,

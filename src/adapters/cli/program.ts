@@ -5,6 +5,7 @@ import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
+import { addLifecycleCommands, type Terminal } from './lifecycle.js';
 import { parseFormat, type Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
 
@@ -26,6 +27,8 @@ export interface CliDependencies {
   serve(request: ServeRequest): Promise<void>;
   /** Runs `work` against a throwaway server on an in-memory database (offline rendering). */
   withEphemeralServer<T>(work: (url: string) => Promise<T>): Promise<T>;
+  /** stdout as a terminal (progress bars, colours); without it, output is plain lines. */
+  terminal?: Terminal;
 }
 
 interface ClientOptions {
@@ -146,6 +149,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addGet(program, deps, setCode);
   addRender(program, deps, setCode);
   addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
+  addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
   return program;
 }
 

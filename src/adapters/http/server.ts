@@ -10,6 +10,8 @@ import type { ResourceService } from '../../service/resource-service.js';
 import type { SeedPathService } from '../../service/seed-paths.js';
 import type { RenderService } from '../../service/render-service.js';
 import type { CheckRouteService } from '../../service/check-route-service.js';
+import type { DeployService } from '../../service/deploy/deploy-service.js';
+import { registerDeployRoutes } from './deploy-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
@@ -22,6 +24,7 @@ export interface HttpServices {
   seedPaths: SeedPathService;
   render: RenderService;
   checkRoute: CheckRouteService;
+  deploy: DeployService;
   clusterGateway(params: PathParams): Promise<ResolvedGateway>;
   ready(): Promise<boolean>;
 }
@@ -82,6 +85,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerSeedRoutes(app, services.seedPaths);
   registerRenderRoutes(app, services.render);
   registerCheckRoutes(app, services.checkRoute);
+  registerDeployRoutes(app, services.deploy);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
   app.get(
     gatewayPath,

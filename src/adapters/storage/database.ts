@@ -1,17 +1,20 @@
 /**
- * Everything one database serves, over one kysely instance: the resource store and
- * the virtual-IP ledger. `openDatabase` (`open.ts`) and the dialect openers build it.
+ * Everything one database serves, over one kysely instance: the resource store, the
+ * virtual-IP ledger and the deployment records. `openDatabase` (`open.ts`) and the dialect openers build it.
  */
 import type { Kysely } from 'kysely';
 import type { AddressLedger } from '../../service/address-ledger.js';
+import type { DeployRecords } from '../../service/deploy/deploy-records.js';
 import type { Store } from '../../service/store.js';
 import { createKyselyAddressLedger } from './address-ledger.js';
+import { createKyselyDeployRecords } from './deploy-records.js';
 import { createKyselyStore } from './kysely-store.js';
 import type { Database, SqlDialect } from './schema.js';
 
 export interface OpenedDatabase {
   store: Store;
   ledger: AddressLedger;
+  deployRecords: DeployRecords;
   /** Closes the shared connection(s); `store.close()` does the same. Closing again does nothing. */
   close(): Promise<void>;
 }
@@ -19,5 +22,10 @@ export interface OpenedDatabase {
 export function databaseOver(db: Kysely<Database>, dialect: SqlDialect): OpenedDatabase {
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= db.destroy());
-  return { store: createKyselyStore(db, close), ledger: createKyselyAddressLedger(db, dialect), close };
+  return {
+    store: createKyselyStore(db, close),
+    ledger: createKyselyAddressLedger(db, dialect),
+    deployRecords: createKyselyDeployRecords(db, dialect),
+    close,
+  };
 }

@@ -83,9 +83,30 @@ const createVirtualIps: Step = {
   },
 };
 
+/**
+ * Deployment records (`deploy-records.ts`): JSON documents by (group, key). Both
+ * keys collate byte-wise, so the primary key serves a group's prefix ranges in order.
+ */
+const createDeployRecords: Step = {
+  async up(db, dialect) {
+    await db.schema
+      .createTable('deploy_records')
+      .addColumn('group_key', 'text', (column) => column.notNull().modifyEnd(keyCollation(dialect)))
+      .addColumn('record_key', 'text', (column) => column.notNull().modifyEnd(keyCollation(dialect)))
+      .addColumn('body', 'text', (column) => column.notNull())
+      .addColumn('updated_at', 'text', (column) => column.notNull())
+      .addPrimaryKeyConstraint('deploy_records_pkey', ['group_key', 'record_key'])
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('deploy_records').execute();
+  },
+};
+
 const migrations: Readonly<Record<string, Step>> = {
   '0001_resources': createResources,
   '0002_virtual_ips': createVirtualIps,
+  '0003_deploy_records': createDeployRecords,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -33,10 +33,21 @@ export interface VirtualIpsTable {
   allocated_at: string;
 }
 
+/** One deployment record (`deploy-records.ts`): a JSON document filed under a group's key. */
+export interface DeployRecordsTable {
+  group_key: string;
+  record_key: string;
+  /** The document as JSON text. */
+  body: string;
+  /** When the record was last written, ISO 8601. */
+  updated_at: string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   resource_files: ResourceFilesTable;
   virtual_ips: VirtualIpsTable;
+  deploy_records: DeployRecordsTable;
 }
 
 /** The SQL dialects the adapters speak; the few DDL differences hang off this. */

@@ -76,6 +76,31 @@ const meshSchema = Obj({
   ),
 });
 
+const deploySchema = Obj({
+  target: Type.Optional(
+    StringEnum(['kubernetes', 'gitops'], {
+      description:
+        'kubernetes (default): server-side apply through spec.kubeconfig; gitops: files committed to a git repository',
+    }),
+  ),
+  gitops: Type.Optional(
+    Obj({
+      repository: Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        description: 'A local path or a URL the server can push to',
+      }),
+      branch: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._/-]+$', maxLength: 255 })),
+      path: Type.Optional(
+        Type.String({
+          maxLength: 1024,
+          description: 'Folder in the repository; files go to <path>/<provider>/<cluster>/',
+        }),
+      ),
+    }),
+  ),
+});
+
 export const clusterSchema = Obj({
   metadata: Metadata(),
   spec: Type.Optional(
@@ -87,6 +112,7 @@ export const clusterSchema = Obj({
         }),
       ),
       mesh: Type.Optional(meshSchema),
+      deploy: Type.Optional(deploySchema),
       kubeconfig: Type.Optional(
         Secret({
           maxLength: 1048576,
@@ -129,7 +155,36 @@ function checkCluster(body: ResourceBody): Issue[] {
   if (mesh.trustDomain !== undefined && !isHostname(mesh.trustDomain)) {
     issues.push({ path: 'spec.mesh.trustDomain', message: 'must be a DNS name such as cluster.local' });
   }
+  return [...issues, ...checkDeploy(specOf(body).deploy as DeploySpec | undefined)];
+}
+
+interface DeploySpec {
+  target?: string;
+  gitops?: { repository: string; branch?: string; path?: string };
+}
+
+function checkDeploy(deploy: DeploySpec | undefined): Issue[] {
+  const issues: Issue[] = [];
+  if (deploy?.target === 'gitops' && deploy.gitops === undefined)
+    issues.push({ path: 'spec.deploy.gitops', message: 'is required when spec.deploy.target is gitops' });
+  const path = deploy?.gitops?.path;
+  if (path !== undefined && !isRelativeFolder(path))
+    issues.push({
+      path: 'spec.deploy.gitops.path',
+      message: 'must be a relative folder inside the repository, without ..',
+    });
+  const branch = deploy?.gitops?.branch;
+  if (branch !== undefined && !isBranchName(branch))
+    issues.push({ path: 'spec.deploy.gitops.branch', message: 'must be a valid git branch name' });
   return issues;
+}
+
+function isRelativeFolder(path: string): boolean {
+  return !path.startsWith('/') && !path.split('/').some((part) => part === '..');
+}
+
+function isBranchName(branch: string): boolean {
+  return !(branch.includes('..') || branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.lock'));
 }
 
 export const clusterKind: ResourceKind = {

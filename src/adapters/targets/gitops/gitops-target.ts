@@ -1,0 +1,113 @@
+/**
+ * The GitOps deploy target: a cluster's objects become YAML files in a git repository, one
+ * folder per cluster with a `kustomization.yaml`, for Argo CD or Flux to deliver. Each session
+ * ends in at most one commit (pushed when the repository is remote); sessions on one
+ * repository take turns, sessions on different repositories run side by side.
+ */
+import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from '../../../service/deploy/target.js';
+import { ClusterFolder } from './cluster-folder.js';
+import { FolderSession } from './cluster-session.js';
+import { CloneWorkspace } from './clone-workspace.js';
+import { commitMessage } from './commit-message.js';
+import { KUSTOMIZATION_FILES } from './file-names.js';
+import { gitStep } from './git-errors.js';
+import { DEFAULT_AUTHOR, type GitAuthor } from './git.js';
+import { KeyedLock } from './keyed-lock.js';
+import { updateKustomization } from './kustomization.js';
+import { locateRepository, type RepositoryLocation } from './repository-location.js';
+import { readSettings } from './settings.js';
+import { WorkTreeWorkspace } from './work-tree-workspace.js';
+import type { StagedChanges, Workspace } from './workspace.js';
+
+export interface GitOpsTargetOptions {
+  /** Where clones of remote repositories live. */
+  workDir: string;
+  /** Who commits; `meshbridge <meshbridge@localhost>` by default. */
+  author?: GitAuthor;
+}
+
+async function openWorkspace(location: RepositoryLocation, branch: string, author: GitAuthor): Promise<Workspace> {
+  const workspace =
+    location.mode === 'work-tree'
+      ? new WorkTreeWorkspace(location.root, branch, author)
+      : await CloneWorkspace.open(location.clone, location.url, branch, author);
+  await workspace.prepare();
+  return workspace;
+}
+
+/** Lists meshbridge's files in the folder's kustomization, or removes it once it lists nothing of anyone. */
+async function syncKustomization(folder: ClusterFolder): Promise<void> {
+  const file = KUSTOMIZATION_FILES.find((name) => folder.has(name)) ?? KUSTOMIZATION_FILES[0];
+  const current = folder.text(file);
+  const ours = folder.manifestFiles().filter((name) => folder.manifest(name)?.ours);
+  const next = updateKustomization({
+    current,
+    ours,
+    isOurs: (entry) => folder.isMeshbridgeFile(entry),
+    folderHoldsMore: await folder.holdsOtherThan(file),
+  });
+  if (next === undefined) await folder.delete(file);
+  else await folder.write(file, next, false);
+  await folder.pruneEmptyFolders();
+}
+
+/** Names relative to the cluster's folder, for the commit message. */
+function inFolder(folder: ClusterFolder, changes: StagedChanges): StagedChanges {
+  const prefix = `${folder.folder}/`;
+  const strip = (paths: string[]) => paths.map((path) => (path.startsWith(prefix) ? path.slice(prefix.length) : path));
+  return { created: strip(changes.created), changed: strip(changes.changed), deleted: strip(changes.deleted) };
+}
+
+async function commitSession(
+  workspace: Workspace,
+  folder: ClusterFolder,
+  message: (changes: StagedChanges) => string,
+): Promise<void> {
+  const { created, changed, deleted } = folder.changes();
+  const paths = [...created, ...changed, ...deleted].map((file) => folder.repoPath(file));
+  if (paths.length === 0) return;
+  try {
+    const committed = await workspace.commit(paths, (changes) => message(inFolder(folder, changes)));
+    if (committed) await workspace.publish();
+  } catch (error) {
+    await workspace.unstage(paths).catch(() => undefined);
+    await folder.restore().catch(() => undefined);
+    throw error;
+  }
+}
+
+export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
+  const lock = new KeyedLock();
+  const author = options.author ?? DEFAULT_AUTHOR;
+
+  async function run<T>(
+    cluster: TargetCluster,
+    context: ChangeContext,
+    work: (session: ClusterSession) => Promise<T>,
+  ): Promise<T> {
+    const settings = readSettings(cluster);
+    const location = await locateRepository(settings.repository, settings.branch, options.workDir);
+    return lock.run(location.key, async () => {
+      const workspace = await gitStep('preparing the repository', () =>
+        openWorkspace(location, settings.branch, author),
+      );
+      const folder = await ClusterFolder.load(workspace.root, settings.folder);
+      const session = new FolderSession(folder);
+      let result: T;
+      try {
+        result = await work(session);
+        await session.close();
+        if (session.mutated) await syncKustomization(folder);
+      } catch (error) {
+        await session.close();
+        // The caller needs to hear why `work` failed more than that putting the files back did too.
+        await folder.restore().catch(() => undefined);
+        throw error;
+      }
+      await commitSession(workspace, folder, (changes) => commitMessage(context, cluster, changes));
+      return result;
+    });
+  }
+
+  return { name: 'gitops', session: run };
+}

@@ -1,0 +1,49 @@
+/**
+ * The Kubernetes deploy target: each cluster's objects go to its API server by
+ * server-side apply, with the kubeconfig stored in the cluster's `spec.kubeconfig`.
+ *
+ * Clients are kept per cluster and kubeconfig (by its hash, not its text), so the
+ * API discovery a client caches is not repeated every session; a changed
+ * kubeconfig gets a new client.
+ */
+import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from '../../../service/deploy/target.js';
+import { ClusterClient } from './client.js';
+import { loadKubeconfig } from './kubeconfig.js';
+import { createSession } from './session.js';
+
+export interface KubernetesTargetOptions {
+  /** How long one request to an API server may take before it is given up (default 10000). */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** Clients kept; beyond it the least recently used goes. */
+const MAX_CLIENTS = 256;
+
+export function createKubernetesTarget(options: KubernetesTargetOptions = {}): DeployTarget {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const clients = new Map<string, { hash: string; client: ClusterClient }>();
+
+  function clientFor(cluster: TargetCluster, label: string): ClusterClient {
+    const { config, hash } = loadKubeconfig(cluster.spec.kubeconfig, label);
+    const cached = clients.get(cluster.key);
+    clients.delete(cluster.key);
+    const client = cached?.hash === hash ? cached.client : ClusterClient.create(config, timeoutMs);
+    clients.set(cluster.key, { hash, client });
+    if (clients.size > MAX_CLIENTS) clients.delete(clients.keys().next().value as string);
+    return client;
+  }
+
+  return {
+    name: 'kubernetes',
+    async session<T>(
+      cluster: TargetCluster,
+      _context: ChangeContext,
+      work: (session: ClusterSession) => Promise<T>,
+    ): Promise<T> {
+      const label = `${cluster.provider}/${cluster.name}`;
+      const client = clientFor(cluster, label);
+      return work(createSession({ client, cluster: label, timeoutMs }));
+    },
+  };
+}

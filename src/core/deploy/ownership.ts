@@ -1,0 +1,50 @@
+/**
+ * Which live objects meshbridge may touch. Ownership is read from labels only: an
+ * object without `app.kubernetes.io/managed-by: meshbridge` is never modified or
+ * deleted, whatever its name.
+ */
+import { MANAGED_BY } from '../render/objects.js';
+
+export interface GroupRef {
+  project: string;
+  compositeApp: string;
+  compositeAppVersion: string;
+  deploymentIntentGroup: string;
+}
+
+type Labelled = { metadata: { labels?: Record<string, string> } };
+
+export const MANAGED_BY_SELECTOR: Record<string, string> = { ...MANAGED_BY };
+
+export function isManaged(object: Labelled): boolean {
+  return object.metadata.labels?.['app.kubernetes.io/managed-by'] === 'meshbridge';
+}
+
+/** Objects every group relies on (PeerAuthentication, the CoreDNS stub): shared, never a group's alone. */
+export function isClusterWide(object: Labelled): boolean {
+  return isManaged(object) && object.metadata.labels?.['meshbridge.io/intent-kind'] === 'cluster';
+}
+
+export function groupLabels(group: GroupRef): Record<string, string> {
+  return {
+    ...MANAGED_BY,
+    'meshbridge.io/project': group.project,
+    'meshbridge.io/composite-app': group.compositeApp,
+    'meshbridge.io/composite-app-version': group.compositeAppVersion,
+    'meshbridge.io/deployment-intent-group': group.deploymentIntentGroup,
+  };
+}
+
+export function isOwnedBy(object: Labelled, group: GroupRef): boolean {
+  const labels = object.metadata.labels ?? {};
+  return Object.entries(groupLabels(group)).every(([key, value]) => labels[key] === value);
+}
+
+/** The group an object's labels name, for messages: `project/app/version/group`. */
+export function ownerName(object: Labelled): string | undefined {
+  const labels = object.metadata.labels ?? {};
+  const parts = ['project', 'composite-app', 'composite-app-version', 'deployment-intent-group'].map(
+    (part) => labels[`meshbridge.io/${part}`],
+  );
+  return parts.every((part) => part !== undefined) ? parts.join('/') : undefined;
+}

@@ -1,0 +1,314 @@
+/**
+ * The deployment lifecycle of a deployment intent group (EMCO's approve,
+ * instantiate, update, rollback, terminate, status), plus diff and drift repair.
+ * A request decides and records what is to happen in one write (the revision, the
+ * clusters' new records, the group's running operation) and answers; the work runs
+ * in the background and a restart resumes it from the records.
+ */
+import { diffRevisions, type ClusterDiff } from '../../core/deploy/diff.js';
+import { prepareClusterRecord } from '../../core/deploy/entries.js';
+import {
+  checkApprove,
+  checkInstantiate,
+  checkTerminate,
+  checkUpdate,
+  isDeployed,
+  statesOf,
+} from '../../core/deploy/lifecycle.js';
+import type { GroupRef } from '../../core/deploy/ownership.js';
+import type { ClusterRecord, GroupRecord, OperationAction, RevisionRecord } from '../../core/deploy/records.js';
+import { groupStatus, type GroupStatus } from '../../core/deploy/status.js';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { deploymentIntentGroupKind } from '../../core/model/apps.js';
+import type { PathParams } from '../../core/model/kind.js';
+import type { RenderedObject } from '../../core/render/objects.js';
+import type { RenderService } from '../render-service.js';
+import { getOrThrow } from '../resource-service.js';
+import type { Store } from '../store.js';
+import type { DeployState } from './deploy-state.js';
+import { deployTargetName, executeOperation, type OperationDeps } from './operation.js';
+import { readdressed } from './readdress.js';
+
+export interface Accepted {
+  state: GroupRecord['state'];
+  revision: number;
+  action?: OperationAction;
+}
+
+export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'state'> {
+  log?: (message: string, error?: unknown) => void;
+}
+
+function groupRef(params: PathParams): GroupRef {
+  return {
+    project: params.project ?? '',
+    compositeApp: params.compositeApp ?? '',
+    compositeAppVersion: params.compositeAppVersion ?? '',
+    deploymentIntentGroup: params.deploymentIntentGroup ?? '',
+  };
+}
+
+export class DeployService {
+  private readonly jobs = new Map<string, Promise<unknown>>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly deps: OperationDeps;
+
+  constructor(
+    private readonly store: Store,
+    private readonly state: DeployState,
+    private readonly render: RenderService,
+    private readonly options: DeployServiceOptions,
+  ) {
+    this.deps = { ...options, store, state };
+  }
+
+  /** Where background failures are reported (the server's log). */
+  setLog(log: (message: string, error?: unknown) => void): void {
+    this.options.log = log;
+  }
+
+  /** Lifecycle requests of one group take turns, so two of them never both start an operation. */
+  private async serialized<T>(group: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(group) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.locks.set(group, next);
+    try {
+      return await next;
+    } finally {
+      if (this.locks.get(group) === next) this.locks.delete(group);
+    }
+  }
+
+  private async groupKey(params: PathParams): Promise<string> {
+    return (await getOrThrow(this.store, deploymentIntentGroupKind, params)).key;
+  }
+
+  async approve(params: PathParams): Promise<Accepted> {
+    const group = await this.groupKey(params);
+    return this.serialized(group, async () => {
+      const record = await this.state.group(group);
+      checkApprove(record);
+      const approved: GroupRecord = { ...record, approved: true, state: 'Approved' };
+      await this.state.write(group, { group: approved });
+      return { state: approved.state, revision: approved.revision };
+    });
+  }
+
+  instantiate(params: PathParams): Promise<Accepted> {
+    return this.deploy(params, 'instantiate', checkInstantiate);
+  }
+
+  update(params: PathParams): Promise<Accepted> {
+    return this.deploy(params, 'update', (record) => checkUpdate(record));
+  }
+
+  async rollback(params: PathParams, revision: number): Promise<Accepted> {
+    const group = await this.groupKey(params);
+    return this.serialized(group, async () => {
+      const record = await this.state.group(group);
+      checkUpdate(record, 'rollback');
+      const earlier = await this.state.revision(group, revision);
+      if (!earlier) throw new NotFoundError(`revision ${revision} of this group does not exist`);
+      if (revision === record.revision) throw new ConflictError(`revision ${revision} is already the deployed one`);
+      const clusters = await readdressed(earlier.clusters, (claims) => this.render.syncAddresses(claims));
+      return this.start(group, params, record, { action: 'rollback', clusters, restores: revision });
+    });
+  }
+
+  async terminate(params: PathParams): Promise<Accepted> {
+    const group = await this.groupKey(params);
+    return this.serialized(group, async () => {
+      const record = await this.state.group(group);
+      checkTerminate(record);
+      return this.start(group, params, record, { action: 'terminate', clusters: {} });
+    });
+  }
+
+  private async deploy(
+    params: PathParams,
+    action: 'instantiate' | 'update',
+    check: (record: GroupRecord) => void,
+  ): Promise<Accepted> {
+    const group = await this.groupKey(params);
+    return this.serialized(group, async () => {
+      const record = await this.state.group(group);
+      check(record);
+      const clusters = await this.desired(params);
+      return this.start(group, params, record, { action, clusters });
+    });
+  }
+
+  /** The group's objects per cluster as its intents render now; refuses when the render has errors. */
+  private async desired(params: PathParams): Promise<Record<string, RenderedObject[]>> {
+    const result = await this.render.renderGroup(params);
+    const errors = result.diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    if (errors.length > 0) {
+      throw new ConflictError('the intents do not render cleanly; fix these first (meshbridge render shows them)', {
+        details: errors.map((diagnostic) => ({
+          path: diagnostic.resource ?? diagnostic.cluster ?? '',
+          message: diagnostic.message,
+        })),
+      });
+    }
+    return Object.fromEntries(result.clusters.map((output) => [output.cluster.key, output.resources]));
+  }
+
+  private async start(
+    group: string,
+    params: PathParams,
+    record: GroupRecord,
+    next: { action: OperationAction; clusters: Record<string, RenderedObject[]>; restores?: number },
+  ): Promise<Accepted> {
+    const now = this.options.run.now();
+    const current = record.revision > 0 ? await this.state.revision(group, record.revision) : undefined;
+    const unchanged =
+      next.action === 'update' && current !== undefined && diffRevisions(current, next, String).length === 0;
+    const terminating = next.action === 'terminate';
+    const number = terminating || unchanged ? record.revision : record.latestRevision + 1;
+    const revision: RevisionRecord | undefined =
+      terminating || unchanged
+        ? undefined
+        : {
+            revision: number,
+            action: next.action,
+            createdAt: now,
+            clusters: next.clusters,
+            ...(next.restores ? { restores: next.restores } : {}),
+          };
+    const clusters = await this.preparedClusters(
+      group,
+      number,
+      terminating ? {} : ((revision ?? current)?.clusters ?? {}),
+    );
+    const states = statesOf(next.action);
+    const started: GroupRecord = {
+      ...record,
+      state: states.running,
+      revision: number,
+      latestRevision: Math.max(record.latestRevision, number),
+      operation: { action: next.action, revision: number, startedAt: now, status: 'running' },
+    };
+    await this.state.write(group, { group: started, ...(revision ? { revision } : {}), clusters });
+    this.launch(group, groupRef(params));
+    return { state: started.state, revision: number, action: next.action };
+  }
+
+  private async preparedClusters(
+    group: string,
+    revision: number,
+    desired: Record<string, RenderedObject[]>,
+  ): Promise<ClusterRecord[]> {
+    const previous = new Map((await this.state.clusters(group)).map((record) => [record.cluster, record]));
+    const keys = [...new Set([...Object.keys(desired), ...previous.keys()])].sort();
+    const records: ClusterRecord[] = [];
+    for (const key of keys) {
+      const stored = await this.store.get(key);
+      const spec = (stored?.body.spec ?? {}) as Record<string, unknown>;
+      const name = key.replace(/^cluster-providers\/([^/]+)\/clusters\/([^/]+)$/, '$1/$2');
+      records.push(
+        prepareClusterRecord(
+          { cluster: key, name, target: deployTargetName(spec) },
+          revision,
+          desired[key] ?? [],
+          previous.get(key),
+        ),
+      );
+    }
+    return records;
+  }
+
+  private launch(group: string, ref: GroupRef): Promise<unknown> {
+    const running = this.jobs.get(group);
+    if (running) return running;
+    const job = executeOperation(this.deps, group, ref)
+      .catch((error: unknown) => this.options.log?.(`deploy of ${group} stopped`, error))
+      .finally(() => this.jobs.delete(group));
+    this.jobs.set(group, job);
+    return job;
+  }
+
+  async status(params: PathParams, options: { changes?: boolean } = {}): Promise<GroupStatus> {
+    const group = await this.groupKey(params);
+    const record = await this.state.group(group);
+    const status = groupStatus(group, record, await this.state.clusters(group));
+    if (options.changes !== false && isDeployed(record) && record.state !== 'Terminating') {
+      try {
+        status.changed = (await this.diff(params)).clusters.length > 0;
+      } catch (error) {
+        // Intents that no longer render cleanly must not hide what is deployed; `changed` stays unknown.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    return status;
+  }
+
+  /** Reads every cluster now, repairs drift and retries what failed; answers when done. */
+  async refresh(params: PathParams): Promise<GroupStatus> {
+    const group = await this.groupKey(params);
+    await this.serialized(group, () => this.rerun(group, groupRef(params)));
+    await this.jobs.get(group);
+    return this.status(params);
+  }
+
+  /** Runs the group's last operation again (drift repair, retries): nothing when one is running or nothing is deployed. */
+  private async rerun(group: string, ref: GroupRef): Promise<void> {
+    const record = await this.state.group(group);
+    const operation = record.operation;
+    if (!operation || operation.status === 'running' || !isDeployed(record)) return;
+    const restarted: GroupRecord = {
+      ...record,
+      operation: { ...operation, status: 'running', startedAt: this.options.run.now() },
+    };
+    delete restarted.operation?.finishedAt;
+    await this.state.write(group, { group: restarted });
+    this.launch(group, ref);
+  }
+
+  /** What an update would create, change and delete, per cluster; touches nothing. */
+  async diff(params: PathParams): Promise<{ revision: number; clusters: ClusterDiff[] }> {
+    const group = await this.groupKey(params);
+    const record = await this.state.group(group);
+    const deployed =
+      isDeployed(record) && record.state !== 'Terminated'
+        ? await this.state.revision(group, record.revision)
+        : undefined;
+    const next = { clusters: await this.desired(params) };
+    const names = (key: string) => key.replace(/^cluster-providers\/([^/]+)\/clusters\/([^/]+)$/, '$1/$2');
+    return { revision: record.revision, clusters: diffRevisions(deployed ?? { clusters: {} }, next, names) };
+  }
+
+  async revisions(params: PathParams): Promise<Omit<RevisionRecord, 'clusters'>[]> {
+    return this.state.revisions(await this.groupKey(params));
+  }
+
+  /** Resumes every operation a stop interrupted. */
+  async resume(): Promise<void> {
+    for (const { group, record } of await this.state.groupsWithRecords()) {
+      if (record.operation?.status === 'running') this.launch(group, refFromKey(group));
+    }
+  }
+
+  /** One reconcile pass over every deployed group: drift repaired, failures retried. */
+  async reconcileAll(): Promise<void> {
+    for (const { group } of await this.state.groupsWithRecords()) {
+      await this.serialized(group, () => this.rerun(group, refFromKey(group)));
+      await this.jobs.get(group);
+    }
+  }
+
+  /** Waits for every background operation (graceful shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs.values()]);
+  }
+}
+
+/** `projects/p/composite-apps/ca/v1/deployment-intent-groups/dig` → its parts. */
+export function refFromKey(group: string): GroupRef {
+  const parts = group.split('/');
+  return {
+    project: parts[1] ?? '',
+    compositeApp: parts[3] ?? '',
+    compositeAppVersion: parts[4] ?? '',
+    deploymentIntentGroup: parts[6] ?? '',
+  };
+}

@@ -1,0 +1,86 @@
+/** Typed access to a group's deployment documents in the `DeployRecords` store. */
+import { NEW_GROUP } from '../../core/deploy/lifecycle.js';
+import {
+  clusterRecordKey,
+  GROUP_RECORD_KEY,
+  revisionKey,
+  type ClusterRecord,
+  type GroupRecord,
+  type RevisionRecord,
+} from '../../core/deploy/records.js';
+import type { AddressClaim } from '../address-ledger.js';
+import type { DeployRecords, DeployRecordWrite } from './deploy-records.js';
+
+export class DeployState {
+  constructor(private readonly records: DeployRecords) {}
+
+  async group(group: string): Promise<GroupRecord> {
+    const record = await this.records.get(group, GROUP_RECORD_KEY);
+    return record ? (record.body as GroupRecord) : { ...NEW_GROUP };
+  }
+
+  async revision(group: string, revision: number): Promise<RevisionRecord | undefined> {
+    return (await this.records.get(group, revisionKey(revision)))?.body as RevisionRecord | undefined;
+  }
+
+  /** Every revision's number, action and time, oldest first (objects left out). */
+  async revisions(group: string): Promise<Omit<RevisionRecord, 'clusters'>[]> {
+    const records = await this.records.list(group, 'revision/');
+    return records.map((record) => {
+      const { clusters: _objects, ...summary } = record.body as RevisionRecord;
+      return summary;
+    });
+  }
+
+  async clusters(group: string): Promise<ClusterRecord[]> {
+    return (await this.records.list(group, 'cluster/')).map((record) => record.body as ClusterRecord);
+  }
+
+  /** Every group's record of one cluster, keyed by group. */
+  async clusterAcrossGroups(cluster: string): Promise<Map<string, ClusterRecord>> {
+    const key = clusterRecordKey(cluster);
+    const records = await this.records.listAll(key);
+    return new Map(
+      records.filter((record) => record.key === key).map((record) => [record.group, record.body as ClusterRecord]),
+    );
+  }
+
+  /** Groups with a running operation: what a restart must resume. */
+  async groupsWithRecords(): Promise<{ group: string; record: GroupRecord }[]> {
+    const records = await this.records.listAll(GROUP_RECORD_KEY);
+    return records
+      .filter((record) => record.key === GROUP_RECORD_KEY)
+      .map((record) => ({ group: record.group, record: record.body as GroupRecord }));
+  }
+
+  /** Virtual addresses that ServiceEntries on (or on their way to, or from) clusters still use. */
+  async heldClaims(): Promise<AddressClaim[]> {
+    const claims: AddressClaim[] = [];
+    for (const record of await this.records.listAll('cluster/')) {
+      const body = record.body as ClusterRecord;
+      for (const entry of Object.values(body.objects)) {
+        if (entry.holds)
+          claims.push({ cluster: body.cluster, host: entry.holds.host, owner: `deployed:${record.group}` });
+      }
+    }
+    return claims;
+  }
+
+  write(
+    group: string,
+    changes: { group?: GroupRecord; revision?: RevisionRecord; clusters?: ClusterRecord[]; removeClusters?: string[] },
+  ): Promise<void> {
+    const entries: DeployRecordWrite[] = [];
+    if (changes.group) entries.push({ group, key: GROUP_RECORD_KEY, body: changes.group });
+    if (changes.revision) entries.push({ group, key: revisionKey(changes.revision.revision), body: changes.revision });
+    for (const cluster of changes.clusters ?? [])
+      entries.push({ group, key: clusterRecordKey(cluster.cluster), body: cluster });
+    for (const cluster of changes.removeClusters ?? [])
+      entries.push({ group, key: clusterRecordKey(cluster), body: undefined });
+    return this.records.write(entries);
+  }
+
+  remove(group: string): Promise<void> {
+    return this.records.removeGroup(group);
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Carrying out a group's operation across its clusters: in parallel up to a limit,
+ * each cluster's outcome saved as soon as it is known, the group's state settled at
+ * the end. Everything it needs is in the records, so a restart simply runs it again:
+ * objects already right are left alone and server-side apply of the same object
+ * gives the same result.
+ */
+import { statesOf } from '../../core/deploy/lifecycle.js';
+import type { GroupRef } from '../../core/deploy/ownership.js';
+import type { ClusterRecord, GroupRecord, RevisionRecord } from '../../core/deploy/records.js';
+import { specOf } from '../../core/model/kind.js';
+import type { Store } from '../store.js';
+import { runCluster, type RunOptions } from './cluster-run.js';
+import type { DeployState } from './deploy-state.js';
+import type { ChangeContext, DeployTarget, TargetCluster } from './target.js';
+
+export interface OperationDeps {
+  store: Store;
+  state: DeployState;
+  targets: ReadonlyMap<string, DeployTarget>;
+  run: RunOptions;
+  /** Clusters worked at the same time. */
+  concurrency: number;
+  /** Told after every cluster: how many of how many are done. */
+  onCluster?: (group: string, record: ClusterRecord) => void;
+}
+
+export async function forEachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+export function deployTargetName(spec: Record<string, unknown>): string {
+  const deploy = spec.deploy as { target?: string } | undefined;
+  return deploy?.target ?? 'kubernetes';
+}
+
+async function targetCluster(store: Store, record: ClusterRecord): Promise<TargetCluster> {
+  const stored = await store.get(record.cluster);
+  const [provider = '', name = ''] = record.name.split('/');
+  return { key: record.cluster, provider, name, spec: stored ? specOf(stored.body) : {} };
+}
+
+/** Ids of cluster-wide objects that other groups still want in the cluster. */
+async function sharedElsewhere(state: DeployState, group: string, cluster: string): Promise<Set<string>> {
+  const shared = new Set<string>();
+  for (const [other, record] of await state.clusterAcrossGroups(cluster)) {
+    if (other === group) continue;
+    for (const [id, entry] of Object.entries(record.objects)) if (entry.shared && entry.desired) shared.add(id);
+  }
+  return shared;
+}
+
+async function workCluster(
+  deps: OperationDeps,
+  job: { group: string; ref: GroupRef; context: ChangeContext; revision: RevisionRecord | undefined },
+  record: ClusterRecord,
+): Promise<ClusterRecord> {
+  const cluster = await targetCluster(deps.store, record);
+  const result = await runCluster(
+    {
+      group: job.ref,
+      cluster,
+      target: deps.targets.get(deployTargetName(cluster.spec)),
+      context: job.context,
+      desired: job.revision?.clusters[record.cluster] ?? [],
+      record,
+      sharedElsewhere: await sharedElsewhere(deps.state, job.group, record.cluster),
+    },
+    deps.run,
+  );
+  await deps.state.write(job.group, { clusters: [result] });
+  deps.onCluster?.(job.group, result);
+  return result;
+}
+
+/** Runs the group's running operation to its end and settles the group's state. */
+export async function executeOperation(deps: OperationDeps, group: string, ref: GroupRef): Promise<GroupRecord> {
+  const record = await deps.state.group(group);
+  const operation = record.operation;
+  if (operation?.status !== 'running') return record;
+  const revision = operation.action === 'terminate' ? undefined : await deps.state.revision(group, operation.revision);
+  const context: ChangeContext = { group, revision: operation.revision, action: operation.action };
+  const results: ClusterRecord[] = [];
+  await forEachLimit(await deps.state.clusters(group), deps.concurrency, async (cluster) => {
+    results.push(await workCluster(deps, { group, ref, context, revision }, cluster));
+  });
+  const succeeded = results.every((cluster) => cluster.state === 'applied' || cluster.state === 'removed');
+  const states = statesOf(operation.action);
+  const settled: GroupRecord = {
+    ...record,
+    state: succeeded ? states.succeeded : states.failed,
+    operation: { ...operation, status: succeeded ? 'succeeded' : 'failed', finishedAt: deps.run.now() },
+  };
+  const emptied = results.filter((cluster) => cluster.state === 'removed').map((cluster) => cluster.cluster);
+  await deps.state.write(group, { group: settled, removeClusters: emptied });
+  return settled;
+}
