@@ -13,9 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, expect, test } from 'vitest';
-import { groupPaths } from './test-support/deploy.js';
-import { exampleDocuments } from './test-support/examples.js';
-import { startFakeKube, type FakeKube, type KubeObject, type RecordedCall } from './test-support/fake-kube/index.js';
+import { exampleDocumentsFor, groupPaths } from './test-support/deploy.js';
+import type { FakeKube, KubeObject, RecordedCall } from './test-support/fake-kube/index.js';
 import { kill, killAll, startServer, type ServerProcess } from './test-support/server-process.js';
 
 const FILE = 'seed-two-clouds.yaml';
@@ -64,27 +63,6 @@ async function call(server: ServerProcess, method: string, path: string, body?: 
   return { status: response.status, text, json: text === '' ? {} : (JSON.parse(text) as unknown) };
 }
 
-/** The example's documents, each cluster pointed at a fresh fake API server of `fleet` (as `deployWorld` does). */
-async function documentsOnFakes(file: string): Promise<{ anchor: string; body: unknown }[]> {
-  const documents = await exampleDocuments(file);
-  const namespaces = documents
-    .filter((document) => /\/logical-clouds$/.test(document.anchor))
-    .map((document) => (document.body as { spec?: { namespace?: string } }).spec?.namespace)
-    .filter((namespace): namespace is string => namespace !== undefined);
-  const prepared: { anchor: string; body: unknown }[] = [];
-  for (const document of documents) {
-    const body = structuredClone(document.body) as { metadata: { name: string }; spec?: Record<string, unknown> };
-    const cluster = /^cluster-providers\/([^/]+)\/clusters$/.exec(document.anchor);
-    if (cluster) {
-      const fake = await startFakeKube({ namespaces: ['default', 'kube-system', 'istio-system', ...namespaces] });
-      fleet.set(`${cluster[1]}/${body.metadata.name}`, fake);
-      body.spec = { ...body.spec, kubeconfig: fake.kubeconfig };
-    }
-    prepared.push({ anchor: document.anchor, body });
-  }
-  return prepared;
-}
-
 function fakeFor(cluster: string): FakeKube {
   const fake = fleet.get(cluster);
   if (!fake) throw new Error(`the render names cluster ${cluster}, which has no fake API server`);
@@ -124,7 +102,7 @@ test(
   { timeout: 180_000 },
   async () => {
     const started = Date.now();
-    const documents = await documentsOnFakes(FILE);
+    const documents = await exampleDocumentsFor(FILE, { fleet });
     for (const fake of fleet.values()) fake.fault({ method: 'PATCH', delayMs: PATCH_DELAY_MS });
     dataDir = await mkdtemp(join(tmpdir(), 'meshbridge-deploy-restart-'));
     let server = await startServer(dataDir, undefined);

@@ -3,9 +3,10 @@
  * its clusters backed by its own fake Kubernetes API server (or a GitOps repository),
  * and the deploy service at hand to wait on.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
 import { expect } from 'vitest';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
 import { createGitOpsTarget } from '../adapters/targets/gitops/index.js';
@@ -83,45 +84,54 @@ async function startWorld(
   return world;
 }
 
+/** Where an example's clusters deploy to: fresh fake API servers (added to `fleet`) or one GitOps repository. */
+export type ExampleTargets = { fleet: Map<string, FakeKube> } | { repository: string };
+
+/** The documents of `file`, each cluster's spec pointed at its deploy target. */
+export async function exampleDocumentsFor(
+  file: string,
+  targets: ExampleTargets,
+): Promise<{ anchor: string; body: ClusterDocument }[]> {
+  const documents = await exampleDocuments(file);
+  const namespaces = documents
+    .filter((document) => /\/logical-clouds$/.test(document.anchor))
+    .map((document) => (document.body as { spec?: { namespace?: string } }).spec?.namespace)
+    .filter((namespace): namespace is string => namespace !== undefined);
+  const prepared: { anchor: string; body: ClusterDocument }[] = [];
+  for (const document of documents) {
+    const body = structuredClone(document.body) as unknown as ClusterDocument;
+    const cluster = /^cluster-providers\/([^/]+)\/clusters$/.exec(document.anchor);
+    if (cluster && 'fleet' in targets) {
+      const fake = await startFakeKube({ namespaces: ['default', 'kube-system', 'istio-system', ...namespaces] });
+      targets.fleet.set(`${cluster[1]}/${body.metadata.name}`, fake);
+      body.spec = { ...body.spec, kubeconfig: fake.kubeconfig };
+    } else if (cluster && 'repository' in targets) {
+      const gitops = { repository: targets.repository, path: 'clusters' };
+      body.spec = { ...body.spec, deploy: { target: 'gitops', gitops } };
+    }
+    prepared.push({ anchor: document.anchor, body });
+  }
+  return prepared;
+}
+
 /** Applies `file` with every cluster deploying to a fresh fake API server or to one GitOps repository. */
 export async function deployWorld(file: string, options: WorldOptions): Promise<DeployWorld> {
   const database = options.database ?? (await openSqliteDatabase(':memory:'));
   const workDir = await mkdtemp(join(tmpdir(), 'meshbridge-deploy-'));
   const repository = join(workDir, 'repo');
   const fleet = new Map<string, FakeKube>();
-  const documents = await exampleDocuments(file);
-  const namespaces = documents
-    .filter((document) => /\/logical-clouds$/.test(document.anchor))
-    .map((document) => (document.body as { spec?: { namespace?: string } }).spec?.namespace)
-    .filter((namespace): namespace is string => namespace !== undefined);
   const cleanup = async () => {
     await Promise.all([...fleet.values()].map((fake) => fake.close()));
     await rm(workDir, { recursive: true, force: true });
   };
-  const world = await startWorld(database, fleet, {
-    ...(options.target === 'gitops' ? { repository } : {}),
-    workDir,
-    options,
-    cleanup,
-  });
-  if (options.target === 'gitops') {
-    const { simpleGit } = await import('simple-git');
-    await import('node:fs/promises').then((fs) => fs.mkdir(repository, { recursive: true }));
+  const gitops = options.target === 'gitops';
+  const world = await startWorld(database, fleet, { ...(gitops ? { repository } : {}), workDir, options, cleanup });
+  if (gitops) {
+    await mkdir(repository, { recursive: true });
     await simpleGit(repository).init(['--initial-branch=main']);
   }
-  for (const document of documents) {
-    const body = structuredClone(document.body) as unknown as ClusterDocument;
-    if (/^cluster-providers\/[^/]+\/clusters$/.test(document.anchor)) {
-      const provider = document.anchor.split('/')[1] as string;
-      if (options.target === 'kubernetes') {
-        const fake = await startFakeKube({ namespaces: ['default', 'kube-system', 'istio-system', ...namespaces] });
-        fleet.set(`${provider}/${body.metadata.name}`, fake);
-        body.spec = { ...body.spec, kubeconfig: fake.kubeconfig };
-      } else {
-        body.spec = { ...body.spec, deploy: { target: 'gitops', gitops: { repository, path: 'clusters' } } };
-      }
-    }
-    const response = await world.request('POST', `/v2/${document.anchor}`, body);
+  for (const document of await exampleDocumentsFor(file, gitops ? { repository } : { fleet })) {
+    const response = await world.request('POST', `/v2/${document.anchor}`, document.body);
     expect(response.status, `${document.anchor}: ${JSON.stringify(response.json)}`).toBe(201);
   }
   return world;

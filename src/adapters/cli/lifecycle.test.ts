@@ -7,13 +7,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { GroupStatus } from '../../core/deploy/status.js';
 import { createKubernetesTarget } from '../targets/kubernetes/index.js';
 import { cli, startLiveServer, type CliRun, type LiveServer } from '../../test-support/cli.js';
-import { exampleDocuments } from '../../test-support/examples.js';
-import {
-  DEFAULT_NAMESPACES,
-  startFakeKube,
-  type FakeKube,
-  type KubeObject,
-} from '../../test-support/fake-kube/index.js';
+import { exampleDocumentsFor } from '../../test-support/deploy.js';
+import type { FakeKube, KubeObject } from '../../test-support/fake-kube/index.js';
 
 const GROUP = 'demo/blue-app/v1/lc01-group';
 const GROUP_PATH = '/v2/projects/demo/composite-apps/blue-app/v1/deployment-intent-groups/lc01-group';
@@ -25,22 +20,19 @@ let server: LiveServer;
 let fakes: Record<(typeof CLUSTERS)[number], FakeKube>;
 
 beforeEach(async () => {
-  const namespaces = [...DEFAULT_NAMESPACES, 'namespace01', 'namespace02'];
-  fakes = { cluster01: await startFakeKube({ namespaces }), cluster02: await startFakeKube({ namespaces }) };
+  const fleet = new Map<string, FakeKube>();
+  const documents = await exampleDocumentsFor('seed-two-clouds.yaml', { fleet });
+  fakes = { cluster01: fleet.get('edge/cluster01') as FakeKube, cluster02: fleet.get('edge/cluster02') as FakeKube };
   server = await startLiveServer({
     targets: [createKubernetesTarget({ requestTimeoutMs: 2000 })],
     reconcileSeconds: 0,
     retry: { attempts: 2, baseDelayMs: 1, timeoutMs: 2000 },
   });
-  for (const document of await exampleDocuments('seed-two-clouds.yaml')) {
-    const body = document.body as { metadata: { name: string }; spec?: Record<string, unknown> };
-    const fake =
-      document.anchor === 'cluster-providers/edge/clusters' ? fakes[body.metadata.name as 'cluster01'] : undefined;
-    const sent = fake ? { ...body, spec: { ...body.spec, kubeconfig: fake.kubeconfig } } : body;
+  for (const document of documents) {
     const response = await server.fetchJson(`/v2/${document.anchor}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(sent),
+      body: JSON.stringify(document.body),
     });
     if (response.status !== 201) throw new Error(`seeding ${document.anchor}: ${response.status}`);
   }

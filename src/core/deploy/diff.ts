@@ -42,38 +42,58 @@ function fileName(cluster: string, id: string): string {
   return `${cluster}/${id.replace(/\/\//g, '/_/')}.yaml`;
 }
 
-function diffCluster(
-  cluster: string,
-  before: readonly RenderedObject[],
-  after: readonly RenderedObject[],
-): ClusterDiff {
+interface Change {
+  id: string;
+  was: RenderedObject | undefined;
+  now: RenderedObject | undefined;
+}
+
+/** The objects that differ between two sides of one cluster, by id. */
+function changesIn(before: readonly RenderedObject[], after: readonly RenderedObject[]): Change[] {
   const old = new Map(before.map((object) => [objectId(object), object]));
   const next = new Map(after.map((object) => [objectId(object), object]));
-  const result: ClusterDiff = { cluster, create: [], change: [], delete: [], patch: '' };
-  const ids = [...new Set([...old.keys(), ...next.keys()])].sort();
-  const patches: string[] = [];
-  for (const id of ids) {
+  const changes: Change[] = [];
+  for (const id of [...new Set([...old.keys(), ...next.keys()])].sort()) {
     const was = old.get(id);
     const now = next.get(id);
-    if (was !== undefined && now !== undefined && hashObject(was) === hashObject(now)) continue;
+    if (was === undefined || now === undefined || hashObject(was) !== hashObject(now)) changes.push({ id, was, now });
+  }
+  return changes;
+}
+
+function patchOf(cluster: string, { id, was, now }: Change): string {
+  const name = fileName(cluster, id);
+  return createTwoFilesPatch(
+    was === undefined ? '/dev/null' : `a/${name}`,
+    now === undefined ? '/dev/null' : `b/${name}`,
+    yamlOf(was),
+    secretChanged(was, now) ? `# Secret data changed\n${yamlOf(now)}` : yamlOf(now),
+    undefined,
+    undefined,
+    { context: 3 },
+  ).replace(/^=+\n/, '');
+}
+
+function diffCluster(cluster: string, changes: readonly Change[]): ClusterDiff {
+  const result: ClusterDiff = { cluster, create: [], change: [], delete: [], patch: '' };
+  for (const { id, was, now } of changes) {
     if (was === undefined) result.create.push(id);
     else if (now === undefined) result.delete.push(id);
     else result.change.push(id);
-    const name = fileName(cluster, id);
-    patches.push(
-      createTwoFilesPatch(
-        was === undefined ? '/dev/null' : `a/${name}`,
-        now === undefined ? '/dev/null' : `b/${name}`,
-        yamlOf(was),
-        secretChanged(was, now) ? `# Secret data changed\n${yamlOf(now)}` : yamlOf(now),
-        undefined,
-        undefined,
-        { context: 3 },
-      ).replace(/^=+\n/, ''),
-    );
   }
-  result.patch = patches.join('');
+  result.patch = changes.map((change) => patchOf(cluster, change)).join('');
   return result;
+}
+
+function clusterKeys(before: DiffSide, after: DiffSide): string[] {
+  return [...new Set([...Object.keys(before.clusters), ...Object.keys(after.clusters)])];
+}
+
+/** Whether going from `before` to `after` changes anything in any cluster (no diff text is built). */
+export function hasChanges(before: DiffSide, after: DiffSide): boolean {
+  return clusterKeys(before, after).some(
+    (cluster) => changesIn(before.clusters[cluster] ?? [], after.clusters[cluster] ?? []).length > 0,
+  );
 }
 
 /**
@@ -81,9 +101,12 @@ function diffCluster(
  * `before` to `after` creates, changes and deletes. Clusters with no change are left out.
  */
 export function diffRevisions(before: DiffSide, after: DiffSide, names: (cluster: string) => string): ClusterDiff[] {
-  const clusters = [...new Set([...Object.keys(before.clusters), ...Object.keys(after.clusters)])];
-  return clusters
-    .map((cluster) => diffCluster(names(cluster), before.clusters[cluster] ?? [], after.clusters[cluster] ?? []))
-    .filter((diff) => diff.create.length + diff.change.length + diff.delete.length > 0)
+  return clusterKeys(before, after)
+    .map((cluster) => ({
+      cluster: names(cluster),
+      changes: changesIn(before.clusters[cluster] ?? [], after.clusters[cluster] ?? []),
+    }))
+    .filter(({ changes }) => changes.length > 0)
+    .map(({ cluster, changes }) => diffCluster(cluster, changes))
     .sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
 }

@@ -5,7 +5,7 @@
  * clusters' new records, the group's running operation) and answers; the work runs
  * in the background and a restart resumes it from the records.
  */
-import { diffRevisions, type ClusterDiff } from '../../core/deploy/diff.js';
+import { diffRevisions, hasChanges, type ClusterDiff, type DiffSide } from '../../core/deploy/diff.js';
 import { prepareClusterRecord } from '../../core/deploy/entries.js';
 import {
   checkApprove,
@@ -15,7 +15,7 @@ import {
   isDeployed,
   statesOf,
 } from '../../core/deploy/lifecycle.js';
-import type { GroupRef } from '../../core/deploy/ownership.js';
+import { clusterNameOf } from '../../core/deploy/keys.js';
 import type { ClusterRecord, GroupRecord, OperationAction, RevisionRecord } from '../../core/deploy/records.js';
 import { groupStatus, type GroupStatus } from '../../core/deploy/status.js';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
@@ -37,15 +37,6 @@ export interface Accepted {
 
 export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'state'> {
   log?: (message: string, error?: unknown) => void;
-}
-
-function groupRef(params: PathParams): GroupRef {
-  return {
-    project: params.project ?? '',
-    compositeApp: params.compositeApp ?? '',
-    compositeAppVersion: params.compositeAppVersion ?? '',
-    deploymentIntentGroup: params.deploymentIntentGroup ?? '',
-  };
 }
 
 export class DeployService {
@@ -111,7 +102,7 @@ export class DeployService {
       if (!earlier) throw new NotFoundError(`revision ${revision} of this group does not exist`);
       if (revision === record.revision) throw new ConflictError(`revision ${revision} is already the deployed one`);
       const clusters = await readdressed(earlier.clusters, (claims) => this.render.syncAddresses(claims));
-      return this.start(group, params, record, { action: 'rollback', clusters, restores: revision });
+      return this.start(group, record, { action: 'rollback', clusters, restores: revision });
     });
   }
 
@@ -120,7 +111,7 @@ export class DeployService {
     return this.serialized(group, async () => {
       const record = await this.state.group(group);
       checkTerminate(record);
-      return this.start(group, params, record, { action: 'terminate', clusters: {} });
+      return this.start(group, record, { action: 'terminate', clusters: {} });
     });
   }
 
@@ -134,7 +125,7 @@ export class DeployService {
       const record = await this.state.group(group);
       check(record);
       const clusters = await this.desired(params);
-      return this.start(group, params, record, { action, clusters });
+      return this.start(group, record, { action, clusters });
     });
   }
 
@@ -155,14 +146,12 @@ export class DeployService {
 
   private async start(
     group: string,
-    params: PathParams,
     record: GroupRecord,
     next: { action: OperationAction; clusters: Record<string, RenderedObject[]>; restores?: number },
   ): Promise<Accepted> {
     const now = this.options.run.now();
     const current = record.revision > 0 ? await this.state.revision(group, record.revision) : undefined;
-    const unchanged =
-      next.action === 'update' && current !== undefined && diffRevisions(current, next, String).length === 0;
+    const unchanged = next.action === 'update' && current !== undefined && !hasChanges(current, next);
     const terminating = next.action === 'terminate';
     const number = terminating || unchanged ? record.revision : record.latestRevision + 1;
     const revision: RevisionRecord | undefined =
@@ -189,7 +178,7 @@ export class DeployService {
       operation: { action: next.action, revision: number, startedAt: now, status: 'running' },
     };
     await this.state.write(group, { group: started, ...(revision ? { revision } : {}), clusters });
-    this.launch(group, groupRef(params));
+    this.launch(group);
     return { state: started.state, revision: number, action: next.action };
   }
 
@@ -204,10 +193,9 @@ export class DeployService {
     for (const key of keys) {
       const stored = await this.store.get(key);
       const spec = (stored?.body.spec ?? {}) as Record<string, unknown>;
-      const name = key.replace(/^cluster-providers\/([^/]+)\/clusters\/([^/]+)$/, '$1/$2');
       records.push(
         prepareClusterRecord(
-          { cluster: key, name, target: deployTargetName(spec) },
+          { cluster: key, name: clusterNameOf(key), target: deployTargetName(spec) },
           revision,
           desired[key] ?? [],
           previous.get(key),
@@ -217,10 +205,10 @@ export class DeployService {
     return records;
   }
 
-  private launch(group: string, ref: GroupRef): Promise<unknown> {
+  private launch(group: string): Promise<unknown> {
     const running = this.jobs.get(group);
     if (running) return running;
-    const job = executeOperation(this.deps, group, ref)
+    const job = executeOperation(this.deps, group)
       .catch((error: unknown) => this.options.log?.(`deploy of ${group} stopped`, error))
       .finally(() => this.jobs.delete(group));
     this.jobs.set(group, job);
@@ -233,7 +221,8 @@ export class DeployService {
     const status = groupStatus(group, record, await this.state.clusters(group));
     if (options.changes !== false && isDeployed(record) && record.state !== 'Terminating') {
       try {
-        status.changed = (await this.diff(params)).clusters.length > 0;
+        const { deployed, next } = await this.sides(params, group, record);
+        status.changed = hasChanges(deployed, next);
       } catch (error) {
         // Intents that no longer render cleanly must not hide what is deployed; `changed` stays unknown.
         if (!(error instanceof ConflictError)) throw error;
@@ -245,13 +234,13 @@ export class DeployService {
   /** Reads every cluster now, repairs drift and retries what failed; answers when done. */
   async refresh(params: PathParams): Promise<GroupStatus> {
     const group = await this.groupKey(params);
-    await this.serialized(group, () => this.rerun(group, groupRef(params)));
+    await this.serialized(group, () => this.rerun(group));
     await this.jobs.get(group);
     return this.status(params);
   }
 
   /** Runs the group's last operation again (drift repair, retries): nothing when one is running or nothing is deployed. */
-  private async rerun(group: string, ref: GroupRef): Promise<void> {
+  private async rerun(group: string): Promise<void> {
     const record = await this.state.group(group);
     const operation = record.operation;
     if (!operation || operation.status === 'running' || !isDeployed(record)) return;
@@ -261,20 +250,25 @@ export class DeployService {
     };
     delete restarted.operation?.finishedAt;
     await this.state.write(group, { group: restarted });
-    this.launch(group, ref);
+    this.launch(group);
+  }
+
+  /** What is deployed now and what the intents render to now. */
+  private async sides(
+    params: PathParams,
+    group: string,
+    record: GroupRecord,
+  ): Promise<{ deployed: DiffSide; next: DiffSide }> {
+    const deployed = isDeployed(record) ? await this.state.revision(group, record.revision) : undefined;
+    return { deployed: deployed ?? { clusters: {} }, next: { clusters: await this.desired(params) } };
   }
 
   /** What an update would create, change and delete, per cluster; touches nothing. */
   async diff(params: PathParams): Promise<{ revision: number; clusters: ClusterDiff[] }> {
     const group = await this.groupKey(params);
     const record = await this.state.group(group);
-    const deployed =
-      isDeployed(record) && record.state !== 'Terminated'
-        ? await this.state.revision(group, record.revision)
-        : undefined;
-    const next = { clusters: await this.desired(params) };
-    const names = (key: string) => key.replace(/^cluster-providers\/([^/]+)\/clusters\/([^/]+)$/, '$1/$2');
-    return { revision: record.revision, clusters: diffRevisions(deployed ?? { clusters: {} }, next, names) };
+    const { deployed, next } = await this.sides(params, group, record);
+    return { revision: record.revision, clusters: diffRevisions(deployed, next, clusterNameOf) };
   }
 
   async revisions(params: PathParams): Promise<Omit<RevisionRecord, 'clusters'>[]> {
@@ -284,14 +278,14 @@ export class DeployService {
   /** Resumes every operation a stop interrupted. */
   async resume(): Promise<void> {
     for (const { group, record } of await this.state.groupsWithRecords()) {
-      if (record.operation?.status === 'running') this.launch(group, refFromKey(group));
+      if (record.operation?.status === 'running') this.launch(group);
     }
   }
 
   /** One reconcile pass over every deployed group: drift repaired, failures retried. */
   async reconcileAll(): Promise<void> {
     for (const { group } of await this.state.groupsWithRecords()) {
-      await this.serialized(group, () => this.rerun(group, refFromKey(group)));
+      await this.serialized(group, () => this.rerun(group));
       await this.jobs.get(group);
     }
   }
@@ -300,15 +294,4 @@ export class DeployService {
   async idle(): Promise<void> {
     while (this.jobs.size > 0) await Promise.allSettled([...this.jobs.values()]);
   }
-}
-
-/** `projects/p/composite-apps/ca/v1/deployment-intent-groups/dig` → its parts. */
-export function refFromKey(group: string): GroupRef {
-  const parts = group.split('/');
-  return {
-    project: parts[1] ?? '',
-    compositeApp: parts[3] ?? '',
-    compositeAppVersion: parts[4] ?? '',
-    deploymentIntentGroup: parts[6] ?? '',
-  };
 }

@@ -6,6 +6,7 @@
  * gives the same result.
  */
 import { statesOf } from '../../core/deploy/lifecycle.js';
+import { groupRefOf } from '../../core/deploy/keys.js';
 import type { GroupRef } from '../../core/deploy/ownership.js';
 import type { ClusterRecord, GroupRecord, RevisionRecord } from '../../core/deploy/records.js';
 import { specOf } from '../../core/model/kind.js';
@@ -85,12 +86,13 @@ async function workCluster(
 }
 
 /** Runs the group's running operation to its end and settles the group's state. */
-export async function executeOperation(deps: OperationDeps, group: string, ref: GroupRef): Promise<GroupRecord> {
+export async function executeOperation(deps: OperationDeps, group: string): Promise<GroupRecord> {
   const record = await deps.state.group(group);
   const operation = record.operation;
   if (operation?.status !== 'running') return record;
   const revision = operation.action === 'terminate' ? undefined : await deps.state.revision(group, operation.revision);
   const context: ChangeContext = { group, revision: operation.revision, action: operation.action };
+  const ref = groupRefOf(group);
   const results: ClusterRecord[] = [];
   await forEachLimit(await deps.state.clusters(group), deps.concurrency, async (cluster) => {
     results.push(await workCluster(deps, { group, ref, context, revision }, cluster));

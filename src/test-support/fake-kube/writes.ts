@@ -76,7 +76,7 @@ export function create(store: ObjectStore, request: ResourceRequest): Reply {
 }
 
 export function replace(store: ObjectStore, request: ResourceRequest): Reply {
-  const { type, apiVersion } = request.route;
+  const { type } = request.route;
   const body = bodyObject(request);
   const name = checkIdentity(request, body);
   const namespace = type.namespaced ? request.route.namespace : undefined;
@@ -84,17 +84,7 @@ export function replace(store: ObjectStore, request: ResourceRequest): Reply {
   if (!current) throw notFound(type.group, type.plural, name);
   checkResourceVersion(request, current, bodyResourceVersion(body));
   const content = managedContent(body);
-  validateObject(request, name, content);
-  const managedFields = recordUpdate({
-    before: managedContent(current),
-    after: content,
-    managedFields: current.metadata.managedFields ?? [],
-    manager: fieldManager(request),
-    apiVersion,
-    time: kubeTime(),
-  });
-  const object = store.commit({ type, apiVersion, namespace, name, content, managedFields, dryRun: isDryRun(request) });
-  return { status: 200, body: object };
+  return commitUpdate(store, request, { current, namespace, name, content });
 }
 
 export function patch(store: ObjectStore, request: ResourceRequest): Reply {
@@ -170,6 +160,17 @@ function update(store: ObjectStore, request: ResourceRequest): Reply {
   }
   checkResourceVersion(request, current, metadata.resourceVersion);
   const content = managedContent(patched);
+  return commitUpdate(store, request, { current, namespace, name, content });
+}
+
+/** An Update of an existing object (PUT, merge or JSON patch): validated, ownership recorded, stored. */
+function commitUpdate(
+  store: ObjectStore,
+  request: ResourceRequest,
+  change: { current: KubeObject; namespace: string | undefined; name: string; content: Record<string, unknown> },
+): Reply {
+  const { type, apiVersion } = request.route;
+  const { current, namespace, name, content } = change;
   validateObject(request, name, content);
   const managedFields = recordUpdate({
     before: managedContent(current),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { TargetError, type ClusterSession } from '../../../service/deploy/target.js';
+import { TargetError } from '../../../service/deploy/target.js';
 import { createGitOpsTarget } from './index.js';
 import {
   bareRepository,
@@ -20,16 +20,11 @@ import {
   treeFiles,
   workTree,
   writeFileIn,
+  applyAll,
 } from './test-support/git-fixtures.js';
 
 const dirs = new TempDirs();
 afterEach(() => dirs.cleanup());
-
-const applyAll =
-  (...objects: ReturnType<typeof serviceEntry>[]) =>
-  async (session: ClusterSession) => {
-    for (const object of objects) await session.apply(object);
-  };
 
 /** A human's clone of `remote`, fresh. */
 async function humanClone(remote: string): Promise<string> {

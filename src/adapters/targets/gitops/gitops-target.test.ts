@@ -2,7 +2,7 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { refOf, TargetError, type ClusterSession, type DeployTarget } from '../../../service/deploy/target.js';
+import { refOf, TargetError, type DeployTarget } from '../../../service/deploy/target.js';
 import { createGitOpsTarget } from './index.js';
 import {
   change,
@@ -21,6 +21,7 @@ import {
   treeFiles,
   workTree,
   writeFileIn,
+  applyAll,
 } from './test-support/git-fixtures.js';
 
 const dirs = new TempDirs();
@@ -50,12 +51,6 @@ async function failure(promise: Promise<unknown>): Promise<TargetError> {
   expect(error).toBeInstanceOf(TargetError);
   return error as TargetError;
 }
-
-const applyAll =
-  (...objects: ReturnType<typeof serviceEntry>[]) =>
-  async (session: ClusterSession) => {
-    for (const object of objects) await session.apply(object);
-  };
 
 describe('GitOps target on a local work tree', () => {
   it('first session writes one file per object and a kustomization, in one commit', async () => {

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ownerLabels, type RenderedObject } from '../../../../core/render/objects.js';
-import type { ChangeContext, TargetCluster } from '../../../../service/deploy/target.js';
+import type { ChangeContext, ClusterSession, TargetCluster } from '../../../../service/deploy/target.js';
 
 const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_')));
 
@@ -140,3 +140,10 @@ export function treeFiles(dir: string, commit = 'HEAD'): string[] {
 export function status(dir: string): string {
   return git(dir, 'status', '--porcelain', '--untracked-files=all').trim();
 }
+
+/** A session's work that applies `objects` in order. */
+export const applyAll =
+  (...objects: RenderedObject[]) =>
+  async (session: ClusterSession): Promise<void> => {
+    for (const object of objects) await session.apply(object);
+  };
