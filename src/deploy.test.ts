@@ -278,3 +278,51 @@ describe.each(EXAMPLE_FILES)('%s into a GitOps repository', (file) => {
     expect((await git.raw(['ls-tree', '-r', '--name-only', 'HEAD'])).trim()).toBe('');
   });
 });
+
+test('a virtual address stays held until its ServiceEntry is gone from the cluster', async () => {
+  world = await deployWorld('seed-two-clouds.yaml', { target: 'kubernetes' });
+  const [group] = (await groupPaths('seed-two-clouds.yaml')) as [string];
+  await lifecycle(world, group, 'approve');
+  await lifecycle(world, group, 'instantiate');
+  const nameOf = (key: string) => key.replace(/^cluster-providers\/([^/]+)\/clusters\/([^/]+)$/, '$1/$2');
+  const seOf = (fake: FakeKube | undefined, host: string) =>
+    fake
+      ?.objects()
+      .find((object) => object.kind === 'ServiceEntry' && (object.spec as { hosts?: string[] }).hosts?.[0] === host);
+  const held = await world.database.ledger.list();
+  const entry = held.find((address) => seOf(world?.fleet.get(nameOf(address.cluster)), address.host));
+  if (!entry) throw new Error('no deployed client ServiceEntry holds an address');
+  const fake = world.fleet.get(nameOf(entry.cluster)) as FakeKube;
+  // Remove every caller of the service, so the intents no longer claim its address.
+  const service = entry.host.split('.')[0] as string;
+  const trafficGroups = (await world.request('GET', `${group}/traffic-group-intents`)).json as {
+    metadata: { name: string };
+  }[];
+  for (const trafficGroup of trafficGroups) {
+    const inboundPath = `${group}/traffic-group-intents/${trafficGroup.metadata.name}/inbound-intents`;
+    const inbound = (await world.request('GET', inboundPath)).json as {
+      metadata: { name: string };
+      spec: { serviceName: string };
+    }[];
+    for (const intent of inbound.filter((candidate) => candidate.spec.serviceName === service)) {
+      const clientsPath = `${inboundPath}/${intent.metadata.name}/clients`;
+      for (const client of (await world.request('GET', clientsPath)).json as { metadata: { name: string } }[]) {
+        expect((await world.request('DELETE', `${clientsPath}/${client.metadata.name}`)).status).toBe(204);
+      }
+    }
+  }
+  fake.fault({ method: 'DELETE', status: 503 });
+  expect((await lifecycle(world, group, 'update')).state).toBe('UpdateFailed');
+  expect(seOf(fake, entry.host)).toBeDefined();
+  await world.request('GET', '/v2/render');
+  expect(await world.database.ledger.list(entry.cluster)).toContainEqual(
+    expect.objectContaining({ host: entry.host, address: entry.address }),
+  );
+  fake.clearFaults();
+  expect((await world.request('POST', `${group}/status?refresh`)).json.state).toBe('Instantiated');
+  expect(seOf(fake, entry.host)).toBeUndefined();
+  await world.request('GET', '/v2/render');
+  expect(await world.database.ledger.list(entry.cluster)).not.toContainEqual(
+    expect.objectContaining({ host: entry.host }),
+  );
+});
