@@ -1,5 +1,5 @@
 /** The `meshbridge` command line. */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
@@ -17,6 +17,14 @@ export interface ServeRequest {
   host: string;
   dataDir: string;
   database?: string;
+  deploy: {
+    /** Clusters worked at the same time. */
+    concurrency: number;
+    /** Seconds between reconcile passes; 0 turns them off. */
+    reconcileSeconds: number;
+    /** Deadline of one call to a cluster. */
+    retry: { timeoutMs: number };
+  };
 }
 
 export interface CliDependencies {
@@ -45,21 +53,78 @@ const serverOption = () =>
 const outputOption = () =>
   new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']);
 
+/** An option's value, else its environment variable's, else the default; a bad variable is named. */
+function setting(
+  given: number | undefined,
+  env: CliDependencies['env'],
+  name: string,
+  minimum: number,
+  fallback: number,
+) {
+  if (given !== undefined) return given;
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  try {
+    return wholeNumber(minimum)(value);
+  } catch (error) {
+    throw new Error(`${name} ${(error as Error).message}`);
+  }
+}
+
+function wholeNumber(minimum: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < minimum)
+      throw new InvalidArgumentError(`must be a whole number ≥ ${minimum}`);
+    return Number(value);
+  };
+}
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  data: string;
+  database?: string;
+  deployConcurrency?: number;
+  reconcileInterval?: number;
+  callTimeout?: number;
+}
+
 function addServe(program: Command, deps: CliDependencies, setCode: (code: number) => void): void {
+  const env = deps.env;
   program
     .command('serve')
     .description('serve the API (SQLite in --data unless --database or DATABASE_URL names PostgreSQL)')
-    .option('-p, --port <port>', 'TCP port', (value) => Number(value), Number(deps.env.MESHBRIDGE_PORT ?? DEFAULT_PORT))
-    .option('--host <host>', 'address to listen on', deps.env.MESHBRIDGE_HOST ?? '0.0.0.0')
-    .option('-d, --data <dir>', 'data folder for the SQLite database', deps.env.MESHBRIDGE_DATA ?? './.meshbridge')
+    .option('-p, --port <port>', 'TCP port', (value) => Number(value), Number(env.MESHBRIDGE_PORT ?? DEFAULT_PORT))
+    .option('--host <host>', 'address to listen on', env.MESHBRIDGE_HOST ?? '0.0.0.0')
+    .option('-d, --data <dir>', 'data folder for the SQLite database', env.MESHBRIDGE_DATA ?? './.meshbridge')
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
-    .action(async (options: { port: number; host: string; data: string; database?: string }) => {
-      const database = options.database ?? deps.env.DATABASE_URL;
+    .option(
+      '--deploy-concurrency <n>',
+      'clusters deployed to at the same time (env MESHBRIDGE_DEPLOY_CONCURRENCY; default 8)',
+      wholeNumber(1),
+    )
+    .option(
+      '--reconcile-interval <seconds>',
+      'seconds between drift-repair passes, 0 for none (env MESHBRIDGE_RECONCILE_INTERVAL; default 300)',
+      wholeNumber(0),
+    )
+    .option(
+      '--call-timeout <seconds>',
+      'deadline of one call to a cluster (env MESHBRIDGE_CALL_TIMEOUT; default 15)',
+      wholeNumber(1),
+    )
+    .action(async (options: ServeOptions) => {
+      const database = options.database ?? env.DATABASE_URL;
       await deps.serve({
         port: options.port,
         host: options.host,
         dataDir: options.data,
         ...(database ? { database } : {}),
+        deploy: {
+          concurrency: setting(options.deployConcurrency, env, 'MESHBRIDGE_DEPLOY_CONCURRENCY', 1, 8),
+          reconcileSeconds: setting(options.reconcileInterval, env, 'MESHBRIDGE_RECONCILE_INTERVAL', 0, 300),
+          retry: { timeoutMs: setting(options.callTimeout, env, 'MESHBRIDGE_CALL_TIMEOUT', 1, 15) * 1000 },
+        },
       });
       setCode(0);
     });

@@ -1,0 +1,60 @@
+/** `meshbridge serve`: what it asks the composition root to start, from flags, environment and defaults. */
+import { describe, expect, test } from 'vitest';
+import { runCli, type ServeRequest } from './program.js';
+
+async function serveWith(args: string[], env: Record<string, string> = {}) {
+  const requests: ServeRequest[] = [];
+  const err: string[] = [];
+  const code = await runCli(['node', 'meshbridge', 'serve', ...args], {
+    output: { out: () => {}, err: (text) => err.push(text) },
+    env,
+    version: '0.0.0-test',
+    serve: async (request) => void requests.push(request),
+    withEphemeralServer: () => Promise.reject(new Error('not used')),
+  });
+  return { code, request: requests[0], err: err.join('\n') };
+}
+
+describe('serve: deploy settings', () => {
+  test('defaults: 8 clusters at once, reconcile every 300 s, 15 s per call', async () => {
+    const { code, request } = await serveWith([]);
+    expect(code).toBe(0);
+    expect(request?.deploy).toEqual({ concurrency: 8, reconcileSeconds: 300, retry: { timeoutMs: 15000 } });
+  });
+
+  test('flags win over the environment', async () => {
+    const { request } = await serveWith(
+      ['--deploy-concurrency', '3', '--reconcile-interval', '0', '--call-timeout', '2'],
+      { MESHBRIDGE_DEPLOY_CONCURRENCY: '20', MESHBRIDGE_RECONCILE_INTERVAL: '60', MESHBRIDGE_CALL_TIMEOUT: '30' },
+    );
+    expect(request?.deploy).toEqual({ concurrency: 3, reconcileSeconds: 0, retry: { timeoutMs: 2000 } });
+  });
+
+  test('the environment is used without flags', async () => {
+    const { request } = await serveWith([], {
+      MESHBRIDGE_DEPLOY_CONCURRENCY: '20',
+      MESHBRIDGE_RECONCILE_INTERVAL: '60',
+    });
+    expect(request?.deploy).toMatchObject({ concurrency: 20, reconcileSeconds: 60 });
+  });
+
+  test.each([
+    [['--deploy-concurrency', '0']],
+    [['--deploy-concurrency', 'many']],
+    [['--reconcile-interval', '-1']],
+    [['--call-timeout', '1.5']],
+  ])('%j is refused by name and nothing starts', async (args) => {
+    const { code, request, err } = await serveWith(args);
+    expect(code).toBe(1);
+    expect(err).toContain(`option '${args[0]}`);
+    expect(err).toContain('must be a whole number');
+    expect(request).toBeUndefined();
+  });
+
+  test('a bad environment variable is named and nothing starts', async () => {
+    const { code, request, err } = await serveWith([], { MESHBRIDGE_CALL_TIMEOUT: 'soon' });
+    expect(code).toBe(1);
+    expect(request).toBeUndefined();
+    expect(err).toContain('MESHBRIDGE_CALL_TIMEOUT must be a whole number ≥ 1');
+  });
+});
