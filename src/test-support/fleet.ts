@@ -250,7 +250,7 @@ function addClient(b: Builder, service: ServicePlan, app: AppPlan, external = fa
         canonicalRecord('accessPoint', childKey(key, 'access-points', pointName), {
           metadata: { name: pointName },
           spec: {
-            url: rng.pick(['/status*', '/api/v1/items', '/headers']),
+            url: rng.chance(0.5) ? [rng.pick(['/status*', '/api/v1/items', '/headers'])] : ['/status*', '/headers'],
             access: p === 0 ? ['GET'] : ['GET', 'POST'],
           },
         }),

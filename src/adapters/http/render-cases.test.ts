@@ -7,6 +7,7 @@ import {
   PEM_KEY,
   SEED_INBOUND,
   SEED_OUTBOUND,
+  defaultTrafficGroup,
   seedInbound,
   seedWorld,
   VERSION_PATH,
@@ -135,6 +136,26 @@ describe('callers', () => {
     const view = await render();
     expect(codes(view)).toContain('CrossClusterWithoutSidecar');
     expect(resources(view, 'cluster01').filter((resource) => resource.kind === 'ServiceEntry')).toEqual([]);
+  });
+
+  test("an access point's url is a list, as EMCO's: every path is allowed for its methods", async () => {
+    await post(SEED_INBOUND, seedInbound('httpbin-inbound', { serviceAccountAccess: {} }));
+    await post(SEED_OUTBOUND, {
+      metadata: { name: 'sleep-to-httpbin' },
+      spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
+    });
+    const client = `${defaultTrafficGroup('lc02-group')}/inbound-intents/httpbin-inbound/clients/sleep-to-httpbin`;
+    await post(`${client}/access-points`, {
+      metadata: { name: 'reads' },
+      spec: { action: 'ALLOW', url: ['/status*', '/headers'], access: ['GET'] },
+    });
+    const policy = resources(await render(), 'cluster02').find((resource) => resource.kind === 'AuthorizationPolicy');
+    expect(policy?.spec.rules).toEqual([
+      {
+        from: [{ source: { principals: ['cluster.local/ns/namespace01/sa/sleep'] } }],
+        to: [{ operation: { methods: ['GET'], paths: ['/headers', '/status*'] } }],
+      },
+    ]);
   });
 
   test('a service with no declared caller is closed: ALLOW with no rules', async () => {

@@ -118,14 +118,21 @@ describe('access point', () => {
       ).spec,
     ).toEqual({
       action: 'ALLOW',
-      url: '/status*',
+      url: ['/status*'],
       access: ['GET', 'POST'],
     });
+    expect(
+      prepareBody(
+        accessPointKind,
+        { metadata: { name: 'a' }, spec: { url: ['/status*', '/headers'], access: ['GET'] } },
+        context,
+      ).spec,
+    ).toEqual({ action: 'ALLOW', url: ['/status*', '/headers'], access: ['GET'] });
     expect(
       issuesOf(accessPointKind, { metadata: { name: 'a' }, spec: { action: 'DENY', url: 'status', access: [] } })
         .map((issue) => issue.path)
         .sort(),
-    ).toEqual(['spec.access', 'spec.action', 'spec.url']);
+    ).toEqual(['spec.access', 'spec.action', 'spec.url[0]']);
   });
 });
 

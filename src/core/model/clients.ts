@@ -149,10 +149,14 @@ export const accessPointKind: ResourceKind = {
     metadata: intentMetadata(),
     spec: Obj({
       action: Type.Optional(StringEnum(['ALLOW'])),
-      url: Type.String({
-        pattern: '^(/)([A-Za-z0-9{][-A-Za-z0-9_./{}]*)?[A-Za-z0-9*}]$',
-        'x-pattern-message': 'must be a path such as /status or a prefix such as /status*',
-      }),
+      // EMCO's InboundClientsAccessIntentSpec.Url is a []string; a single string is taken as a list of one.
+      url: StringList(
+        Type.String({
+          pattern: '^(/)([A-Za-z0-9{][-A-Za-z0-9_./{}]*)?[A-Za-z0-9*}]$',
+          'x-pattern-message': 'must be a path such as /status or a prefix such as /status*',
+        }),
+        { minItems: 1, maxItems: 256 },
+      ),
       access: StringList(StringEnum([...HTTP_METHODS]), { minItems: 1 }),
     }),
   }),

@@ -13,7 +13,7 @@ import type { GroupInfo, Placement, Topology } from './topology.js';
 
 export interface AccessPointModel {
   name: string;
-  url: string;
+  urls: string[];
   methods: string[];
 }
 
@@ -88,8 +88,10 @@ export function resolveServices(snapshot: Snapshot, topology: Topology): Service
         spec: clientSpec,
         placements: topology.inProject(group.project, clientSpec.app),
         accessPoints: (accessPointsOf.get(client.key) ?? []).map((point) => {
-          const pointSpec = specOf(point.body) as { url: string; access: string[] };
-          return { name: nameOf(point.key), url: pointSpec.url, methods: pointSpec.access };
+          // Stored before url became a list, an access point may still hold one string.
+          const pointSpec = specOf(point.body) as { url: string[] | string; access: string[] };
+          const urls = Array.isArray(pointSpec.url) ? pointSpec.url : [pointSpec.url];
+          return { name: nameOf(point.key), urls, methods: pointSpec.access };
         }),
       };
     });

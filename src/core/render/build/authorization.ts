@@ -68,7 +68,7 @@ function callerOf(client: ClientModel, inboundAccess: AccessMap): Caller {
     if (principals.includes(principal) || principals.length === 0) addAccess(operations, access);
   }
   for (const point of client.accessPoints)
-    addAccess(operations, Object.fromEntries(point.methods.map((method) => [method, [point.url]])));
+    addAccess(operations, Object.fromEntries(point.methods.map((method) => [method, point.urls])));
   const sources: Source[] = [];
   if (principals.length > 0) sources.push({ principals });
   if (client.spec.namespaces.length > 0) sources.push({ namespaces: [...client.spec.namespaces].sort() });
