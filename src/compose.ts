@@ -89,7 +89,7 @@ export async function buildServices(
       resources: new ResourceService(store),
       seedPaths: new SeedPathService(store),
       render,
-      checkRoute: new CheckRouteService(store, render),
+      checkRoute: new CheckRouteService(render),
       deploy,
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),

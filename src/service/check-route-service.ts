@@ -7,8 +7,6 @@ import { callerPlacement, type CallerPlacement } from '../core/render/check-rout
 import { checkRoute, type RouteCheck } from '../core/render/check-route.js';
 import { buildTopology } from '../core/render/topology.js';
 import type { RenderService } from './render-service.js';
-import { readSnapshot } from './snapshot.js';
-import type { StoreReader } from './store.js';
 
 export interface CheckRouteQuery {
   /** The calling app. */
@@ -25,38 +23,30 @@ export interface CheckRouteQuery {
 }
 
 export interface CheckRouteAnswer extends RouteCheck {
-  from: Omit<CallerPlacement, 'labels' | 'trustDomain'>;
+  from: Omit<CallerPlacement, 'labels' | 'trustDomain' | 'sidecar'>;
 }
 
 export class CheckRouteService {
-  constructor(
-    private readonly store: StoreReader,
-    private readonly render: RenderService,
-  ) {}
+  constructor(private readonly render: RenderService) {}
 
   async check(query: CheckRouteQuery): Promise<CheckRouteAnswer> {
-    const snapshot = await readSnapshot(this.store);
-    const caller = callerPlacement(snapshot, buildTopology(snapshot), {
+    const { world, snapshot } = await this.render.renderWorld();
+    const topology = buildTopology(snapshot);
+    const caller = callerPlacement(snapshot, topology, {
       app: query.from,
       cluster: query.cluster,
       ...(query.project === undefined ? {} : { project: query.project }),
       ...(query.namespace === undefined ? {} : { namespace: query.namespace }),
     });
-    const rendered = await this.render.renderFleet();
-    const fleet = rendered.clusters.map((entry) => ({
-      clusterProvider: entry.cluster.provider,
-      cluster: entry.cluster.name,
-      resources: entry.resources,
-      gatewayAddress: entry.cluster.gateway.address,
-    }));
     const result = checkRoute(
-      fleet,
+      world,
       {
         cluster: query.cluster,
         namespace: caller.namespace,
         serviceAccount: caller.serviceAccount,
         trustDomain: caller.trustDomain,
         labels: caller.labels,
+        sidecar: caller.sidecar,
         ...(query.sourceIp === undefined ? {} : { ip: query.sourceIp }),
       },
       { host: query.to, path: query.path, method: query.method },

@@ -13,8 +13,10 @@ import {
   type ObjectValidator,
   type RenderResult,
 } from '../core/render/render.js';
+import { fleetWorld, type World } from '../core/dataplane/world.js';
 import type { Diagnostic } from '../core/render/diagnostics.js';
 import { compareObjects } from '../core/render/objects.js';
+import type { Snapshot } from '../core/render/snapshot.js';
 import type { AddressClaim, AddressLedger } from './address-ledger.js';
 import { getOrThrow } from './resource-service.js';
 import { readSnapshot } from './snapshot.js';
@@ -50,6 +52,14 @@ export class RenderService {
     const plan = planRender(snapshot);
     const addresses = await this.ledger.sync([...plan.claims, ...(await this.heldClaims())]);
     return filterClusters(this.renderer.render(snapshot, addresses, plan), filter);
+  }
+
+  /** The fleet as the data-plane model sees it: every cluster's mesh facts, rendered objects and placed Services. */
+  async renderWorld(): Promise<{ world: World; snapshot: Snapshot }> {
+    const snapshot = await readSnapshot(this.store);
+    const plan = planRender(snapshot);
+    const addresses = await this.ledger.sync([...plan.claims, ...(await this.heldClaims())]);
+    return { world: fleetWorld(snapshot, this.renderer.render(snapshot, addresses, plan), plan), snapshot };
   }
 
   /** What one deployment intent group's intents put in every cluster, including other groups' clusters. */

@@ -89,7 +89,7 @@ export const FIXTURES: Record<KindName, KindFixture> = {
   trafficGroupIntent: { body: (s) => named(first(s)) },
   inboundIntent: { body: (s) => named(first(s), { app: BASE.app, port: 80, protocol: 'HTTP' }), needs: ['app'] },
   inboundClient: { body: (s) => named(first(s), { app: BASE.app }), needs: ['app'] },
-  accessPoint: { body: (s) => named(first(s), { url: '/status', access: ['GET'] }) },
+  accessPoint: { body: (s) => named(first(s), { url: ['/status'], access: ['GET'] }) },
   routingIntent: {
     body: (s) => named(first(s), { host: BASE.app, http: [{ route: [{ app: BASE.app, weight: 100 }] }] }),
     needs: ['app'],

@@ -196,6 +196,7 @@ export const arbitraryFleetOptions: fc.Arbitrary<Required<FleetOptions>> = fc.re
   edges: fc.integer({ min: 0, max: 20 }),
   seed: fc.integer({ min: 0, max: 0x7fffffff }),
   istioVersions: fc.subarray([...ISTIO_VERSIONS], { minLength: 1 }),
+  meshIds: fc.boolean(),
 });
 
 export const arbitrarySnapshot: fc.Arbitrary<Snapshot> = arbitraryFleetOptions.map(generateFleet);

@@ -59,7 +59,7 @@ export const dnsName = (name: string) =>
     .replace(/^-|-$/g, '');
 export const pad = (value: number, width = 3) => String(value).padStart(width, '0');
 
-export function clusterPlan(rng: Random, index: number, versions: readonly string[]): ClusterPlan {
+export function clusterPlan(rng: Random, index: number, versions: readonly string[], meshIds = false): ClusterPlan {
   const provider = PROVIDERS[index % 2] as string;
   const name = `c${pad(index)}`;
   const version = rng.pick(versions);
@@ -76,6 +76,10 @@ export function clusterPlan(rng: Random, index: number, versions: readonly strin
   };
   if (!viaKvPair) mesh.gateway = { address, port, internalPort: 15443 };
   if (legacy && rng.chance(0.8)) mesh.istioCoreDnsAddress = `10.96.${index & 255}.53`;
+  // A complete platform states its prerequisites: DNS capture from 1.8, the `.global` stub domain before.
+  if (!legacy) mesh.dnsCapture = true;
+  if (!legacy && meshIds) mesh.meshId = index % 2 === 0 ? 'mesh-a' : 'mesh-b';
+  else if (mesh.istioCoreDnsAddress !== undefined && index % 2 === 0) mesh.dnsStub = 'coredns-custom';
   const key = clusterKey(provider, name);
   const body = canonicalRecord('cluster', key, {
     metadata: { name },

@@ -45,7 +45,7 @@ import { isDnsLabel } from '../core/model/formats.js';
 import { childKey, compositeAppKey, logicalCloudKey } from '../core/model/keys.js';
 import { emptySnapshot, type Snapshot } from '../core/render/snapshot.js';
 
-export const ISTIO_VERSIONS = ['1.7', '1.12', '1.20', '1.24'] as const;
+export const ISTIO_VERSIONS = ['1.7', '1.8.3', '1.12', '1.19', '1.20', '1.24'] as const;
 
 export interface FleetOptions {
   clusters: number;
@@ -56,6 +56,8 @@ export interface FleetOptions {
   seed?: number;
   /** Istio versions clusters are given, picked at random per cluster; default `['1.24']`. */
   istioVersions?: readonly string[];
+  /** Clusters from 1.8 on join one of two multi-primary meshes (`spec.mesh.meshId`) by index; default none. */
+  meshIds?: boolean;
 }
 
 function buildClouds(b: Builder, projects: number): void {
@@ -172,12 +174,14 @@ function inboundBody(b: Builder, app: AppPlan, serviceName: string, protocol: st
     app: app.name,
     port: protocol === 'TCP' ? rng.pick([3306, 6379, 9000]) : rng.pick([80, 8080, 9080, 5000]),
     protocol,
-    management: { tlsType: rng.chance(0.75) ? 'MUTUAL' : 'SIMPLE' },
+    // TLS of the application's own terminates in the pods, which only non-HTTP ports let through (inbound HTTP
+    // chains take mesh mTLS or plaintext): it is generated for TCP services only.
+    management: { tlsType: !http && rng.chance(0.5) ? 'SIMPLE' : 'MUTUAL' },
   };
   if (serviceName !== app.name) spec.serviceName = serviceName;
   const tm = randomTrafficManagement(rng, protocol);
   if (tm) spec.trafficManagement = tm;
-  if (rng.chance(0.06)) {
+  if (!http && rng.chance(0.3)) {
     spec.certificates =
       (spec.management as { tlsType: string }).tlsType === 'MUTUAL'
         ? { serviceCertificate: PEM_CERTIFICATE, servicePrivateKey: PEM_PRIVATE_KEY, caCertificate: PEM_CERTIFICATE }
@@ -314,7 +318,7 @@ export function generateFleet(options: FleetOptions): Snapshot {
   const rng = new Random(options.seed ?? 1);
   const versions = options.istioVersions && options.istioVersions.length > 0 ? options.istioVersions : ['1.24'];
   const clusters = Array.from({ length: Math.max(1, options.clusters) }, (_, index) =>
-    clusterPlan(rng, index, versions),
+    clusterPlan(rng, index, versions, options.meshIds === true),
   );
   const byLabel = new Map<string, ClusterPlan[]>();
   for (const cluster of clusters) {

@@ -16,7 +16,7 @@ afterAll(async () => server?.close());
 
 const checkRoute = (...args: string[]) => cli(['check', 'route', ...args, '--server', server.url]);
 
-/** The rows of the DESTINATION table: `[destination, cluster, share, authorization]`. */
+/** The rows of the DESTINATION table: `[destination, cluster, share, verdict, reason]`. */
 function rows(stdout: string): string[][] {
   const lines = stdout.split('\n');
   const start = lines.findIndex((line) => line.startsWith('DESTINATION'));
@@ -24,7 +24,7 @@ function rows(stdout: string): string[][] {
   const body: string[][] = [];
   for (const line of lines.slice(start + 1)) {
     if (line.trim() === '') break;
-    const match = /^(\S+)\s+(\S+)\s+(\d+\.\d\d%)\s+(.*)$/.exec(line);
+    const match = /^(\S+)\s+(\S+)\s+(\d+\.\d\d%)\s+(delivered|refused at \S+)\s+(.*)$/.exec(line);
     if (match) body.push(match.slice(1));
   }
   return body;
@@ -43,8 +43,10 @@ describe('check route', () => {
       ['serviceserver01.bar.svc.cluster.local', 'metro/cluster1', '25.00%'],
       ['serviceserver02.bar.svc.cluster.local', 'metro/cluster1', '25.00%'],
     ]);
-    expect(rows(result.stdout).every((row) => row[3]?.startsWith('allowed by bar/serviceserver0'))).toBe(true);
-    expect(result.stdout).toContain('Result: reaches 3 destinations, all allowed');
+    expect(rows(result.stdout).every((row) => row[3] === 'delivered')).toBe(true);
+    expect(rows(result.stdout).every((row) => row[4]?.startsWith('allowed by bar/serviceserver0'))).toBe(true);
+    expect(result.stdout).toContain('✓ gateway       metro/cluster2');
+    expect(result.stdout).toContain('Result: delivered to 3 destinations');
   });
 
   test('-o json gives the whole answer', async () => {
@@ -74,6 +76,7 @@ describe('check route', () => {
         'httpbin.namespace02.logicalcloud02',
         'edge/cluster02',
         '100.00%',
+        'delivered',
         'allowed by namespace02/httpbin-callers rule 1: principal cluster.local/ns/namespace01/sa/sleep, GET /status*',
       ],
     ]);
@@ -82,10 +85,12 @@ describe('check route', () => {
   test('a refused call says why and exits 1', async () => {
     const result = await checkRoute(...httpbin, '--path', '/status', '--method', 'post');
     expect(result.code).toBe(1);
-    expect(rows(result.stdout)[0]?.[3]).toBe(
+    expect(rows(result.stdout)[0]?.slice(3)).toEqual([
+      'refused at authorization',
       'refused: namespace02/httpbin-callers admits cluster.local/ns/namespace01/sa/sleep only for GET /headers, /status*',
-    );
-    expect(result.stdout).toContain('Result: 1 refused of 1 destination');
+    ]);
+    expect(result.stdout).toContain('✗ authorization edge/cluster02');
+    expect(result.stdout).toContain('Result: 1 of 1 destination refused (at authorization)');
   });
 
   test('an error of the server is printed with its fields, exit 1', async () => {
@@ -114,6 +119,6 @@ describe('check route', () => {
   test('--help explains the exit status', async () => {
     const result = await cli(['check', 'route', '--help']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Exit status: 0 when the call reaches at least one destination');
+    expect(result.stdout).toContain('Exit status: 0 when every destination the call is sent to is delivered');
   });
 });

@@ -4,6 +4,14 @@ import { ApiClient, describeError } from './api-client.js';
 import { formatData, parseFormat, table, type Output } from './output.js';
 import type { CliDependencies } from './program.js';
 
+interface Hop {
+  hop: string;
+  cluster: string;
+  ok: boolean;
+  detail: string;
+  source?: string;
+}
+
 interface CheckOptions {
   from: string;
   to: string;
@@ -22,30 +30,33 @@ interface CheckAnswer {
   from: { app: string; project: string; namespace: string };
   caller: { cluster: string; principal: string };
   request: { host: string; resolvedHost: string; method: string; path: string };
+  dns: Hop;
   route: string;
   destinations: {
     host: string;
     servingCluster: string | null;
     share: number;
-    reached: boolean;
-    allowed: boolean;
+    delivered: boolean;
+    refusedAt: string | null;
     reason: string;
+    hops: Hop[];
   }[];
   ok: boolean;
   notes: string[];
 }
 
 const HELP = `
-Decides from the rendered objects (not the intents), as the sidecars would: the
-VirtualService the caller sees for the host and the first http rule the call
-matches give the destinations and their shares (weight / total weight); each
-destination is served in the caller's cluster or, through a ServiceEntry, by the
-cluster whose east-west gateway it names; that cluster's AuthorizationPolicies
-decide whether the caller's principal may make the call.
+Traces the call through meshbridge's data-plane model, from the rendered objects
+and each cluster's mesh facts, the way istiod and Envoy of that cluster's Istio
+release would carry it: DNS; the VirtualService the caller sees and the first
+http rule the call matches (destinations and shares); then, for each destination,
+the caller's outbound cluster and its TLS, the endpoint, the serving cluster's
+east-west gateway and SNI cluster, the server's inbound mTLS and trust domain,
+and its AuthorizationPolicies. Each hop says what it decided; the first that
+refuses is named.
 
-Exit status: 0 when the call reaches at least one destination and every
-destination it is sent to is reached and allowed; 1 otherwise (no route, an
-unresolved destination, a refusal, or an error).
+Exit status: 0 when every destination the call is sent to is delivered;
+1 otherwise (no DNS answer, no route, a refused hop, or an error).
 
 Example:
   meshbridge check route --from sleep --to service01 --cluster metro/cluster1 --path /headers`;
@@ -55,20 +66,28 @@ function summary(answer: CheckAnswer): string {
   const resolved = request.resolvedHost === request.host ? '' : ` (${request.resolvedHost})`;
   return [
     `${request.method} ${request.path} from ${from.app} (${caller.principal}) in ${caller.cluster} to ${request.host}${resolved}`,
+    `DNS: ${answer.dns.detail}`,
     `Route: ${answer.route}`,
   ].join('\n');
 }
 
 function verdict(answer: CheckAnswer): string {
   const sent = answer.destinations.filter((destination) => destination.share > 0);
+  if (!answer.dns.ok) return 'Result: refused at dns: nothing is sent';
   if (sent.length === 0) return 'Result: the call reaches no destination';
-  const refused = sent.filter((destination) => destination.reached && !destination.allowed);
-  const unresolved = sent.filter((destination) => !destination.reached);
-  if (answer.ok) return `Result: reaches ${sent.length} destination${sent.length === 1 ? '' : 's'}, all allowed`;
-  const parts = [];
-  if (unresolved.length > 0) parts.push(`${unresolved.length} unresolved`);
-  if (refused.length > 0) parts.push(`${refused.length} refused`);
-  return `Result: ${parts.join(', ')} of ${sent.length} destination${sent.length === 1 ? '' : 's'}`;
+  const plural = (count: number) => `${count} destination${count === 1 ? '' : 's'}`;
+  if (answer.ok) return `Result: delivered to ${plural(sent.length)}`;
+  const refused = sent.filter((destination) => !destination.delivered);
+  const where = [...new Set(refused.map((destination) => destination.refusedAt))].join(', ');
+  return `Result: ${refused.length} of ${plural(sent.length)} refused (at ${where})`;
+}
+
+function hopLines(destination: CheckAnswer['destinations'][number]): string {
+  const head = `${destination.host} → ${destination.servingCluster ?? '-'} (${destination.share.toFixed(2)}%)`;
+  const lines = destination.hops.map(
+    (hop) => `  ${hop.ok ? '✓' : '✗'} ${hop.hop.padEnd(13)} ${hop.cluster.padEnd(16)} ${hop.detail}`,
+  );
+  return [head, ...lines].join('\n');
 }
 
 export function formatCheck(answer: CheckAnswer): string {
@@ -76,10 +95,14 @@ export function formatCheck(answer: CheckAnswer): string {
     destination.host,
     destination.servingCluster ?? '-',
     `${destination.share.toFixed(2)}%`,
+    destination.delivered ? 'delivered' : `refused at ${destination.refusedAt ?? '?'}`,
     destination.reason,
   ]);
   const parts = [summary(answer)];
-  if (rows.length > 0) parts.push(table(['DESTINATION', 'CLUSTER', 'SHARE', 'AUTHORIZATION'], rows));
+  if (rows.length > 0) {
+    parts.push(table(['DESTINATION', 'CLUSTER', 'SHARE', 'VERDICT', 'REASON'], rows));
+    parts.push(answer.destinations.map(hopLines).join('\n\n'));
+  }
   if (answer.notes.length > 0) parts.push(answer.notes.map((note) => `note: ${note}`).join('\n'));
   parts.push(verdict(answer));
   return parts.join('\n\n');
@@ -117,7 +140,7 @@ export function addCheckCommand(
   const check = program.command('check').description('check what the rendered configuration does');
   check
     .command('route')
-    .description('which destinations a call would reach, with what share, and whether it is allowed')
+    .description('trace a call hop by hop: where it goes, with what share, and whether it is delivered')
     .requiredOption('--from <app>', 'the calling app')
     .requiredOption('--to <host>', 'the host it calls (service01, service01.bar, an FQDN or a cross-cluster host)')
     .requiredOption('--cluster <provider/cluster>', 'the cluster the caller runs in')

@@ -19,9 +19,10 @@ interface Destination {
   host: string;
   servingCluster: string | null;
   share: number;
-  reached: boolean;
-  allowed: boolean;
+  delivered: boolean;
+  refusedAt: string | null;
   reason: string;
+  hops: { hop: string; cluster: string; ok: boolean; detail: string }[];
 }
 
 describeOnBothDatabases('GET /v2/check-route', (open) => {
@@ -43,29 +44,25 @@ describeOnBothDatabases('GET /v2/check-route', (open) => {
     expect(body.virtualService).toBe('bar/service01-split');
     expect(body.rule).toMatchObject({ index: 0, match: 'uri prefix /headers' });
     expect(
-      (body.destinations as Destination[]).map(({ host, servingCluster, share, reached, allowed }) => ({
+      (body.destinations as Destination[]).map(({ host, servingCluster, share, delivered }) => ({
         host,
         servingCluster,
         share,
-        reached,
-        allowed,
+        delivered,
       })),
     ).toEqual([
-      { host: 'serviceserver04.bar.bar', servingCluster: 'metro/cluster2', share: 50, reached: true, allowed: true },
-      {
-        host: 'serviceserver01.bar.svc.cluster.local',
-        servingCluster: 'metro/cluster1',
-        share: 25,
-        reached: true,
-        allowed: true,
-      },
-      {
-        host: 'serviceserver02.bar.svc.cluster.local',
-        servingCluster: 'metro/cluster1',
-        share: 25,
-        reached: true,
-        allowed: true,
-      },
+      { host: 'serviceserver04.bar.bar', servingCluster: 'metro/cluster2', share: 50, delivered: true },
+      { host: 'serviceserver01.bar.svc.cluster.local', servingCluster: 'metro/cluster1', share: 25, delivered: true },
+      { host: 'serviceserver02.bar.svc.cluster.local', servingCluster: 'metro/cluster1', share: 25, delivered: true },
+    ]);
+    expect(body.dns).toMatchObject({ hop: 'dns', ok: true });
+    expect((body.destinations as Destination[])[0]?.hops.map((hop) => hop.hop)).toEqual([
+      'outbound',
+      'endpoint',
+      'gateway',
+      'sni-cluster',
+      'inbound',
+      'authorization',
     ]);
     expect(body.destinations[0].reason).toBe(
       'allowed by bar/serviceserver04-callers rule 1: principal cluster.local/ns/bar/sa/sleep, any operation',
@@ -98,11 +95,10 @@ describeOnBothDatabases('GET /v2/check-route', (open) => {
         host: 'serviceserver04.bar.bar',
         servingCluster: null,
         share: 50,
-        reached: false,
-        allowed: false,
-        reason:
-          'unresolved: no ServiceEntry in metro/cluster1 visible to namespace bar declares serviceserver04.bar.bar',
+        delivered: false,
+        refusedAt: 'outbound',
       });
+      expect(response.json.destinations[0].reason).toContain('no Service serviceserver04.bar.bar');
       expect(response.json).toMatchObject({ reaches: true, ok: false });
     } finally {
       expect((await api.request('POST', clients, client)).status).toBe(201);
@@ -121,7 +117,7 @@ describeOnBothDatabases('GET /v2/check-route', (open) => {
         servingCluster: 'edge/cluster02',
         service: 'httpbin.namespace02.svc.cluster.local',
         share: 100,
-        allowed: true,
+        delivered: true,
         reason:
           'allowed by namespace02/httpbin-callers rule 1: principal cluster.local/ns/namespace01/sa/sleep, GET /status*',
       }),
@@ -134,20 +130,20 @@ describeOnBothDatabases('GET /v2/check-route', (open) => {
     expect(response.status).toBe(200);
     expect(response.json.destinations[0]).toMatchObject({
       servingCluster: 'edge/cluster02',
-      reached: true,
-      allowed: false,
+      delivered: false,
+      refusedAt: 'authorization',
     });
     expect(response.json.destinations[0].reason).toBe(
       'refused: namespace02/httpbin-callers admits cluster.local/ns/namespace01/sa/sleep only for GET /headers, /status*',
     );
-    expect(response.json).toMatchObject({ reaches: true, ok: false });
+    expect(response.json).toMatchObject({ reaches: false, ok: false });
   });
 
   test('seed 000: sleep → httpbin GET /anything is refused', async () => {
     const response = await check(api, `${httpbin}&path=/anything&method=get`);
     expect(response.status).toBe(200);
     expect(response.json.request.method).toBe('GET');
-    expect(response.json.destinations[0].allowed).toBe(false);
+    expect(response.json.destinations[0].delivered).toBe(false);
     expect(response.json.destinations[0].reason).toContain('namespace02/httpbin-callers');
   });
 
@@ -157,7 +153,7 @@ describeOnBothDatabases('GET /v2/check-route', (open) => {
       'from=bookinfo-user&to=productpage.namespace01.logicalcloud01&cluster=edge/cluster02&path=/api/v1/products',
     );
     expect(response.status).toBe(200);
-    expect(response.json.destinations[0]).toMatchObject({ servingCluster: 'edge/cluster01', allowed: true });
+    expect(response.json.destinations[0]).toMatchObject({ servingCluster: 'edge/cluster01', delivered: true });
   });
 
   test('bad query parameters are a 400 naming each', async () => {
@@ -207,11 +203,11 @@ describeOnBothDatabases('GET /v2/check-route', (open) => {
       const chosen = await check(api, `${query}&namespace=namespace01`);
       expect(chosen.status).toBe(200);
       expect(chosen.json.from.namespace).toBe('namespace01');
-      expect(chosen.json.destinations[0].allowed).toBe(true);
+      expect(chosen.json.destinations[0].delivered).toBe(true);
       const other = await check(api, `${query}&namespace=namespace02`);
       expect(other.status).toBe(200);
       expect(other.json.caller.principal).toBe('cluster.local/ns/namespace02/sa/bookinfo-user');
-      expect(other.json.destinations[0]).toMatchObject({ servingCluster: 'edge/cluster01', reached: true });
+      expect(other.json.destinations[0]).toMatchObject({ servingCluster: 'edge/cluster01', delivered: true });
     } finally {
       await api.request('DELETE', `${intents}/bookinfo-user-placement`);
     }

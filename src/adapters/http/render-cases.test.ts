@@ -48,7 +48,7 @@ const resources = (view: View, cluster: string) =>
 const codes = (view: View) => view.diagnostics.map((diagnostic) => diagnostic.code).sort();
 
 describe('TLS', () => {
-  test('MUTUAL with certificates: a Secret per calling namespace, a DestinationRule per calling app, SNI for the gateway', async () => {
+  test("own certificates across clusters are refused: no caller objects, and the service's key stays in its namespace", async () => {
     await post(
       SEED_INBOUND,
       seedInbound('httpbin-inbound', {
@@ -62,41 +62,59 @@ describe('TLS', () => {
       spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
     });
     const view = await render();
-    const cluster01 = resources(view, 'cluster01');
-    const secret = cluster01.find((resource) => resource.kind === 'Secret');
-    expect(secret?.metadata.namespace).toBe('namespace01');
-    expect(secret?.data).toEqual({ 'tls.crt': '<redacted>', 'tls.key': '<redacted>', 'ca.crt': '<redacted>' });
-    const rule = cluster01.find((resource) => resource.kind === 'DestinationRule');
-    expect(rule?.spec).toMatchObject({
-      host: 'httpbin.namespace02.logicalcloud02',
-      workloadSelector: { matchLabels: { app: 'sleep' } },
-      exportTo: ['.'],
-      trafficPolicy: {
-        tls: {
-          mode: 'MUTUAL',
-          credentialName: secret?.metadata.name,
-          sni: 'outbound_.80_._.httpbin.namespace02.logicalcloud02',
-        },
-      },
-    });
+    expect(codes(view)).toContain('CrossClusterApplicationTls');
+    expect(
+      resources(view, 'cluster01')
+        .filter((resource) => ['Secret', 'ServiceEntry', 'DestinationRule'].includes(resource.kind))
+        .map((resource) => resource.metadata.name),
+    ).not.toContain('httpbin.namespace02.logicalcloud02');
+    const secrets = view.clusters.flatMap((entry) =>
+      entry.resources
+        .filter((resource) => resource.kind === 'Secret')
+        .map((resource) => [entry.cluster, resource.metadata.namespace, resource.metadata.name]),
+    );
+    expect(secrets).toEqual([['cluster02', 'namespace02', 'httpbin-tls']]);
     const shown = (await api.request('GET', '/v2/render?showSecrets=true')).json as View;
-    const data = resources(shown, 'cluster01').find((resource) => resource.kind === 'Secret')?.data ?? {};
+    const data = resources(shown, 'cluster02').find((resource) => resource.kind === 'Secret')?.data ?? {};
     expect(Buffer.from(data['tls.key'] as string, 'base64').toString('utf8')).toBe(PEM_KEY);
   });
 
-  test('SIMPLE without a CA is rendered; DISABLE across clusters is refused with a diagnostic', async () => {
+  test('own certificates in the same cluster: callers get the CA only, on Istio 1.14 and later', async () => {
+    await post(
+      SEED_INBOUND,
+      seedInbound('productpage-inbound', {
+        application: 'productpage',
+        servicename: 'productpage',
+        protocol: 'TCP',
+        mutualTLS: 'SIMPLE',
+        caCertificate: PEM_CA,
+        serviceAccountAccess: {},
+        'traffic-management-info': {},
+      }),
+    );
+    await post(`${SEED_OUTBOUND}/productpage`, { metadata: { name: 'sleep-to-productpage' }, spec: { app: 'sleep' } });
+    const view = await render();
+    const cluster01 = resources(view, 'cluster01');
+    const secret = cluster01.find((resource) => resource.kind === 'Secret');
+    expect(secret?.metadata.namespace).toBe('namespace01');
+    expect(secret?.data).toEqual({ 'ca.crt': '<redacted>' });
+    const rule = cluster01.find((resource) => resource.kind === 'DestinationRule');
+    expect(rule?.spec).toMatchObject({
+      host: 'productpage.namespace01.svc.cluster.local',
+      workloadSelector: { matchLabels: { app: 'sleep' } },
+      trafficPolicy: { tls: { mode: 'SIMPLE', credentialName: secret?.metadata.name } },
+    });
+  });
+
+  test('SIMPLE and DISABLE across clusters are refused with a diagnostic and render no caller objects', async () => {
     await post(SEED_INBOUND, seedInbound('httpbin-inbound', { mutualTLS: 'SIMPLE' }));
     await post(SEED_OUTBOUND, {
       metadata: { name: 'sleep-to-httpbin' },
       spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
     });
     let view = await render();
-    expect(
-      resources(view, 'cluster01').find((resource) => resource.kind === 'DestinationRule')?.spec.trafficPolicy.tls,
-    ).toEqual({
-      mode: 'SIMPLE',
-      sni: 'outbound_.80_._.httpbin.namespace02.logicalcloud02',
-    });
+    expect(codes(view)).toContain('CrossClusterApplicationTls');
+    expect(resources(view, 'cluster01').filter((resource) => resource.kind === 'ServiceEntry')).toEqual([]);
     const put = await api.request(
       'PUT',
       `${SEED_INBOUND}/httpbin-inbound`,

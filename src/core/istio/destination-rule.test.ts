@@ -13,6 +13,15 @@ describe('DestinationRule', () => {
 
   it.each<[string, (dr: DestinationRule) => void]>([
     ['a wildcard host', (dr) => (dr.spec.host = '*.global')],
+    [
+      'ISTIO_MUTUAL with the SNI and identities of a service behind a gateway',
+      (dr) =>
+        (tp(dr).tls = {
+          mode: 'ISTIO_MUTUAL',
+          sni: 'outbound_.8000_._.httpbin.ns2.svc.cluster.local',
+          subjectAltNames: ['spiffe://cluster.local/ns/ns2/sa/httpbin'],
+        }),
+    ],
     ['a short host', (dr) => (dr.spec.host = 'productpage')],
     ['simple LEAST_REQUEST', (dr) => (tp(dr).loadBalancer = { simple: 'LEAST_REQUEST' })],
     [
@@ -223,7 +232,7 @@ describe('DestinationRule', () => {
     {
       name: 'ISTIO_MUTUAL with certificates',
       mutate: (dr) => (tp(dr).tls = { mode: 'ISTIO_MUTUAL', clientCertificate: '/a.pem', sni: 'x.example.com' }),
-      paths: ['spec.trafficPolicy.tls.clientCertificate', 'spec.trafficPolicy.tls.sni'],
+      paths: ['spec.trafficPolicy.tls.clientCertificate'],
     },
     {
       name: 'insecureSkipVerify with a CA',

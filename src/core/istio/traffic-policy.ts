@@ -154,7 +154,12 @@ function checkOutlierDetection(issues: Issues, path: Path, outlier: OutlierDetec
 }
 
 const fileFields = ['clientCertificate', 'privateKey', 'caCertificates', 'caCrl'] as const;
-const istioMutualForbidden = [...fileFields, 'credentialName', 'subjectAltNames', 'sni', 'insecureSkipVerify'] as const;
+/**
+ * Istio's webhook rejects none of these with ISTIO_MUTUAL (pkg/config/validation/agent/validation.go@1.24.0, ValidateTLS),
+ * but sidecars ignore them there, so meshbridge refuses to emit them. `sni` and `subjectAltNames` are honoured with
+ * ISTIO_MUTUAL in every release (cluster_tls.go@1.24.0; v1alpha3/cluster.go@1.5.0) and stay allowed.
+ */
+const istioMutualForbidden = [...fileFields, 'credentialName', 'insecureSkipVerify'] as const;
 
 function checkClientTls(issues: Issues, path: Path, tls: ClientTLSSettings | undefined, context: PolicyContext): void {
   if (!tls) return;

@@ -23,6 +23,9 @@ export interface ResolvedGateway {
   warnings: string[];
 }
 
+/** Where the east-west gateway pods run, unless the cluster says otherwise. */
+export const DEFAULT_GATEWAY_NAMESPACE = 'istio-system';
+
 interface KvPairResource {
   name: string;
   body: ResourceBody;
@@ -44,13 +47,29 @@ function kvValues(kvPairs: readonly KvPairResource[]): Map<string, { value: stri
   return found;
 }
 
+/** EMCO's kv-pairs; ports the kv-pairs leave out come from the spec's gateway, then Istio's default. */
+function fromKvPairs(
+  address: { value: string; from: string },
+  kv: Map<string, { value: string; from: string }>,
+  spec: { port?: number; internalPort?: number } | undefined,
+): Omit<ResolvedGateway, 'warnings'> {
+  const port = kv.get(GATEWAY_KV_KEYS.port);
+  const internal = kv.get(GATEWAY_KV_KEYS.internalPort);
+  return {
+    address: address.value,
+    port: port ? Number(port.value) : (spec?.port ?? DEFAULT_GATEWAY_PORT),
+    internalPort: internal ? Number(internal.value) : (spec?.internalPort ?? DEFAULT_GATEWAY_PORT),
+    source: address.from,
+  };
+}
+
 export function resolveGateway(cluster: ResourceBody, kvPairs: readonly KvPairResource[]): ResolvedGateway {
-  const gateway = ((cluster.spec as { mesh?: { gateway?: Record<string, unknown> } } | undefined)?.mesh?.gateway ??
-    undefined) as { address: string; port?: number; internalPort?: number } | undefined;
+  const spec = ((cluster.spec as { mesh?: { gateway?: Record<string, unknown> } } | undefined)?.mesh?.gateway ??
+    undefined) as { address?: string; port?: number; internalPort?: number } | undefined;
+  // A gateway that names only its namespace or what the platform installed still takes its address from kv-pairs.
+  const gateway = spec?.address === undefined ? undefined : (spec as typeof spec & { address: string });
   const kv = kvValues(kvPairs);
   const kvAddress = kv.get(GATEWAY_KV_KEYS.address);
-  const kvPort = kv.get(GATEWAY_KV_KEYS.port);
-  const kvInternal = kv.get(GATEWAY_KV_KEYS.internalPort);
   const warnings: string[] = [];
 
   if (gateway) {
@@ -67,14 +86,7 @@ export function resolveGateway(cluster: ResourceBody, kvPairs: readonly KvPairRe
       warnings,
     };
   }
-  if (kvAddress) {
-    return {
-      address: kvAddress.value,
-      port: kvPort ? Number(kvPort.value) : DEFAULT_GATEWAY_PORT,
-      internalPort: kvInternal ? Number(kvInternal.value) : DEFAULT_GATEWAY_PORT,
-      source: kvAddress.from,
-      warnings,
-    };
-  }
+  const fromKv = kvAddress ? fromKvPairs(kvAddress, kv, spec) : undefined;
+  if (fromKv) return { ...fromKv, warnings };
   return { address: null, port: DEFAULT_GATEWAY_PORT, internalPort: DEFAULT_GATEWAY_PORT, source: 'none', warnings };
 }

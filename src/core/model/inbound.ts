@@ -76,7 +76,15 @@ export const inboundSpec = Obj(
     appLabel: Type.Optional(appLabel()),
     serviceName: Type.Optional(serviceName()),
     externalName: Type.Optional(Type.String({ maxLength: 253 })),
-    port: Port(),
+    port: Port({
+      description: 'The port callers use through the mesh (seed 000: "not the port it is actually running on")',
+    }),
+    servicePort: Type.Optional(
+      Port({ description: "The Kubernetes Service's port, which the serving cluster routes on (default: port)" }),
+    ),
+    targetPort: Type.Optional(
+      Port({ description: 'The container port behind it, for port-scoped mTLS settings (default: servicePort)' }),
+    ),
     protocol: StringEnum([...PROTOCOLS]),
     headless: Type.Optional(Type.Boolean()),
     serviceMesh: Type.Optional(StringEnum(['istio'])),
@@ -131,6 +139,8 @@ export interface InboundSpec {
   serviceName: string;
   externalName?: string;
   port: number;
+  servicePort?: number;
+  targetPort?: number;
   protocol: (typeof PROTOCOLS)[number];
   headless: boolean;
   serviceMesh: 'istio';
@@ -142,6 +152,14 @@ export interface InboundSpec {
   namespaces: string[];
   serviceAccountAccess: AccessMap;
 }
+
+/** The Kubernetes Service's port: what the serving cluster's gateway routes on. */
+export const kubernetesServicePort = (spec: Pick<InboundSpec, 'port' | 'servicePort'>): number =>
+  spec.servicePort ?? spec.port;
+
+/** The container port behind the Service port. */
+export const containerPort = (spec: Pick<InboundSpec, 'port' | 'servicePort' | 'targetPort'>): number =>
+  spec.targetPort ?? kubernetesServicePort(spec);
 
 function completeInbound(body: ResourceBody): ResourceBody {
   const spec = specOf(body) as Partial<InboundSpec>;
@@ -180,9 +198,6 @@ function checkCertificates(spec: InboundSpec, issues: Issue[]): void {
   }
   if (spec.management.tlsType === 'DISABLE') {
     issues.push({ path: at, message: 'are given but management.tlsType is DISABLE' });
-  }
-  if (spec.management.tlsType === 'SIMPLE' && certs.servicePrivateKey) {
-    issues.push({ path: `${at}.servicePrivateKey`, message: 'is for MUTUAL TLS; SIMPLE TLS uses only caCertificate' });
   }
   const checks: [keyof typeof certs, 'CERTIFICATE' | 'PRIVATE KEY'][] = [
     ['serviceCertificate', 'CERTIFICATE'],

@@ -1,7 +1,7 @@
 /** Controllers, cluster providers, clusters, their labels and kv-pairs (EMCO's CLM). */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
-import { Metadata, Name, Obj, Port, Secret, StringEnum } from '../validation/schema.js';
+import { Metadata, Name, Obj, Port, Secret, StringEnum, StringList } from '../validation/schema.js';
 import { orderLike } from '../validation/values.js';
 import { DNS_LABEL_PATTERN, isHostname, isIpAddress } from './formats.js';
 import { DEFAULT_GATEWAY_PORT, GATEWAY_KV_KEYS } from './gateway.js';
@@ -47,9 +47,30 @@ export const clusterProviderKind: ResourceKind = {
 };
 
 const gatewaySchema = Obj({
-  address: Type.String({ minLength: 1, maxLength: 253 }),
+  address: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 253,
+      description: 'Where other clusters reach the east-west gateway; kv-pair istioIngressGatewayAddress otherwise',
+    }),
+  ),
   port: Type.Optional(Port()),
   internalPort: Type.Optional(Port()),
+  namespace: Type.Optional(
+    Type.String({
+      pattern: DNS_LABEL_PATTERN,
+      maxLength: 63,
+      description: 'Namespace the east-west gateway pods run in (default istio-system)',
+    }),
+  ),
+  exposesServices: Type.Optional(
+    Type.Boolean({
+      description:
+        "Whether the platform has applied Istio's cross-network Gateway (hosts *.local, AUTO_PASSTHROUGH on the internal port). " +
+        'Default: true from Istio 1.8 (the multi-network install applies it), false before (the 1.7 install had only *.global). ' +
+        'When false, meshbridge renders it.',
+    }),
+  ),
 });
 
 const meshSchema = Obj({
@@ -74,7 +95,38 @@ const meshSchema = Obj({
       description: 'ClusterIP of istiocoredns (Istio before 1.8): where the `global` stub domain points.',
     }),
   ),
+  dnsStub: Type.Optional(
+    StringEnum(['coredns-custom', 'manual'], {
+      description:
+        'How the `global` stub domain (Istio before 1.8) reaches CoreDNS: coredns-custom renders kube-system/coredns-custom ' +
+        '(AKS, k3s, RKE2 import it); manual (default) leaves it to the platform, and a diagnostic gives the server block',
+    }),
+  ),
+  meshId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 63,
+      description:
+        'Istio meshID. Clusters with the same meshId form one multi-primary mesh (remote secrets, endpoint discovery): ' +
+        'they call each other by real names, without ServiceEntries or virtual addresses',
+    }),
+  ),
+  dnsCapture: Type.Optional(
+    Type.Boolean({
+      description:
+        "Whether sidecars proxy DNS (ISTIO_META_DNS_CAPTURE, off in Istio's default install): cross-cluster names resolve only with it",
+    }),
+  ),
+  trustDomainAliases: Type.Optional(
+    StringList(Type.String({ minLength: 1, maxLength: 253 }), {
+      maxItems: 64,
+      description: "meshConfig.trustDomainAliases: other trust domains this cluster's sidecars accept callers from",
+    }),
+  ),
 });
+
+export type MeshSpec = Static<typeof meshSchema>;
+export type GatewaySpec = Static<typeof gatewaySchema>;
 
 const deploySchema = Obj({
   target: Type.Optional(
@@ -146,7 +198,7 @@ function completeCluster(body: ResourceBody): ResourceBody {
 }
 
 function checkCluster(body: ResourceBody): Issue[] {
-  const mesh = (specOf(body).mesh ?? {}) as { gateway?: { address: string }; trustDomain?: string };
+  const mesh = (specOf(body).mesh ?? {}) as MeshSpec;
   const issues: Issue[] = [];
   const address = mesh.gateway?.address;
   if (address !== undefined && !isIpAddress(address) && !isHostname(address)) {
@@ -155,6 +207,13 @@ function checkCluster(body: ResourceBody): Issue[] {
   if (mesh.trustDomain !== undefined && !isHostname(mesh.trustDomain)) {
     issues.push({ path: 'spec.mesh.trustDomain', message: 'must be a DNS name such as cluster.local' });
   }
+  (mesh.trustDomainAliases ?? []).forEach((alias, index) => {
+    if (!isHostname(alias))
+      issues.push({
+        path: `spec.mesh.trustDomainAliases[${index}]`,
+        message: 'must be a DNS name such as cluster.local',
+      });
+  });
   return [...issues, ...checkDeploy(specOf(body).deploy as DeploySpec | undefined)];
 }
 

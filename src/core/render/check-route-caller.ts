@@ -28,6 +28,8 @@ export interface CallerPlacement {
   trustDomain: string;
   /** The app's pod labels as its client intents declare them (`appLabel`), else `app=<app>`. */
   labels: Record<string, string>;
+  /** Whether its pods have a sidecar: not when its client intents say `type: k8s` or `external`. */
+  sidecar: boolean;
 }
 
 const describe = (placement: Placement) =>
@@ -36,6 +38,15 @@ const describe = (placement: Placement) =>
 function trustDomainOf(placement: Placement): string {
   const mesh = (placement.cluster.body.spec as { mesh?: { trustDomain?: string } } | undefined)?.mesh;
   return mesh?.trustDomain ?? 'cluster.local';
+}
+
+/** Whether the app's pods have a sidecar: every client intent of it in the project says `type: istio` (the default). */
+export function callerHasSidecar(snapshot: Snapshot, project: string, app: string): boolean {
+  return snapshot.clients
+    .filter((client) => client.key.startsWith(`projects/${encodeURIComponent(project)}/`))
+    .map((client) => specOf(client.body) as { app?: string; type?: string })
+    .filter((spec) => spec.app === app)
+    .every((spec) => (spec.type ?? 'istio') === 'istio');
 }
 
 /** The labels a client intent of the app declares (`appLabel: app=sleep`), in the caller's project. */
@@ -105,5 +116,6 @@ export function callerPlacement(snapshot: Snapshot, topology: Topology, query: C
     serviceAccount: placement.serviceAccount,
     trustDomain: trustDomainOf(placement),
     labels: callerLabels(snapshot, placement.group.project, query.app),
+    sidecar: callerHasSidecar(snapshot, placement.group.project, query.app),
   };
 }

@@ -1,7 +1,9 @@
 /** `check route` on hand-written rendered objects: routing, shares, visibility, serving clusters and authorization. */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { checkRoute, type ClusterObjects, type RouteCaller } from './check-route.js';
+import { testWorld } from '../dataplane/test-support/world.js';
+import type { World } from '../dataplane/world.js';
+import { checkRoute, type RouteCaller } from './check-route.js';
 import { inIpBlock, policyMatches, resolveCalledHost, searchCandidates } from './check-route-match.js';
 import type { RenderedObject } from './objects.js';
 
@@ -10,6 +12,8 @@ const CALLER: RouteCaller = {
   namespace: 'ns1',
   serviceAccount: 'sleep',
   trustDomain: 'cluster.local',
+  labels: { app: 'sleep' },
+  sidecar: true,
 };
 const PRINCIPAL = 'cluster.local/ns/ns1/sa/sleep';
 
@@ -50,23 +54,19 @@ function serviceEntry(
   });
 }
 
-/** What the serving cluster has for a cross-cluster host: the AUTO_PASSTHROUGH Gateway and the mapping ServiceEntry. */
-function passthrough(host: string, local: string): RenderedObject[] {
-  const name = `${host.replaceAll('.', '-')}-passthrough`;
+/** What a calling cluster has for a cross-cluster host: the ServiceEntry and mesh mTLS whose SNI names the real Service. */
+function crossCluster(
+  host: string,
+  local: string,
+  addresses: (string | { address: string; weight: number })[] = ['10.0.0.2'],
+  extra: Record<string, unknown> = {},
+): RenderedObject[] {
   return [
-    object('Gateway', 'istio-system', name, {
-      selector: { istio: 'eastwestgateway' },
-      servers: [
-        { port: { number: 15443, name: 'tls', protocol: 'TLS' }, hosts: [host], tls: { mode: 'AUTO_PASSTHROUGH' } },
-      ],
-    }),
-    object('ServiceEntry', 'istio-system', name, {
-      hosts: [host],
-      ports: [{ number: 80, name: 'http-80', protocol: 'HTTP' }],
-      location: 'MESH_INTERNAL',
-      resolution: 'DNS',
-      endpoints: [{ address: local }],
-      exportTo: ['.'],
+    serviceEntry('ns1', host, addresses, extra),
+    object('DestinationRule', 'ns1', host, {
+      host,
+      ...extra,
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL', sni: `outbound_.80_._.${local}` } },
     }),
   ];
 }
@@ -90,15 +90,57 @@ const rule = (principals: string[] | undefined, operations?: Record<string, unkn
   ...(operations ? { to: operations.map((operation) => ({ operation })) } : {}),
 });
 
-function fleet(c1: RenderedObject[], c2: RenderedObject[] = [], addresses = true): ClusterObjects[] {
-  return [
-    { clusterProvider: 'p', cluster: 'c1', resources: c1, ...(addresses ? { gatewayAddress: '10.0.0.1' } : {}) },
-    { clusterProvider: 'p', cluster: 'c2', resources: c2, ...(addresses ? { gatewayAddress: '10.0.0.2' } : {}) },
-  ];
+const SERVICE_HOST = /\b([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local\b/g;
+
+/** The Services a cluster runs: every `name.ns.svc.cluster.local` its objects route to, and those given. */
+function servicesIn(objects: RenderedObject[], given: string[]): string[] {
+  const routed = objects
+    .filter((object) => object.kind === 'VirtualService')
+    .flatMap((object) => [...JSON.stringify(object.spec?.http ?? []).matchAll(SERVICE_HOST)].map((match) => match[0]));
+  return [...new Set([...routed, ...given])];
 }
 
-const call = (objects: ClusterObjects[], host: string, path = '/', method = 'GET', caller = CALLER) =>
-  checkRoute(objects, caller, { host, path, method });
+function fleet(c1: RenderedObject[], c2: RenderedObject[] = [], options: { c1?: string[]; c2?: string[] } = {}): World {
+  return testWorld(
+    { name: 'p/c1', resources: c1, services: servicesIn(c1, options.c1 ?? []), gatewayAddress: '10.0.0.1' },
+    { name: 'p/c2', resources: c2, services: servicesIn(c2, options.c2 ?? []), gatewayAddress: '10.0.0.2' },
+  );
+}
+
+/** The called host runs in the caller's cluster unless the test says where it runs. */
+function withCalled(world: World, host: string): World {
+  const service = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local$/.exec(host);
+  const [c1, ...rest] = world.clusters;
+  if (
+    !service ||
+    !c1 ||
+    world.clusters.some((cluster) =>
+      cluster.services.some((known) => `${known.name}.${known.namespace}.svc.cluster.local` === host),
+    )
+  )
+    return world;
+  const facts = {
+    name: service[1] as string,
+    namespace: service[2] as string,
+    port: 80,
+    targetPort: 80,
+    protocol: 'HTTP',
+    labels: { app: service[1] as string },
+    serviceAccount: service[1] as string,
+    sidecar: true,
+  };
+  return {
+    clusters: [
+      { ...c1, services: [...c1.services, facts], serviceNames: new Set([...c1.serviceNames, host]) },
+      ...rest,
+    ],
+  };
+}
+
+const call = (world: World, host: string, path = '/', method = 'GET', caller = CALLER) => {
+  const qualified = host.includes('.') ? host.replace(/\.$/, '') : `${host}.${caller.namespace}.svc.cluster.local`;
+  return checkRoute(withCalled(world, qualified), caller, { host, path, method });
+};
 
 const split = (result: ReturnType<typeof checkRoute>) =>
   result.destinations.map((destination) => [destination.host, destination.share]);
@@ -236,7 +278,7 @@ describe('routing: first match and shares', () => {
     expect(result.virtualService).toBeNull();
     expect(result.route).toContain('straight');
     expect(result.destinations).toMatchObject([
-      { host: 'svc.ns1.svc.cluster.local', servingCluster: 'p/c1', share: 100, reached: true, allowed: true },
+      { host: 'svc.ns1.svc.cluster.local', servingCluster: 'p/c1', share: 100, delivered: true },
     ]);
   });
 
@@ -313,70 +355,76 @@ describe('exportTo visibility', () => {
     [['.'], false],
     [['ns2'], false],
   ])('a ServiceEntry in ns2 with exportTo %j serves ns1: %s', (exportTo, seen) => {
-    const entry = serviceEntry('ns2', 'svc.ns2.cloud', ['10.0.0.2'], { exportTo });
-    const result = call(fleet([entry], passthrough('svc.ns2.cloud', 'svc.ns2.svc.cluster.local')), 'svc.ns2.cloud');
-    expect(result.destinations[0]?.reached).toBe(seen);
-    if (!seen) expect(result.destinations[0]?.reason).toContain('no ServiceEntry in p/c1 visible to namespace ns1');
+    const entry = object('ServiceEntry', 'ns2', 'svc-ns2-cloud', {
+      hosts: ['svc.ns2.cloud'],
+      addresses: ['240.0.0.9'],
+      ports: [{ number: 80, name: 'http-80', protocol: 'HTTP' }],
+      location: 'MESH_INTERNAL',
+      resolution: 'STATIC',
+      endpoints: [{ address: '10.0.0.2', ports: { 'http-80': 15443 } }],
+      exportTo,
+    });
+    const rule = object('DestinationRule', 'ns2', 'svc-ns2-cloud', {
+      host: 'svc.ns2.cloud',
+      exportTo,
+      trafficPolicy: { tls: { mode: 'ISTIO_MUTUAL', sni: 'outbound_.80_._.svc.ns2.svc.cluster.local' } },
+    });
+    const result = call(fleet([entry, rule], [], { c2: ['svc.ns2.svc.cluster.local'] }), 'svc.ns2.cloud');
+    expect(result.dns.ok).toBe(seen);
+    expect(result.ok).toBe(seen);
+    if (!seen) expect(result.dns.detail).toContain('nothing in p/c1 declares svc.ns2.cloud');
   });
 });
 
 describe('serving clusters', () => {
   const host = 'httpbin.ns2.cloud2';
-  const entry = serviceEntry('ns1', host, ['10.0.0.2'], { exportTo: ['ns1'] });
+  const local = 'httpbin.ns2.svc.cluster.local';
+  const remote = { c2: [local] };
 
-  test('a cross-cluster host is served by the cluster whose gateway is the endpoint', () => {
-    const result = call(fleet([entry], passthrough(host, 'httpbin.ns2.svc.cluster.local')), host);
+  test('a cross-cluster host is served by the cluster whose gateway is the endpoint, hop by hop', () => {
+    const result = call(fleet(crossCluster(host, local), [], remote), host);
     expect(result.destinations).toMatchObject([
-      {
-        host,
-        servingCluster: 'p/c2',
-        service: 'httpbin.ns2.svc.cluster.local',
-        share: 100,
-        reached: true,
-        allowed: true,
-      },
+      { host, servingCluster: 'p/c2', service: local, share: 100, delivered: true, refusedAt: null },
     ]);
-    expect(result.destinations[0]?.via).toEqual([
-      'ServiceEntry ns1/httpbin-ns2-cloud2 → 10.0.0.2:15443',
-      'Gateway istio-system/httpbin-ns2-cloud2-passthrough (p/c2)',
-      'ServiceEntry istio-system/httpbin-ns2-cloud2-passthrough → httpbin.ns2.svc.cluster.local',
+    expect(result.destinations[0]?.hops.map((hop) => [hop.hop, hop.cluster, hop.ok])).toEqual([
+      ['outbound', 'p/c1', true],
+      ['endpoint', 'p/c1', true],
+      ['gateway', 'p/c2', true],
+      ['sni-cluster', 'p/c2', true],
+      ['inbound', 'p/c2', true],
+      ['authorization', 'p/c2', true],
     ]);
+    expect(result.dns).toMatchObject({ hop: 'dns', ok: true });
   });
 
-  test('without gateway addresses, the cluster whose Gateway passes the host through serves it', () => {
-    const result = call(fleet([entry], passthrough(host, 'httpbin.ns2.svc.cluster.local'), false), host);
-    expect(result.destinations[0]).toMatchObject({ servingCluster: 'p/c2', reached: true });
-  });
-
-  test('a host nobody declares is unresolved: the call fails', () => {
+  test('a host nobody declares does not resolve: nothing is sent', () => {
     const result = call(fleet([]), 'nowhere.ns9.cloud9', '/x');
-    expect(result.destinations).toMatchObject([
-      { host: 'nowhere.ns9.cloud9', servingCluster: null, share: 100, reached: false, allowed: false },
-    ]);
-    expect(result.destinations[0]?.reason).toMatch(/^unresolved: no ServiceEntry/);
+    expect(result.dns.ok).toBe(false);
+    expect(result.destinations).toEqual([]);
     expect(result).toMatchObject({ reaches: false, ok: false });
   });
 
-  test('an endpoint that is no cluster gateway is unresolved', () => {
-    const stray = serviceEntry('ns1', host, ['192.0.2.7']);
-    expect(
-      call(fleet([stray], passthrough(host, 'httpbin.ns2.svc.cluster.local')), host).destinations[0]?.reason,
-    ).toContain('is no known cluster');
+  test('an endpoint that is no cluster gateway goes nowhere', () => {
+    const result = call(fleet(crossCluster(host, local, ['192.0.2.7']), [], remote), host);
+    expect(result.destinations[0]).toMatchObject({ delivered: false, refusedAt: 'endpoint' });
+    expect(result.destinations[0]?.reason).toContain('is no known cluster');
   });
 
-  test('a serving cluster without the AUTO_PASSTHROUGH Gateway drops the call', () => {
-    const result = call(fleet([entry], []), host);
-    expect(result.destinations[0]).toMatchObject({ servingCluster: null, reached: false });
-    expect(result.destinations[0]?.reason).toContain('p/c2 has no AUTO_PASSTHROUGH Gateway');
+  test('a serving cluster whose platform has no cross-network Gateway and meshbridge rendered none resets the call', () => {
+    const world = testWorld(
+      { name: 'p/c1', resources: crossCluster(host, local), gatewayAddress: '10.0.0.1' },
+      { name: 'p/c2', services: [local], gatewayAddress: '10.0.0.2', mesh: { gateway: { exposesServices: false } } },
+    );
+    const result = checkRoute(world, CALLER, { host, path: '/', method: 'GET' });
+    expect(result.destinations[0]).toMatchObject({ servingCluster: 'p/c2', delivered: false, refusedAt: 'gateway' });
   });
 
   test('endpoints in several clusters split the destination share by endpoint weight', () => {
-    const both = serviceEntry('ns1', host, [
+    const both = crossCluster(host, local, [
       { address: '10.0.0.1', weight: 1 },
       { address: '10.0.0.2', weight: 3 },
     ]);
-    const local = passthrough(host, 'httpbin.ns2.svc.cluster.local');
-    const result = call(fleet([both, ...local], local), host);
+    const result = call(fleet(both, [], { c1: [local], c2: [local] }), host);
     expect(result.destinations.map((destination) => [destination.servingCluster, destination.share])).toEqual([
       ['p/c1', 25],
       ['p/c2', 75],
@@ -387,7 +435,7 @@ describe('serving clusters', () => {
     const route = virtualService('ns1', 'svc.ns1.svc.cluster.local', [
       { route: [to(host, 50), to('local.ns1.svc.cluster.local', 50)] },
     ]);
-    const result = call(fleet([route, entry], passthrough(host, 'httpbin.ns2.svc.cluster.local')), 'svc');
+    const result = call(fleet([route, ...crossCluster(host, local)], [], remote), 'svc');
     expect(result.destinations.map((destination) => [destination.servingCluster, destination.share])).toEqual([
       ['p/c2', 50],
       ['p/c1', 50],
@@ -406,8 +454,10 @@ describe('serving clusters', () => {
 describe('authorization', () => {
   const host = 'httpbin.ns2.svc.cluster.local';
   const serving = (...policies: RenderedObject[]) => fleet(policies);
-  const verdict = (objects: ClusterObjects[], path = '/', method = 'GET', caller = CALLER) =>
-    call(objects, host, path, method, caller).destinations[0] as { allowed: boolean; reason: string };
+  const verdict = (world: World, path = '/', method = 'GET', caller = CALLER) => {
+    const destination = call(world, host, path, method, caller).destinations[0];
+    return { allowed: destination?.delivered === true, reason: destination?.reason ?? 'no destination' };
+  };
 
   test('no policy: allowed', () => {
     expect(verdict(serving())).toEqual(expect.objectContaining({ allowed: true }));
@@ -543,12 +593,18 @@ describe('authorization', () => {
     );
   });
 
-  test("the workload's labels come from the service's own policy selector", () => {
+  test("a policy applies by the pods' labels, which come from the Service's facts, not from its name", () => {
     const custom = object('AuthorizationPolicy', 'ns2', 'httpbin-callers', {
       selector: { matchLabels: { run: 'httpbin-v2' } },
       action: 'ALLOW',
     });
-    expect(verdict(serving(custom)).allowed).toBe(false);
+    expect(verdict(serving(custom)).allowed).toBe(true);
+    const relabelled = testWorld({
+      name: 'p/c1',
+      resources: [custom],
+      services: [{ name: 'httpbin', namespace: 'ns2', labels: { run: 'httpbin-v2' } }],
+    });
+    expect(verdict(relabelled).allowed).toBe(false);
   });
 
   test('with tls.mode DISABLE the caller has no principal, so principals do not match', () => {
@@ -558,23 +614,19 @@ describe('authorization', () => {
     });
     const result = verdict(fleet([plain, seeded]), '/headers');
     expect(result.allowed).toBe(false);
-    expect(result.reason).toContain(
-      'without a known mesh identity (DestinationRule ns1/httpbin-plain sets tls.mode DISABLE)',
-    );
+    expect(result.reason).toContain('without a known mesh identity (plaintext, no mesh certificate)');
   });
 
   test('cross-cluster: the serving cluster decides', () => {
     const cross = 'httpbin.ns2.cloud2';
-    const objects = fleet(
-      [serviceEntry('ns1', cross, ['10.0.0.2'])],
-      [...passthrough(cross, 'httpbin.ns2.svc.cluster.local'), seeded],
-    );
+    const objects = fleet(crossCluster(cross, host), [seeded], { c2: [host] });
     expect(call(objects, cross, '/status/200').destinations[0]).toMatchObject({
       servingCluster: 'p/c2',
-      allowed: true,
+      delivered: true,
     });
+    expect(call(objects, cross, '/status', 'POST').destinations[0]).toMatchObject({ refusedAt: 'authorization' });
     expect(call(objects, cross, '/status', 'POST').destinations[0]?.reason).toContain('refused: ns2/httpbin-callers');
-    expect(call(objects, cross, '/status', 'POST')).toMatchObject({ reaches: true, ok: false });
+    expect(call(objects, cross, '/status', 'POST')).toMatchObject({ reaches: false, ok: false });
   });
 });
 

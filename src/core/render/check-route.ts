@@ -1,19 +1,22 @@
 /**
- * `check route`: where would a call go, and would it be let in? Decided from the
- * RENDERED objects only (not the intents), the way the caller's sidecar and the
- * serving sidecar would decide it:
+ * `check route`: trace one call through the data-plane model (src/core/dataplane)
+ * from the RENDERED objects and the fleet's mesh facts, the way istiod and Envoy
+ * of each cluster's release would carry it:
  *
- * 1. the called name is resolved like Kubernetes DNS search paths resolve it;
- * 2. the VirtualService the caller sees for that host picks the first http rule
+ * 1. DNS: does the called name resolve to something the caller's sidecar captures;
+ * 2. the VirtualService the caller sees for the host picks the first http rule
  *    whose match fits (Istio's first-match), and its weights give the shares;
  *    with no VirtualService the call goes straight to the host;
- * 3. each destination is served in the caller's cluster (`*.svc.cluster.local`)
- *    or, through the ServiceEntry the caller sees, by the cluster whose east-west
- *    gateway is the endpoint, whose AUTO_PASSTHROUGH Gateway and ServiceEntry map
- *    the host to a local Service;
- * 4. the serving cluster's AuthorizationPolicies decide (see check-route-authz.ts).
+ * 3. each destination is traced hop by hop (dataplane/trace.ts): outbound cluster
+ *    and TLS, endpoint, east-west gateway and SNI cluster, inbound mTLS, and the
+ *    serving cluster's AuthorizationPolicies (check-route-authz.ts).
  */
-import { authorize, workloadLabels, type PeerIdentity, type RequestFacts } from './check-route-authz.js';
+import { resolveName } from '../dataplane/dns.js';
+import type { Hop } from '../dataplane/hops.js';
+import type { Caller } from '../dataplane/outbound.js';
+import { entryFor, knownToIstiod, traceDestination, type DestinationTrace } from '../dataplane/trace.js';
+import { clusterNamed, type World } from '../dataplane/world.js';
+import type { RequestFacts } from './check-route-authz.js';
 import {
   describeStringMatch,
   hostMatches,
@@ -25,28 +28,9 @@ import {
   visibleTo,
   type StringMatch,
 } from './check-route-match.js';
-import { serve, type Served } from './check-route-serve.js';
 import type { RenderedObject } from './objects.js';
 
-export interface ClusterObjects {
-  clusterProvider: string;
-  cluster: string;
-  resources: readonly RenderedObject[];
-  /** The cluster's east-west gateway address: it tells which cluster a ServiceEntry endpoint reaches. */
-  gatewayAddress?: string | null;
-}
-
-export interface RouteCaller {
-  /** `provider/cluster` */
-  cluster: string;
-  namespace: string;
-  serviceAccount: string;
-  trustDomain: string;
-  /** The caller's pod labels, for DestinationRule workload selectors and `sourceLabels` matches. */
-  labels?: Record<string, string>;
-  /** The caller's IP, for `ipBlocks`; without it, rules on IPs never match. */
-  ip?: string;
-}
+export type RouteCaller = Caller;
 
 export interface RouteRequest {
   /** As the caller writes it: `service01`, `service01.bar`, an FQDN or a cross-cluster host. */
@@ -55,34 +39,22 @@ export interface RouteRequest {
   method?: string;
 }
 
-export interface RouteDestination {
-  /** The destination host of the route (or the called host when no VirtualService applies). */
-  host: string;
-  /** `provider/cluster` that serves it; null when the call cannot be resolved or leaves the mesh. */
-  servingCluster: string | null;
-  /** The Kubernetes Service that finally serves it there. */
-  service: string | null;
-  /** Percent of calls, two decimals. */
-  share: number;
-  reached: boolean;
-  allowed: boolean;
-  reason: string;
-  /** The objects the call passes through, in order. */
-  via: string[];
-}
+export type RouteDestination = DestinationTrace;
 
 export interface RouteCheck {
   caller: { cluster: string; namespace: string; principal: string };
   request: { host: string; resolvedHost: string; method: string; path: string };
+  /** Whether the called name resolves, and how. */
+  dns: Hop;
   /** `namespace/name` of the VirtualService used, if any. */
   virtualService: string | null;
   rule: { index: number; name: string | null; match: string } | null;
   /** One line: which VirtualService and rule, or why none. */
   route: string;
   destinations: RouteDestination[];
-  /** Some destination with a share above 0 is reached. */
+  /** Some destination with a share above 0 is delivered. */
   reaches: boolean;
-  /** Every destination with a share above 0 is reached and allowed. */
+  /** Every destination with a share above 0 is delivered. */
   ok: boolean;
   notes: string[];
 }
@@ -109,7 +81,7 @@ interface HttpRoute {
 }
 
 export interface CheckContext {
-  fleet: readonly ClusterObjects[];
+  world: World;
   caller: RouteCaller;
   callerObjects: readonly RenderedObject[];
   request: RequestFacts;
@@ -118,7 +90,6 @@ export interface CheckContext {
 }
 
 const idOf = (object: RenderedObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-const round2 = (value: number) => Math.round(value * 100) / 100;
 
 function meshBound(object: RenderedObject): boolean {
   const gateways = object.spec?.gateways as string[] | undefined;
@@ -232,6 +203,7 @@ function firstRule(routes: HttpRoute[], context: CheckContext): { index: number;
 
 interface Target {
   host: string;
+  port?: number;
   share: number;
 }
 
@@ -243,6 +215,7 @@ function targetsOf(rule: HttpRoute, namespace: string | undefined, context: Chec
   if (total === 0 && routes.length > 0) context.notes.push('the weights of the rule add up to 0: no call is sent');
   return routes.map((route, index) => ({
     host: qualifyHost(route.destination.host, namespace),
+    ...(route.destination.port?.number === undefined ? {} : { port: route.destination.port.number }),
     share: total === 0 ? 0 : ((weights[index] as number) * 100) / total,
   }));
 }
@@ -285,86 +258,17 @@ function routing(context: CheckContext, host: string): Routing {
   };
 }
 
-function destinationRuleFor(context: CheckContext, host: string): RenderedObject | undefined {
-  const labels = context.caller.labels;
-  const rank = (object: RenderedObject) => {
-    const selector = (object.spec?.workloadSelector as { matchLabels?: Record<string, string> } | undefined)
-      ?.matchLabels;
-    return (selector ? 0 : 2) + (object.metadata.namespace === context.caller.namespace ? 0 : 1);
-  };
-  return context.callerObjects
-    .filter((object) => {
-      if (object.kind !== 'DestinationRule' || !visibleTo(object, context.caller.namespace)) return false;
-      if (!hostMatches(qualifyHost(String(object.spec?.host ?? ''), object.metadata.namespace), host)) return false;
-      const selector = (object.spec?.workloadSelector as { matchLabels?: Record<string, string> } | undefined)
-        ?.matchLabels;
-      return !selector || (labels !== undefined && labelsFit(selector, labels));
-    })
-    .sort((a, b) => rank(a) - rank(b) || (idOf(a) < idOf(b) ? -1 : 1))[0];
+function portOf(target: Target): number | undefined {
+  return target.port;
 }
 
-/** The identity the serving sidecar sees: the mesh certificate unless a DestinationRule says otherwise. */
-function identityFor(context: CheckContext, host: string): PeerIdentity & { mode: string } {
-  const rule = destinationRuleFor(context, host);
-  const mode = (rule?.spec?.trafficPolicy as { tls?: { mode?: string } } | undefined)?.tls?.mode ?? 'ISTIO_MUTUAL';
-  const ip = context.caller.ip === undefined ? {} : { ip: context.caller.ip };
-  if (mode === 'ISTIO_MUTUAL') return { principal: context.principal, mode, ...ip };
-  const why = `DestinationRule ${idOf(rule as RenderedObject)} sets tls.mode ${mode}`;
-  if (mode === 'MUTUAL') return { principal: undefined, why: `${why}: it presents its own certificate`, mode, ...ip };
-  return { principal: '', why, mode, ...ip };
-}
-
-function rootNamespaceOf(objects: readonly RenderedObject[]): string {
-  const peer = objects.find(
-    (object) =>
-      object.kind === 'PeerAuthentication' && object.metadata.labels['meshbridge.io/intent-kind'] === 'cluster',
-  );
-  return peer?.metadata.namespace ?? 'istio-system';
-}
-
-function mentioned(objects: readonly RenderedObject[], host: string): boolean {
-  return objects.some((object) => JSON.stringify(object.spec ?? {}).includes(`"${host}"`));
-}
-
-function finish(target: Target, served: Served, context: CheckContext): RouteDestination {
-  const identity = identityFor(context, target.host);
-  const service = served.service ? `${served.service.name}.${served.service.namespace}.svc.cluster.local` : null;
-  const base = {
-    host: target.host,
-    servingCluster: served.cluster,
-    service,
-    share: round2(target.share * served.portion),
-    via: served.via,
-  };
-  if (served.failure) return { ...base, reached: false, allowed: false, reason: served.failure };
-  if (served.gateway && identity.mode === 'DISABLE')
-    return {
-      ...base,
-      reached: false,
-      allowed: false,
-      reason: `unresolved: ${identity.why}, but the east-west gateway routes on the SNI of mesh mTLS: the call is dropped`,
-    };
-  if (!served.service || !served.cluster)
-    return { ...base, reached: true, allowed: true, reason: `leaves the mesh: ${served.external ?? 'external'}` };
-  const objects =
-    context.fleet.find((entry) => `${entry.clusterProvider}/${entry.cluster}` === served.cluster)?.resources ?? [];
-  if (served.cluster === context.caller.cluster && service && !mentioned(objects, service))
-    context.notes.push(
-      `nothing meshbridge renders in ${served.cluster} mentions ${service}: it is reached only if that Kubernetes Service exists`,
-    );
-  const workload = { namespace: served.service.namespace, labels: workloadLabels(objects, served.service) };
-  const verdict = authorize(objects, workload, rootNamespaceOf(objects), identity, context.request);
-  context.notes.push(...verdict.notes);
-  return { ...base, reached: true, allowed: verdict.allowed, reason: verdict.reason };
-}
-
-export function checkRoute(fleet: readonly ClusterObjects[], caller: RouteCaller, request: RouteRequest): RouteCheck {
+export function checkRoute(world: World, caller: RouteCaller, request: RouteRequest): RouteCheck {
   const principal = `${caller.trustDomain}/ns/${caller.namespace}/sa/${caller.serviceAccount}`;
-  const callerObjects =
-    fleet.find((entry) => `${entry.clusterProvider}/${entry.cluster}` === caller.cluster)?.resources ?? [];
+  const from = clusterNamed(world, caller.cluster);
+  const callerObjects = from?.resources ?? [];
   const method = (request.method ?? 'GET').toUpperCase();
   const context: CheckContext = {
-    fleet,
+    world,
     caller,
     callerObjects,
     request: { method, path: request.path, host: request.host.trim().replace(/\.$/, '') },
@@ -373,20 +277,67 @@ export function checkRoute(fleet: readonly ClusterObjects[], caller: RouteCaller
   };
   if (callerObjects.length === 0) context.notes.push(`meshbridge renders nothing in ${caller.cluster}`);
   const resolvedHost = resolveCalledHost(request.host, caller.namespace, knownHost(context));
-  const chosen = routing(context, resolvedHost);
-  const destinations = chosen.targets.flatMap((target) =>
-    serve(target.host, context).map((served) => finish(target, served, context)),
-  );
-  const sent = destinations.filter((destination) => destination.share > 0);
-  return {
+  const base = {
     caller: { cluster: caller.cluster, namespace: caller.namespace, principal },
     request: { host: request.host, resolvedHost, method, path: request.path },
+  };
+  if (!from) {
+    const dns: Hop = {
+      hop: 'dns',
+      cluster: caller.cluster,
+      ok: false,
+      detail: `meshbridge knows no cluster ${caller.cluster}`,
+    };
+    return {
+      ...base,
+      dns,
+      virtualService: null,
+      rule: null,
+      route: dns.detail,
+      destinations: [],
+      reaches: false,
+      ok: false,
+      notes: context.notes,
+    };
+  }
+  const dns = resolveName({
+    cluster: from,
+    host: resolvedHost,
+    sidecar: caller.sidecar,
+    entry: caller.sidecar ? entryFor(from, caller.namespace, resolvedHost) : undefined,
+    discovered: knownToIstiod(world, from, resolvedHost),
+  });
+  const chosen = caller.sidecar
+    ? routing(context, resolvedHost)
+    : {
+        virtualService: null,
+        rule: null,
+        route: 'the caller has no sidecar: no VirtualService applies',
+        targets: [{ host: resolvedHost, share: 100 }],
+      };
+  const destinations = dns.ok
+    ? chosen.targets.flatMap((target) => {
+        const traced = traceDestination(
+          world,
+          from,
+          caller,
+          { host: target.host, share: target.share, ...(portOf(target) === undefined ? {} : { port: portOf(target) }) },
+          context.request,
+        );
+        context.notes.push(...traced.notes);
+        return traced.traces;
+      })
+    : [];
+  const sent = destinations.filter((destination) => destination.share > 0);
+  return {
+    ...base,
+    dns,
     virtualService: chosen.virtualService,
     rule: chosen.rule,
     route: chosen.route,
     destinations,
-    reaches: sent.some((destination) => destination.reached),
-    ok: sent.length > 0 && sent.every((destination) => destination.reached && destination.allowed),
+    reaches: sent.some((destination) => destination.delivered),
+    ok: dns.ok && sent.length > 0 && sent.every((destination) => destination.delivered),
     notes: [...new Set(context.notes)],
   };
 }

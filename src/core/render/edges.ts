@@ -1,17 +1,23 @@
 /**
  * Who calls a service from where. A client placed in a cluster that also runs the
- * service calls it there (`local`); one placed elsewhere goes through the east-west
- * gateway of the clusters that serve it (`remote`).
+ * service calls it there (`local`); one placed elsewhere (`remote`) calls it either
+ * by its real name, when its cluster and every serving cluster are one multi-primary
+ * mesh (`shared`: istiod discovers the remote endpoints), or by its cross-cluster
+ * name through the serving clusters' east-west gateways (`federated`).
  */
 import type { Diagnostic } from './diagnostics.js';
-import { crossClusterHost, type ClientModel, type ServiceModel } from './services.js';
+import { clusterLabel as clusterName, meshOf, sharesDiscovery, trustsDomain } from './mesh.js';
+import { crossClusterHost, localHost, usesApplicationTls, type ClientModel, type ServiceModel } from './services.js';
 import type { ClusterFacts } from './snapshot.js';
 import type { Placement } from './topology.js';
+
+export type CallMode = 'shared' | 'federated';
 
 export interface ClientSide {
   cluster: ClusterFacts;
   /** The name clients there call the service by. */
   host: string;
+  mode: CallMode;
   namespaces: string[];
   callers: { client: ClientModel; placement: Placement }[];
 }
@@ -26,16 +32,14 @@ export interface Edges {
   diagnostics: Diagnostic[];
 }
 
-const clusterName = (cluster: ClusterFacts) => `${cluster.provider}/${cluster.name}`;
-
 function addCaller(
   into: Map<string, ClientSide>,
-  cluster: ClusterFacts,
-  host: string,
+  where: { cluster: ClusterFacts; host: string; mode: CallMode },
   client: ClientModel,
   placement: Placement,
 ): void {
-  const side = into.get(cluster.key) ?? { cluster, host, namespaces: [], callers: [] };
+  const { cluster } = where;
+  const side = into.get(cluster.key) ?? { ...where, namespaces: [], callers: [] };
   if (!side.namespaces.includes(placement.namespace))
     side.namespaces = [...side.namespaces, placement.namespace].sort();
   side.callers.push({ client, placement });
@@ -57,6 +61,7 @@ function remoteProblem(
   placement: Placement,
   reachable: Placement[],
 ): Diagnostic | undefined {
+  const servers = service.servers;
   const where = clusterName(placement.cluster);
   if (client.spec.type === 'k8s') {
     return {
@@ -71,12 +76,21 @@ function remoteProblem(
     return {
       severity: 'error',
       code: 'CrossClusterPlaintext',
-      message: `${service.spec.serviceName} has tlsType DISABLE, but cross-cluster calls go through a gateway that routes by TLS SNI; use MUTUAL or SIMPLE`,
+      message: `${service.spec.serviceName} has tlsType DISABLE, but cross-cluster calls go through a gateway that routes by TLS SNI; use MUTUAL`,
       resource: service.key,
       cluster: where,
     };
   }
-  if (reachable.length === 0) {
+  if (usesApplicationTls(service)) {
+    return {
+      severity: 'error',
+      code: 'CrossClusterApplicationTls',
+      message: `${service.spec.serviceName} uses TLS of its own (tlsType ${service.spec.management.tlsType}${service.spec.certificates ? ' with certificates' : ''}), but an east-west gateway passes only Istio's mutual TLS (its AUTO_PASSTHROUGH filter chains match Istio's ALPN only, gateway.go since 1.8.6); use MUTUAL without certificates across clusters`,
+      resource: service.key,
+      cluster: where,
+    };
+  }
+  if (reachable.length === 0 && !servers.every((server) => sharesDiscovery(placement.cluster, server.cluster))) {
     return {
       severity: 'error',
       code: 'GatewayMissing',
@@ -114,19 +128,41 @@ function computeEdges(service: ServiceModel): Edges {
       resource: service.key,
     });
   }
+  const realName = localHost(service.spec.serviceName, service.namespace);
   for (const client of service.clients) {
     if (client.spec.type === 'external') continue;
     if (client.placements.length === 0) diagnostics.push(unplaced(service, client));
     for (const placement of client.placements) {
-      if (serverClusters.has(placement.cluster.key)) {
-        addCaller(local, placement.cluster, '', client, placement);
+      const cluster = placement.cluster;
+      if (serverClusters.has(cluster.key)) {
+        addCaller(local, { cluster, host: realName, mode: 'shared' }, client, placement);
         continue;
       }
       const problem = servers.length > 0 ? remoteProblem(service, client, placement, reachable) : undefined;
       if (problem) diagnostics.push(problem);
-      else if (servers.length > 0)
-        addCaller(remote, placement.cluster, crossClusterHost(service, placement.cluster), client, placement);
+      else if (servers.length > 0) {
+        const shared = servers.every((server) => sharesDiscovery(cluster, server.cluster));
+        const where = shared
+          ? { cluster, host: realName, mode: 'shared' as const }
+          : { cluster, host: crossClusterHost(service, cluster), mode: 'federated' as const };
+        addCaller(remote, where, client, placement);
+        diagnostics.push(...untrusted(service, client, placement));
+      }
     }
   }
   return { servers, reachable, remote: [...remote.values()], local, diagnostics };
+}
+
+/** A serving cluster whose sidecars would refuse the caller's certificate: another trust domain, no alias. */
+function untrusted(service: ServiceModel, client: ClientModel, placement: Placement): Diagnostic[] {
+  const callerDomain = meshOf(placement.cluster).trustDomain;
+  return service.servers
+    .filter((server) => !trustsDomain(server.cluster, callerDomain))
+    .map((server) => ({
+      severity: 'error',
+      code: 'TrustDomainNotTrusted',
+      message: `${client.name} in ${clusterName(placement.cluster)} has trust domain ${callerDomain}, which ${clusterName(server.cluster)} (trust domain ${meshOf(server.cluster).trustDomain}) does not accept: its sidecars refuse the caller's certificate; add ${callerDomain} to that cluster's meshConfig.trustDomainAliases and to spec.mesh.trustDomainAliases`,
+      resource: client.key,
+      cluster: clusterName(server.cluster),
+    }));
 }

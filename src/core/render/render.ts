@@ -10,9 +10,10 @@
  */
 import { createHash } from 'node:crypto';
 import { specOf } from '../model/kind.js';
-import { renderCluster } from './build/cluster.js';
+import { renderCluster, type ClusterRoles } from './build/cluster.js';
+import { serviceEdges } from './edges.js';
 import { renderRouting, type RoutingContext } from './build/routing.js';
-import { renderService, serviceClaims, type UnitOutput } from './build/service.js';
+import { federatedSides, renderService, serviceClaims, type UnitOutput } from './build/service.js';
 import { analyzeCluster } from './analyze.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { compareObjects, type RenderedObject } from './objects.js';
@@ -127,14 +128,33 @@ function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, 
       build: () => renderRouting(record, context),
     });
   }
+  const roles = clusterRoles(model.services);
   for (const cluster of snapshot.clusters) {
+    const role = roles.get(cluster.key) ?? { servesFederated: false, callsFederated: false };
     list.push({
       key: `cluster:${cluster.key}`,
-      fingerprint: print(cluster),
-      build: () => renderCluster(cluster),
+      fingerprint: print([cluster, role]),
+      build: () => renderCluster(cluster, role),
     });
   }
   return list;
+}
+
+/** One pass over every service's federated calls: which clusters serve them, which make them. */
+function clusterRoles(services: ServiceModel[]): Map<string, ClusterRoles> {
+  const roles = new Map<string, ClusterRoles>();
+  const roleOf = (cluster: string) => {
+    const known = roles.get(cluster) ?? { servesFederated: false, callsFederated: false };
+    roles.set(cluster, known);
+    return known;
+  };
+  for (const service of services) {
+    const sides = federatedSides(service);
+    if (sides.length === 0) continue;
+    for (const side of sides) roleOf(side.cluster.key).callsFederated = true;
+    for (const server of serviceEdges(service).reachable) roleOf(server.cluster.key).servesFederated = true;
+  }
+  return roles;
 }
 
 function setsAsArrays(_key: string, value: unknown): unknown {

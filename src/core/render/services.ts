@@ -52,6 +52,19 @@ export function crossClusterHost(service: ServiceModel, cluster: ClusterFacts): 
   return `${service.spec.serviceName}.${service.namespace}.${suffix}`;
 }
 
+/**
+ * TLS that is not the mesh's: SIMPLE, or MUTUAL with the service's own certificates. The
+ * caller's sidecar originates it and the service's pods terminate it themselves.
+ */
+export function usesApplicationTls(service: ServiceModel): boolean {
+  const { tlsType } = service.spec.management;
+  const certificates = service.spec.certificates;
+  return (
+    tlsType === 'SIMPLE' ||
+    (tlsType === 'MUTUAL' && Boolean(certificates?.serviceCertificate || certificates?.caCertificate))
+  );
+}
+
 export function localHost(serviceName: string, namespace: string): string {
   return `${serviceName}.${namespace}.svc.cluster.local`;
 }

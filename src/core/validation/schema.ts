@@ -17,6 +17,8 @@ import {
   type ObjectOptions,
   type SchemaOptions,
   type StringOptions,
+  type ArrayOptions,
+  type TString,
   type TObject,
   type TProperties,
   type TSchema,
@@ -77,7 +79,10 @@ export function Duration(options: StringOptions = {}) {
   });
 }
 
-export function StringList(item: TSchema = Type.String({ minLength: 1 }), options: SchemaOptions = {}) {
+export function StringList<T extends TSchema = TString>(
+  item: T = Type.String({ minLength: 1 }) as unknown as T,
+  options: ArrayOptions = {},
+) {
   return Type.Array(item, { 'x-wrap-scalar': true, ...options });
 }
 

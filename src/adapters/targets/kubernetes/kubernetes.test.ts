@@ -62,12 +62,14 @@ function secret(namespace: string): RenderedObject {
   };
 }
 
-/** Every object the renderer emits for the two-clouds example, from the golden file. */
+/** Every object the renderer emits for the examples on the newest profile, from the golden files. */
 function renderedExample(): RenderedObject[] {
-  const text = readFileSync(new URL('../../../core/render/golden/seed-two-clouds.yaml', import.meta.url), 'utf8');
-  return parseAllDocuments(text)
-    .map((document) => document.toJS() as RenderedObject | null)
-    .filter((object): object is RenderedObject => object !== null);
+  return ['seed-two-clouds', 'seed-replication'].flatMap((name) => {
+    const text = readFileSync(new URL(`../../../core/render/golden/${name}.yaml`, import.meta.url), 'utf8');
+    return parseAllDocuments(text)
+      .map((document) => document.toJS() as RenderedObject | null)
+      .filter((object): object is RenderedObject => object !== null);
+  });
 }
 
 let fake: FakeKube;
@@ -399,10 +401,10 @@ describe('kubeconfig', () => {
 });
 
 describe('rendered objects round-trip', () => {
-  test('every object of the two-clouds example: get returns what was applied, list finds them all', async () => {
+  test('every object of the examples: get returns what was applied, list finds them all', async () => {
     const objects = renderedExample();
     expect(new Set(objects.map((object) => object.kind))).toEqual(
-      new Set(['PeerAuthentication', 'Gateway', 'ServiceEntry', 'DestinationRule', 'AuthorizationPolicy']),
+      new Set(['ServiceEntry', 'DestinationRule', 'VirtualService', 'AuthorizationPolicy']),
     );
     // Both clusters' objects into one fake: names differ by namespace or are identical (then the later one wins).
     const unique = new Map(

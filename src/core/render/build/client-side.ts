@@ -1,16 +1,22 @@
 /**
- * In a cluster whose clients call a service elsewhere: a ServiceEntry giving the
- * service's cross-cluster name a virtual address and the serving clusters'
- * gateways as endpoints, and a DestinationRule with the service's TLS and traffic
- * policy (Istio applies DestinationRules at the caller's sidecar, so the policy must
- * be here, not only where the service runs).
+ * Where clients call a service: the DestinationRule with the service's TLS and
+ * traffic policy (Istio applies DestinationRules at the caller's sidecar), and, for
+ * a federated call, the ServiceEntry that gives the cross-cluster name a virtual
+ * address and the serving clusters' east-west gateways as endpoints.
+ *
+ * A federated call is Istio mutual TLS whose SNI names the service's real
+ * Kubernetes name and port (`outbound_.<servicePort>_._.<svc>.<ns>.svc.cluster.local`):
+ * the serving gateway's `*.local` AUTO_PASSTHROUGH chain matches it and forwards to
+ * that Service's own SNI cluster, whose endpoints are the injected pods (docs/rendering.md).
  */
+import { kubernetesServicePort } from '../../model/inbound.js';
 import { isIpAddress } from '../../model/formats.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ClientSide, Edges } from '../edges.js';
+import { clusterLabel, meshOf } from '../mesh.js';
 import { ownerLabels, type RenderedObject } from '../objects.js';
-import { profileFor, type IstioProfile } from '../profile.js';
-import { dnsLabel, istioVersionOf, type ServiceModel } from '../services.js';
+import type { IstioProfile } from '../profile.js';
+import { dnsLabel, localHost, usesApplicationTls, type ServiceModel } from '../services.js';
 import { trafficPolicy } from './traffic-policy.js';
 import { hostName, labelSelector, meshSni, object, ownerOfService, pemBase64, servicePort } from './shared.js';
 
@@ -30,18 +36,24 @@ function endpoints(service: ServiceModel, edges: Edges) {
   });
 }
 
-/** The TLS a caller's sidecar uses towards the service. */
-export function callerTls(
-  service: ServiceModel,
-  host: string,
-  remote: boolean,
-  credentialName?: string,
-): Record<string, unknown> {
-  const mode = service.spec.management.tlsType;
-  const sni = remote ? { sni: meshSni(host, service.spec.port) } : {};
-  if (mode === 'DISABLE') return { mode: 'DISABLE' };
-  if (mode === 'MUTUAL' && !credentialName) return { mode: 'ISTIO_MUTUAL' };
-  return { mode, ...(credentialName ? { credentialName } : {}), ...sni };
+/** The SPIFFE identities the service's pods present, one per serving cluster's trust domain. */
+export function serverIdentities(service: ServiceModel): string[] {
+  const identities = service.servers.map(
+    (server) => `spiffe://${meshOf(server.cluster).trustDomain}/ns/${server.namespace}/sa/${server.serviceAccount}`,
+  );
+  return [...new Set(identities)].sort();
+}
+
+/** Mesh mutual TLS towards the service; across a gateway, with the SNI and identities of the real service. */
+function meshTls(service: ServiceModel, side: ClientSide): Record<string, unknown> {
+  const { tlsType } = service.spec.management;
+  if (tlsType === 'DISABLE' || tlsType === 'SIMPLE') return { mode: tlsType };
+  if (side.mode !== 'federated') return { mode: 'ISTIO_MUTUAL' };
+  return {
+    mode: 'ISTIO_MUTUAL',
+    sni: meshSni(localHost(service.spec.serviceName, service.namespace), kubernetesServicePort(service.spec)),
+    subjectAltNames: serverIdentities(service),
+  };
 }
 
 function serviceEntry(
@@ -73,20 +85,19 @@ function serviceEntry(
   );
 }
 
-/** With certificates, each caller presents them: a Secret per namespace, a DestinationRule per calling app. */
-function certificateObjects(
-  service: ServiceModel,
-  side: ClientSide,
-  profile: IstioProfile,
-  policy: Record<string, unknown>,
-): RenderedObject[] {
+/**
+ * Application TLS verified with the service's CA (same cluster only): each calling namespace
+ * gets a Secret with that CA, never the service's key; the caller's sidecar originates the
+ * TLS, which Istio honours at sidecars only through a DestinationRule with a workload
+ * selector (1.14+).
+ */
+function ownCertificateObjects(service: ServiceModel, side: ClientSide, profile: IstioProfile): RenderedObject[] {
   const certificates = service.spec.certificates ?? {};
-  const secretName = hostName(side.host, 'tls');
-  const data: Record<string, string> = {};
-  if (certificates.serviceCertificate) data['tls.crt'] = pemBase64(certificates.serviceCertificate);
-  if (certificates.servicePrivateKey) data['tls.key'] = pemBase64(certificates.servicePrivateKey);
-  if (certificates.caCertificate) data['ca.crt'] = pemBase64(certificates.caCertificate);
+  const secretName = hostName(side.host, 'ca');
   const owner = ownerOfService(service);
+  const data: Record<string, string> = certificates.caCertificate
+    ? { 'ca.crt': pemBase64(certificates.caCertificate) }
+    : {};
   const objects: RenderedObject[] = side.namespaces.map((namespace) => ({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -94,6 +105,7 @@ function certificateObjects(
     type: 'Opaque',
     data,
   }));
+  const policy = trafficPolicy(service.spec.trafficManagement, profile);
   const seen = new Set<string>();
   for (const { client, placement } of side.callers) {
     const id = `${placement.namespace}/${client.spec.appLabel}`;
@@ -112,10 +124,7 @@ function certificateObjects(
           host: side.host,
           workloadSelector: { matchLabels: labelSelector(client.spec.appLabel) },
           exportTo: ['.'],
-          trafficPolicy: {
-            ...policy,
-            tls: callerTls(service, side.host, side.host.endsWith('.svc.cluster.local') === false, secretName),
-          },
+          trafficPolicy: { ...policy, tls: { mode: 'SIMPLE', credentialName: secretName } },
         },
       ),
     );
@@ -123,58 +132,100 @@ function certificateObjects(
   return objects;
 }
 
-function usesCertificates(service: ServiceModel): boolean {
-  const certificates = service.spec.certificates;
-  return (
-    service.spec.management.tlsType !== 'DISABLE' &&
-    Boolean(certificates?.serviceCertificate || certificates?.caCertificate)
-  );
+function applicationTlsProblem(service: ServiceModel, side: ClientSide, profile: IstioProfile): Diagnostic | undefined {
+  const where = clusterLabel(side.cluster);
+  if (service.spec.management.tlsType === 'MUTUAL')
+    return {
+      severity: 'error',
+      code: 'ClientCertificateMissing',
+      message: `${service.spec.serviceName} asks for MUTUAL TLS with its own certificates, so each caller must present a certificate of its own; meshbridge never hands callers the service's key, and the clients in ${where} declare none: nothing is rendered for them`,
+      resource: service.key,
+      cluster: where,
+    };
+  if (!profile.sidecarCredentialName)
+    return {
+      severity: 'error',
+      code: 'OwnCertificateNeedsIstio114',
+      message: `Istio ${profile.version} sidecars ignore credentialName and would send plaintext (pilot cluster_builder.go before 1.14); ${service.spec.serviceName}'s own-certificate TLS needs Istio 1.14 or later in ${where}`,
+      resource: service.key,
+      cluster: where,
+    };
+  return undefined;
 }
 
-/** The objects callers need, where they call from: remote (through a gateway) or local. */
-export function callerObjects(service: ServiceModel, side: ClientSide, remote: boolean): RenderedObject[] {
-  const profile = profileFor(istioVersionOf(side.cluster));
+export interface CallerOutput {
+  objects: RenderedObject[];
+  diagnostics: Diagnostic[];
+}
+
+/** The DestinationRules (and Secrets) callers in `side` need. */
+export function callerObjects(service: ServiceModel, side: ClientSide, local: boolean): CallerOutput {
+  const profile = meshOf(side.cluster).profile;
+  const verifiesWithCa = Boolean(service.spec.certificates?.caCertificate);
+  if (usesApplicationTls(service) && (verifiesWithCa || service.spec.management.tlsType === 'MUTUAL')) {
+    const problem = applicationTlsProblem(service, side, profile);
+    if (problem) return { objects: [], diagnostics: [problem] };
+    return { objects: ownCertificateObjects(service, side, profile), diagnostics: [] };
+  }
+  const name = local ? `${service.spec.serviceName}-local` : hostName(side.host);
+  const namespace = local ? service.namespace : (side.namespaces[0] as string);
   const policy = trafficPolicy(service.spec.trafficManagement, profile);
-  if (usesCertificates(service)) return certificateObjects(service, side, profile, policy);
-  const name = remote ? hostName(side.host) : `${service.spec.serviceName}-local`;
-  const namespace = remote ? (side.namespaces[0] as string) : service.namespace;
-  return [
-    object(
-      { apiVersion: profile.networkingApi, kind: 'DestinationRule', name: name, namespace: namespace },
-      ownerOfService(service),
-      {
-        host: side.host,
-        ...(remote ? { exportTo: side.namespaces } : {}),
-        trafficPolicy: { ...policy, tls: callerTls(service, side.host, remote) },
-      },
-    ),
-  ];
+  const rule = object(
+    { apiVersion: profile.networkingApi, kind: 'DestinationRule', name, namespace },
+    ownerOfService(service),
+    {
+      host: side.host,
+      exportTo: side.namespaces,
+      trafficPolicy: { ...policy, tls: meshTls(service, side) },
+    },
+  );
+  return { objects: [rule], diagnostics: [] };
 }
 
+function dnsProblem(service: ServiceModel, side: ClientSide): Diagnostic | undefined {
+  const mesh = meshOf(side.cluster);
+  if (side.mode !== 'federated' || mesh.profile.usesGlobalSuffix || mesh.dnsCapture === true) return undefined;
+  const where = clusterLabel(side.cluster);
+  const base = `${side.host} resolves in ${where} only through the sidecar's DNS proxy (ISTIO_META_DNS_CAPTURE, off in Istio's default install)`;
+  return mesh.dnsCapture === false
+    ? {
+        severity: 'error',
+        code: 'DnsCaptureOff',
+        message: `${base}, which spec.mesh.dnsCapture says is off: callers get no address for it; turn it on (meshConfig.defaultConfig.proxyMetadata) and set dnsCapture: true`,
+        resource: service.key,
+        cluster: where,
+      }
+    : {
+        severity: 'warning',
+        code: 'DnsCaptureAssumed',
+        message: `${base}; spec.mesh.dnsCapture does not say whether it is on, so meshbridge assumes it is`,
+        resource: service.key,
+        cluster: where,
+      };
+}
+
+/** Everything a calling cluster gets for a service that runs elsewhere. */
 export function clientSideObjects(
   service: ServiceModel,
   side: ClientSide,
   edges: Edges,
   addressOf: AddressOf,
-): { objects: RenderedObject[]; diagnostics: Diagnostic[] } {
+): CallerOutput {
+  const callers = callerObjects(service, side, false);
+  if (side.mode === 'shared') return callers;
+  const dns = dnsProblem(service, side);
+  const diagnostics = [...callers.diagnostics, ...(dns ? [dns] : [])];
   const address = addressOf(side.cluster.key, side.host);
   if (address === undefined) {
-    return {
-      objects: [],
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'AddressMissing',
-          message: `no virtual address is allocated for ${side.host}`,
-          resource: service.key,
-          cluster: `${side.cluster.provider}/${side.cluster.name}`,
-        },
-      ],
-    };
+    diagnostics.push({
+      severity: 'error',
+      code: 'AddressMissing',
+      message: `no virtual address is allocated for ${side.host}`,
+      resource: service.key,
+      cluster: clusterLabel(side.cluster),
+    });
+    return { objects: [], diagnostics };
   }
-  const profile = profileFor(istioVersionOf(side.cluster));
-  return {
-    objects: [serviceEntry(service, side, edges, address, profile), ...callerObjects(service, side, true)],
-    diagnostics: [],
-  };
+  const entry = serviceEntry(service, side, edges, address, meshOf(side.cluster).profile);
+  return { objects: [entry, ...callers.objects], diagnostics };
 }

@@ -3,7 +3,9 @@
  * cluster the host is placed in; each destination by its cluster-local name when
  * it runs in that cluster, else by its cross-cluster name.
  */
+import { kubernetesServicePort } from '../../model/inbound.js';
 import { specOf } from '../../model/kind.js';
+import { sharesDiscovery } from '../mesh.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Owner, RenderedObject } from '../objects.js';
 import { profileFor } from '../profile.js';
@@ -79,10 +81,16 @@ function destinationHost(
   const serviceName = service?.spec.serviceName ?? dnsLabel(app);
   const placements = context.topology.inGroup(group.key, app);
   if (placements.some((placement) => placement.cluster.key === clusterKey)) {
-    return { host: localHost(serviceName, group.namespace as string), ...(service ? { port: service.spec.port } : {}) };
+    return {
+      host: localHost(serviceName, group.namespace as string),
+      ...(service ? { port: kubernetesServicePort(service.spec) } : {}),
+    };
   }
   const cluster = context.topology.clusters.get(clusterKey);
   if (!service || !cluster || placements.length === 0) return undefined;
+  // One multi-primary mesh calls the service by its real name (edges.ts decides the same way).
+  if (placements.every((placement) => sharesDiscovery(cluster, placement.cluster)))
+    return { host: localHost(serviceName, group.namespace as string), port: kubernetesServicePort(service.spec) };
   return { host: crossClusterHost(service, cluster), port: service.spec.port };
 }
 

@@ -1,73 +1,27 @@
 /**
- * In a cluster that runs a service: a Gateway that passes TLS for the service's
- * cross-cluster names through by SNI, a ServiceEntry that maps those names to the
- * local service (visible only to the gateway's namespace), the DestinationRule for
- * callers inside the cluster, and the AuthorizationPolicy that admits exactly the
- * declared callers.
+ * In a cluster that runs a service: the AuthorizationPolicy that admits exactly the
+ * declared callers, the DestinationRule for callers inside the cluster, the
+ * service's own certificate (in its own namespace only), and, where callers without
+ * a sidecar or TLS of the service's own meet a STRICT mesh, a PeerAuthentication that
+ * lets them in on the service's port of its pods and nowhere else.
+ *
+ * Nothing per service is needed at the east-west gateway: a federated caller's SNI
+ * names the real Service, which the gateway's `*.local` AUTO_PASSTHROUGH chain
+ * already covers (see cluster.ts for who provides that Gateway).
  */
-import type { ClientSide, Edges } from '../edges.js';
-import { stableName } from '../names.js';
-import type { RenderedObject } from '../objects.js';
-import { profileFor } from '../profile.js';
-import { istioVersionOf, localHost, type ServiceModel } from '../services.js';
+import { containerPort } from '../../model/inbound.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { Edges } from '../edges.js';
+import { clusterLabel, meshOf } from '../mesh.js';
+import { ownerLabels, type RenderedObject } from '../objects.js';
+import { usesApplicationTls, type ServiceModel } from '../services.js';
 import type { Placement } from '../topology.js';
 import { authorizationRules } from './authorization.js';
 import { callerObjects } from './client-side.js';
-import { hostName, labelSelector, object, ownerOfService, servicePort } from './shared.js';
-
-function rootNamespace(server: Placement): string {
-  return String(
-    (server.cluster.body.spec as { mesh?: { rootNamespace?: string } } | undefined)?.mesh?.rootNamespace ??
-      'istio-system',
-  );
-}
-
-/** One name for the gateway-side objects of a service, unique in the root namespace across projects. */
-function passthroughName(service: ServiceModel): string {
-  return stableName([service.spec.serviceName, service.namespace, service.group.logicalCloud, 'passthrough']);
-}
-
-function passthroughObjects(service: ServiceModel, server: Placement, hosts: string[]): RenderedObject[] {
-  const profile = profileFor(istioVersionOf(server.cluster));
-  const owner = ownerOfService(service);
-  const name = passthroughName(service);
-  const namespace = rootNamespace(server);
-  return [
-    object({ apiVersion: profile.networkingApi, kind: 'Gateway', name, namespace }, owner, {
-      selector: profile.gatewaySelector,
-      servers: [
-        {
-          port: { number: server.cluster.gateway.internalPort, name: `tls-${name}`.slice(0, 63), protocol: 'TLS' },
-          hosts,
-          tls: { mode: 'AUTO_PASSTHROUGH' },
-        },
-      ],
-    }),
-    // One ServiceEntry a name: Istio refuses several hosts on a TCP port unless resolution is NONE.
-    ...hosts.map((host) =>
-      object(
-        {
-          apiVersion: profile.networkingApi,
-          kind: 'ServiceEntry',
-          name: hostName(host, 'passthrough'),
-          namespace,
-        },
-        owner,
-        {
-          hosts: [host],
-          ports: [servicePort(service.spec)],
-          location: 'MESH_INTERNAL',
-          resolution: 'DNS',
-          endpoints: [{ address: localHost(service.spec.serviceName, service.namespace) }],
-          exportTo: ['.'],
-        },
-      ),
-    ),
-  ];
-}
+import { labelSelector, object, ownerOfService, pemBase64 } from './shared.js';
 
 function authorizationPolicy(service: ServiceModel, server: Placement): RenderedObject {
-  const profile = profileFor(istioVersionOf(server.cluster));
+  const profile = meshOf(server.cluster).profile;
   const rules = authorizationRules(service);
   // ALLOW with no rules admits no one: a service with no declared callers is closed.
   return object(
@@ -86,15 +40,92 @@ function authorizationPolicy(service: ServiceModel, server: Placement): Rendered
   );
 }
 
-export function serverSideObjects(service: ServiceModel, server: Placement, edges: Edges): RenderedObject[] {
-  const objects = [authorizationPolicy(service, server)];
-  const hosts = [...new Set(edges.remote.map((side) => side.host))].sort();
-  if (hosts.length > 0 && server.cluster.gateway.address !== null)
-    objects.push(...passthroughObjects(service, server, hosts));
+/**
+ * Callers without a sidecar send plaintext, and a service with TLS of its own receives TLS that is not the
+ * mesh's: under a STRICT mesh only this workload's port may take either.
+ */
+function permissivePort(service: ServiceModel, server: Placement): RenderedObject | undefined {
+  const mesh = meshOf(server.cluster);
+  const plaintextCallers = service.clients.some((client) => client.spec.type !== 'istio');
+  if (!(plaintextCallers || usesApplicationTls(service)) || mesh.mtlsMode !== 'STRICT') return undefined;
+  return object(
+    {
+      apiVersion: mesh.profile.securityApi,
+      kind: 'PeerAuthentication',
+      name: `${service.spec.serviceName}-permissive`,
+      namespace: service.namespace,
+    },
+    ownerOfService(service),
+    {
+      selector: { matchLabels: labelSelector(service.spec.appLabel) },
+      // Keys are container ports (pilot/pkg/security/authn: ForPort(targetPort)).
+      portLevelMtls: { [String(containerPort(service.spec))]: { mode: 'PERMISSIVE' } },
+    },
+  );
+}
+
+/** The service's own certificate and key, for its pods to mount: in its namespace, nowhere else. */
+function ownCertificate(service: ServiceModel): RenderedObject | undefined {
+  const certificates = service.spec.certificates;
+  if (!usesApplicationTls(service) || !certificates?.serviceCertificate || !certificates.servicePrivateKey)
+    return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: `${service.spec.serviceName}-tls`,
+      namespace: service.namespace,
+      labels: ownerLabels(ownerOfService(service)),
+    },
+    type: 'kubernetes.io/tls',
+    data: {
+      'tls.crt': pemBase64(certificates.serviceCertificate),
+      'tls.key': pemBase64(certificates.servicePrivateKey),
+      ...(certificates.caCertificate ? { 'ca.crt': pemBase64(certificates.caCertificate) } : {}),
+    },
+  };
+}
+
+/**
+ * A sidecar sees no peer identity in TLS the application terminates, so principals and namespaces never match
+ * there: only callers' addresses can be checked. With none declared, meshbridge renders no policy and says so.
+ */
+function applicationTlsPolicy(service: ServiceModel, server: Placement): RenderedObject | Diagnostic {
+  const cidrs = [...new Set(service.clients.flatMap((client) => client.spec.cidrs))].sort();
+  if (cidrs.length > 0) {
+    const policy = authorizationPolicy(service, server);
+    return { ...policy, spec: { ...policy.spec, rules: [{ from: [{ source: { ipBlocks: cidrs } }] }] } };
+  }
+  return {
+    severity: 'warning',
+    code: 'ApplicationTlsUnauthorized',
+    message: `${service.spec.serviceName} terminates TLS of its own, so its sidecar sees no caller identity and an AuthorizationPolicy could only name callers by address; no client gives cidrs, so meshbridge renders none and the application must check its callers itself`,
+    resource: service.key,
+    cluster: clusterLabel(server.cluster),
+  };
+}
+
+export function serverSideObjects(
+  service: ServiceModel,
+  server: Placement,
+  edges: Edges,
+): { objects: RenderedObject[]; diagnostics: Diagnostic[] } {
+  const objects: RenderedObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const policy = usesApplicationTls(service)
+    ? applicationTlsPolicy(service, server)
+    : authorizationPolicy(service, server);
+  if ('kind' in policy) objects.push(policy);
+  else diagnostics.push(policy);
+  const permissive = permissivePort(service, server);
+  if (permissive) objects.push(permissive);
+  const certificate = ownCertificate(service);
+  if (certificate) objects.push(certificate);
   const local = edges.local.get(server.cluster.key);
   if (local) {
-    const side: ClientSide = { ...local, host: localHost(service.spec.serviceName, service.namespace) };
-    objects.push(...callerObjects(service, side, false));
+    const callers = callerObjects(service, local, true);
+    objects.push(...callers.objects);
+    diagnostics.push(...callers.diagnostics);
   }
-  return objects;
+  return { objects, diagnostics };
 }

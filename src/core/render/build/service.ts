@@ -1,7 +1,7 @@
 /** Everything one inbound intent puts in every cluster, from its resolved model. */
 import { appendTo } from '../../validation/values.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { serviceEdges } from '../edges.js';
+import { serviceEdges, type ClientSide } from '../edges.js';
 import type { RenderedObject } from '../objects.js';
 import type { ServiceModel } from '../services.js';
 import { clientSideObjects, type AddressOf } from './client-side.js';
@@ -18,18 +18,27 @@ function add(into: Map<string, RenderedObject[]>, cluster: string, objects: Rend
 
 /** The virtual addresses a service needs: one per client cluster that calls it from afar. */
 export function serviceClaims(service: ServiceModel): { cluster: string; host: string; owner: string }[] {
-  return serviceEdges(service).remote.map((side) => ({
+  // Shared-discovery callers use the real name, whose address is the Service's own.
+  return federatedSides(service).map((side) => ({
     cluster: side.cluster.key,
     host: side.host,
     owner: service.key,
   }));
 }
 
+export function federatedSides(service: ServiceModel): ClientSide[] {
+  return serviceEdges(service).remote.filter((side) => side.mode === 'federated');
+}
+
 export function renderService(service: ServiceModel, addressOf: AddressOf): UnitOutput {
   const edges = serviceEdges(service);
   const byCluster = new Map<string, RenderedObject[]>();
   const diagnostics = [...edges.diagnostics];
-  for (const server of edges.servers) add(byCluster, server.cluster.key, serverSideObjects(service, server, edges));
+  for (const server of edges.servers) {
+    const { objects, diagnostics: problems } = serverSideObjects(service, server, edges);
+    add(byCluster, server.cluster.key, objects);
+    diagnostics.push(...problems);
+  }
   for (const side of edges.remote) {
     const { objects, diagnostics: problems } = clientSideObjects(service, side, edges, addressOf);
     add(byCluster, side.cluster.key, objects);

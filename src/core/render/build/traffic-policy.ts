@@ -42,9 +42,10 @@ function connectionPool(tm: TrafficManagementSpec): Policy | undefined {
   return Object.keys(pool).length > 0 ? pool : undefined;
 }
 
-function outlierDetection(tm: TrafficManagementSpec, profile: IstioProfile): Policy | undefined {
+function outlierDetection(tm: TrafficManagementSpec): Policy | undefined {
   const detection: Policy = {};
-  if (tm.consecutiveErrors !== undefined) detection[profile.outlierErrorsField] = tm.consecutiveErrors;
+  // consecutive5xxErrors is in every supported CRD (1.5+); 1.7 and later ignore consecutiveErrors (cluster.go@1.7.0).
+  if (tm.consecutiveErrors !== undefined) detection.consecutive5xxErrors = tm.consecutiveErrors;
   if (tm.intervalSweep !== undefined) detection.interval = tm.intervalSweep;
   if (tm.baseEjectionTime !== undefined) detection.baseEjectionTime = tm.baseEjectionTime;
   if (tm.maxEjectionPercent !== undefined) detection.maxEjectionPercent = tm.maxEjectionPercent;
@@ -57,7 +58,7 @@ export function trafficPolicy(tm: TrafficManagementSpec | undefined, profile: Is
   const policy: Policy = {};
   const lb = loadBalancer(tm, profile);
   const pool = connectionPool(tm);
-  const outlier = outlierDetection(tm, profile);
+  const outlier = outlierDetection(tm);
   if (lb) policy.loadBalancer = lb;
   if (pool) policy.connectionPool = pool;
   if (outlier) policy.outlierDetection = outlier;
