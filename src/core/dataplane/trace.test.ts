@@ -7,22 +7,10 @@ import { describe, expect, test } from 'vitest';
 import type { MeshSpec } from '../model/infrastructure.js';
 import { checkRoute, type RouteCaller } from '../render/check-route.js';
 import type { RenderedObject } from '../render/objects.js';
-import { testWorld, type TestCluster } from './test-support/world.js';
+import { TEST_CALLER as CALLER, testObject as object, testWorld, type TestCluster } from './test-support/world.js';
 
-const CALLER: RouteCaller = {
-  cluster: 'p/c1',
-  namespace: 'ns1',
-  serviceAccount: 'sleep',
-  trustDomain: 'cluster.local',
-  labels: { app: 'sleep' },
-  sidecar: true,
-};
 const ALIAS = 'httpbin.ns2.cloud2';
 const REAL = 'httpbin.ns2.svc.cluster.local';
-
-function object(kind: string, namespace: string, name: string, spec: Record<string, unknown>): RenderedObject {
-  return { apiVersion: 'test/v1', kind, metadata: { name, namespace, labels: {} }, spec };
-}
 
 /** The caller's side of a federated call: the alias with a virtual address, and mesh mTLS with the given SNI. */
 function callerSide(sni: string | undefined, tls: Record<string, unknown> = {}): RenderedObject[] {

@@ -1,25 +1,13 @@
 /** `check route` on hand-written rendered objects: routing, shares, visibility, serving clusters and authorization. */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { testWorld } from '../dataplane/test-support/world.js';
+import { TEST_CALLER as CALLER, testObject as object, testWorld } from '../dataplane/test-support/world.js';
 import type { World } from '../dataplane/world.js';
-import { checkRoute, type RouteCaller } from './check-route.js';
+import { checkRoute } from './check-route.js';
 import { inIpBlock, policyMatches, resolveCalledHost, searchCandidates } from './check-route-match.js';
 import type { RenderedObject } from './objects.js';
 
-const CALLER: RouteCaller = {
-  cluster: 'p/c1',
-  namespace: 'ns1',
-  serviceAccount: 'sleep',
-  trustDomain: 'cluster.local',
-  labels: { app: 'sleep' },
-  sidecar: true,
-};
 const PRINCIPAL = 'cluster.local/ns/ns1/sa/sleep';
-
-function object(kind: string, namespace: string, name: string, spec: Record<string, unknown>): RenderedObject {
-  return { apiVersion: 'test/v1', kind, metadata: { name, namespace, labels: {} }, spec };
-}
 
 type Match = Record<string, unknown>;
 const to = (host: string, weight?: number) => ({ destination: { host }, ...(weight === undefined ? {} : { weight }) });

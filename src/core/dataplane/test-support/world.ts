@@ -3,6 +3,7 @@ import type { MeshSpec } from '../../model/infrastructure.js';
 import { meshOf } from '../../render/mesh.js';
 import type { RenderedObject } from '../../render/objects.js';
 import type { ClusterFacts } from '../../render/snapshot.js';
+import type { Caller } from '../outbound.js';
 import { hostOf, type ClusterWorld, type ServiceFacts, type World } from '../world.js';
 
 export interface TestCluster {
@@ -62,4 +63,23 @@ export function testCluster(cluster: TestCluster): ClusterWorld {
 
 export function testWorld(...clusters: TestCluster[]): World {
   return { clusters: clusters.map(testCluster) };
+}
+
+/** sleep in namespace ns1 of cluster p/c1, with a sidecar. */
+export const TEST_CALLER: Caller = {
+  cluster: 'p/c1',
+  namespace: 'ns1',
+  serviceAccount: 'sleep',
+  trustDomain: 'cluster.local',
+  labels: { app: 'sleep' },
+  sidecar: true,
+};
+
+export function testObject(
+  kind: string,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+): RenderedObject {
+  return { apiVersion: 'test/v1', kind, metadata: { name, namespace, labels: {} }, spec };
 }
