@@ -29,11 +29,15 @@ import { servedVersions, softIssues, structuralIssues } from './structural.js';
 import { unknownFields } from './shape.js';
 import { checkVirtualService } from './virtual-service.js';
 
+import { releaseFieldIssues } from './release-fields.js';
+
 export { InvalidRenderError, type InvalidObject } from './invalid-render-error.js';
 
 export interface ValidateOptions {
   /** For Istio 1.5–1.14, whose webhook wants the weights of several destinations to total exactly 100. */
   weightsMustSum100?: boolean;
+  /** The cluster's Istio 1.x minor release: fields its CRDs lack are issues (release-fields.ts). */
+  istioMinor?: number;
 }
 
 type Semantic = (issues: Issues, object: K8sObject, options: ValidateOptions) => void;
@@ -85,6 +89,7 @@ function checkKnownObject(object: K8sObject, check: Semantic, options: ValidateO
   const safe =
     typeof object.metadata === 'object' && object.metadata !== null ? object : { ...object, metadata: { name: '' } };
   runSemantic(check, issues, safe, options, structural > 0);
+  if (options.istioMinor !== undefined) issues.list.push(...releaseFieldIssues(object, options.istioMinor));
   return dedupe(issues.list);
 }
 

@@ -6,11 +6,14 @@
 import { assertValidObjects } from '../istio/validate.js';
 import type { K8sObject } from '../istio/objects.js';
 import type { RenderedObject } from './objects.js';
-import { profileFor } from './profile.js';
+import { parseVersion, profileFor } from './profile.js';
 import { istioVersionOf } from './services.js';
 import type { ClusterFacts } from './snapshot.js';
 
 export function validateRendered(objects: RenderedObject[], cluster: ClusterFacts): void {
   const profile = profileFor(istioVersionOf(cluster));
-  assertValidObjects(objects as unknown as K8sObject[], { weightsMustSum100: profile.weightsMustSum100 });
+  assertValidObjects(objects as unknown as K8sObject[], {
+    weightsMustSum100: profile.weightsMustSum100,
+    istioMinor: parseVersion(profile.version)[1],
+  });
 }
