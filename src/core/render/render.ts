@@ -122,9 +122,13 @@ function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, 
     const spec = specOf(record.body) as { host: string; http: { route: { app: string }[] }[] };
     const apps = [spec.host, ...spec.http.flatMap((rule) => rule.route.map((target) => target.app))];
     const reads = apps.map((app) => [model.topology.inGroup(group, app), context.serviceOf(group, app)?.spec]);
+    // The VirtualService is exported to the namespaces the host's clients run in.
+    const callers = context
+      .serviceOf(group, spec.host)
+      ?.clients.map((client) => client.placements.map((placement) => [placement.cluster.key, placement.namespace]));
     list.push({
       key: record.key,
-      fingerprint: print([record, reads]),
+      fingerprint: print([record, reads, callers]),
       build: () => renderRouting(record, context),
     });
   }

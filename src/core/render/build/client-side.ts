@@ -184,9 +184,11 @@ export function callerObjects(service: ServiceModel, side: ClientSide, local: bo
 
 function dnsProblem(service: ServiceModel, side: ClientSide): Diagnostic | undefined {
   const mesh = meshOf(side.cluster);
-  if (side.mode !== 'federated' || mesh.profile.usesGlobalSuffix || mesh.dnsCapture === true) return undefined;
+  if (mesh.profile.usesGlobalSuffix || mesh.dnsCapture === true) return undefined;
   const where = clusterLabel(side.cluster);
-  const base = `${side.host} resolves in ${where} only through the sidecar's DNS proxy (ISTIO_META_DNS_CAPTURE, off in Istio's default install)`;
+  // In a shared mesh the real name still needs an answer where the Service is not deployed (Istio's multicluster DNS).
+  const scope = side.mode === 'shared' ? `, where the Service is not placed,` : '';
+  const base = `${side.host} resolves in ${where}${scope} only through the sidecar's DNS proxy (ISTIO_META_DNS_CAPTURE, off in Istio's default install)`;
   return mesh.dnsCapture === false
     ? {
         severity: 'error',
@@ -212,9 +214,9 @@ export function clientSideObjects(
   addressOf: AddressOf,
 ): CallerOutput {
   const callers = callerObjects(service, side, false);
-  if (side.mode === 'shared') return callers;
   const dns = dnsProblem(service, side);
   const diagnostics = [...callers.diagnostics, ...(dns ? [dns] : [])];
+  if (side.mode === 'shared') return { objects: callers.objects, diagnostics };
   const address = addressOf(side.cluster.key, side.host);
   if (address === undefined) {
     diagnostics.push({

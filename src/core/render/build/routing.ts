@@ -5,12 +5,12 @@
  */
 import { kubernetesServicePort } from '../../model/inbound.js';
 import { specOf } from '../../model/kind.js';
-import { sharesDiscovery } from '../mesh.js';
+import { meshOf, sharesDiscovery } from '../mesh.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Owner, RenderedObject } from '../objects.js';
 import { profileFor } from '../profile.js';
 import { crossClusterHost, dnsLabel, istioVersionOf, localHost, type ServiceModel } from '../services.js';
-import type { SnapshotRecord } from '../snapshot.js';
+import type { ClusterFacts, SnapshotRecord } from '../snapshot.js';
 import type { GroupInfo, Topology } from '../topology.js';
 import { stableName } from '../names.js';
 import type { UnitOutput } from './service.js';
@@ -94,6 +94,21 @@ function destinationHost(
   return { host: crossClusterHost(service, cluster), port: service.spec.port };
 }
 
+/**
+ * Seen by the group's namespace and the namespaces of the host's clients in that cluster: a VirtualService
+ * visible mesh-wide would send callers meshbridge knows nothing of to destinations they may not see.
+ */
+function visibility(hostService: ServiceModel | undefined, cluster: ClusterFacts, namespace: string) {
+  const callers = (hostService?.clients ?? [])
+    .flatMap((client) => client.placements)
+    .filter((placement) => placement.cluster.key === cluster.key && placement.namespace !== namespace)
+    .map((placement) => placement.namespace);
+  const others = [...new Set(callers)].sort();
+  // Before 1.7 exportTo reads only whether its first entry is ".": name no other namespace there.
+  if (others.length > 0 && !meshOf(cluster).profile.exportToNamespaces) return {};
+  return { exportTo: ['.', ...others] };
+}
+
 export function renderRouting(record: SnapshotRecord, context: RoutingContext): UnitOutput {
   const byCluster = new Map<string, RenderedObject[]>();
   const diagnostics: Diagnostic[] = [];
@@ -113,6 +128,15 @@ export function renderRouting(record: SnapshotRecord, context: RoutingContext): 
   const hostService = context.serviceOf(group.key, spec.host);
   const host = localHost(hostService?.spec.serviceName ?? dnsLabel(spec.host), group.namespace);
   const placements = context.topology.inGroup(group.key, spec.host);
+  const last = spec.http[spec.http.length - 1];
+  if (last?.match && last.match.length > 0) {
+    diagnostics.push({
+      severity: 'warning',
+      code: 'RouteWithoutDefault',
+      message: `every rule of ${name} has match conditions, so a call to ${host} that matches none gets 404 (no route) from the caller's sidecar; end with a rule without match to send the rest somewhere`,
+      resource: record.key,
+    });
+  }
   if (placements.length === 0) {
     diagnostics.push({
       severity: 'error',
@@ -169,6 +193,7 @@ export function renderRouting(record: SnapshotRecord, context: RoutingContext): 
         owner,
         {
           hosts: [host],
+          ...visibility(hostService, placement.cluster, group.namespace as string),
           http: usable,
         },
       ),
