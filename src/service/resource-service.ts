@@ -4,7 +4,7 @@
  * parent exists, referenced resources exist, names are free, versions match);
  * everything about a body itself is the core's `prepareBody`.
  */
-import { NotFoundError, StaleVersionError, ValidationError, type Issue } from '../core/errors.js';
+import { ConflictError, NotFoundError, StaleVersionError, ValidationError, type Issue } from '../core/errors.js';
 import type { PathParams, Reference, ResourceBody, ResourceKind } from '../core/model/kind.js';
 import { invalid, prepareBody } from '../core/model/prepare.js';
 import { itemKey, kindOf, lineage, parentKeyFromParams, paramsFromKey } from '../core/model/registry.js';
@@ -110,6 +110,7 @@ export async function createIn(
   await requireReferences(tx, kind, fitted, params);
   const segments = kind.itemSegments(fitted);
   const parentKey = parentKeyFromParams(kind, params);
+  await requireUnique(tx, kind, fitted, params, itemKey(kind, parentKey, segments));
   const resource = await tx.insert({
     key: itemKey(kind, parentKey, segments),
     parentKey,
@@ -132,6 +133,7 @@ export async function replaceIn(
   const parent = existing.parentKey === null ? undefined : await tx.get(existing.parentKey);
   const fitted = fitToParent(kind, body, parent);
   await requireReferences(tx, kind, fitted, params);
+  await requireUnique(tx, kind, fitted, params, existing.key);
   const fileChanged = file !== undefined && !sameFile(await tx.getFile(existing.key), file);
   if (file && fileChanged) await tx.putFile(existing.key, file);
   if (deepEqual(existing.body, fitted) && !fileChanged) return { resource: existing, outcome: 'unchanged' };
@@ -182,6 +184,26 @@ export async function requireAncestors(
     parentKey = key;
   }
   return parent;
+}
+
+/** The kind's uniqueness rule: another resource of the kind in the scope with the same identity is a 409. */
+async function requireUnique(
+  reader: StoreReader,
+  kind: ResourceKind,
+  body: ResourceBody,
+  params: PathParams,
+  selfKey: string,
+): Promise<void> {
+  if (!kind.unique) return;
+  const scope = kind.unique.scope({ parentKey: parentKeyFromParams(kind, params), params });
+  const identity = kind.unique.identity(body);
+  const other = (await reader.listByKind(kind.kind, scope)).find(
+    (candidate) => candidate.key !== selfKey && kind.unique?.identity(candidate.body) === identity,
+  );
+  if (!other) return;
+  const what = kind.unique.describe(body);
+  const message = `${what} is already served by ${kind.label} /v2/${other.key}`;
+  throw new ConflictError(message, { details: [{ path: kind.unique.field, message }], existingKey: other.key });
 }
 
 async function requireReferences(reader: StoreReader, kind: ResourceKind, body: ResourceBody, params: PathParams) {

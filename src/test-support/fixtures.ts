@@ -50,6 +50,11 @@ export interface KindFixture {
 const named = (name: string, spec?: Body): Body =>
   spec === undefined ? { metadata: { name } } : { metadata: { name }, spec };
 const first = (segments: string[]) => segments[0] as string;
+const serviceNameOf = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'svc';
 
 export const FIXTURES: Record<KindName, KindFixture> = {
   controller: { body: (s) => named(first(s), { host: 'ctl.example.com', port: 9000 }) },
@@ -87,7 +92,11 @@ export const FIXTURES: Record<KindName, KindFixture> = {
     needs: ['app', 'cluster'],
   },
   trafficGroupIntent: { body: (s) => named(first(s)) },
-  inboundIntent: { body: (s) => named(first(s), { app: BASE.app, port: 80, protocol: 'HTTP' }), needs: ['app'] },
+  // Each intent serves a Service of its own: one name and port per group is the rule.
+  inboundIntent: {
+    body: (s) => named(first(s), { app: BASE.app, serviceName: serviceNameOf(first(s)), port: 80, protocol: 'HTTP' }),
+    needs: ['app'],
+  },
   inboundClient: { body: (s) => named(first(s), { app: BASE.app }), needs: ['app'] },
   accessPoint: { body: (s) => named(first(s), { url: ['/status'], access: ['GET'] }) },
   routingIntent: {

@@ -30,13 +30,18 @@ export async function seedWorld(api: ApiHarness): Promise<void> {
   }
 }
 
-/** The seed's inbound intent for httpbin (placed by lc02-group), in seed 000's spelling. */
+/**
+ * The seed's inbound intent for httpbin (placed by lc02-group), in seed 000's spelling. One Service name and port
+ * is served by one intent of a group, so an intent named other than `httpbin-inbound` serves a Service named
+ * after itself unless `spec` names one.
+ */
 export function seedInbound(name = 'httpbin-inbound', spec: Record<string, unknown> = {}): Record<string, unknown> {
+  const servicename = name === 'httpbin-inbound' ? 'httpbin' : name.toLowerCase().replace(/[^a-z0-9-]+/g, '-');
   return {
     metadata: { name, description: 'connectivity intent', userdata1: 'u1', userdata2: '' },
     spec: {
       application: 'httpbin',
-      servicename: 'httpbin',
+      servicename,
       externName: '',
       protocol: 'HTTP',
       headless: 'false',

@@ -140,7 +140,12 @@ describeOnBothDatabases('aliases', (open) => {
       const name = `tls-${index}`;
       const emco = {
         metadata: { name },
-        spec: { app: 'httpbin', port: 8000, protocol: 'http', management: { sidecarProxy: 'yes', tlsType: given } },
+        spec: {
+          app: 'httpbin',
+          port: 8000 + index,
+          protocol: 'http',
+          management: { sidecarProxy: 'yes', tlsType: given },
+        },
       };
       const response = await api.request('POST', INBOUND, emco);
       expect(response.status, String(response.body)).toBe(201);

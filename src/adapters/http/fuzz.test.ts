@@ -497,12 +497,13 @@ function mutate(base: JsonObject, mutations: Mutation[]): Json {
         if (Array.isArray(parent)) parent.splice(last as number, 1);
         else if (isObject(parent)) delete parent[last as string];
         break;
+      // A copy each time: one generated value placed twice, once inside itself, would make the body cyclic.
       case 'replace':
-        set(change.value);
+        set(clone(change.value));
         break;
       case 'addField': {
         const holder = isObject(current) ? current : isObject(parent) ? parent : isObject(root) ? root : undefined;
-        if (holder) define(holder, change.key, change.value);
+        if (holder) define(holder, change.key, clone(change.value));
         break;
       }
       case 'recase':

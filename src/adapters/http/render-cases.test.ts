@@ -214,3 +214,30 @@ describe('diagnostics', () => {
     });
   });
 });
+
+describe('collisions, refused when written', () => {
+  test('a second intent serving the same Service name and port in the group is a 409 naming the first; another port is not', async () => {
+    await post(SEED_INBOUND, seedInbound('httpbin-inbound'));
+    const again = await api.request('POST', SEED_INBOUND, seedInbound('httpbin-again', { servicename: 'httpbin' }));
+    expect(again.status).toBe(409);
+    expect(again.json.details).toEqual([
+      {
+        path: 'spec.serviceName',
+        message: expect.stringContaining(
+          'service httpbin port 80 is already served by inbound intent /v2/projects/demo/composite-apps/blue-app/v1/deployment-intent-groups/lc02-group/traffic-group-intents/default/inbound-intents/httpbin-inbound',
+        ),
+      },
+    ]);
+    const inbound = `${defaultTrafficGroup('lc02-group')}/inbound-intents`;
+    expect((await api.request('GET', `${inbound}/httpbin-again`)).status).toBe(404);
+    await post(SEED_INBOUND, seedInbound('httpbin-admin', { servicename: 'httpbin', port: '9000' }));
+    const moved = await api.request(
+      'PUT',
+      `${inbound}/httpbin-admin`,
+      seedInbound('httpbin-admin', { servicename: 'httpbin', port: '80' }),
+    );
+    expect(moved.status).toBe(409);
+    const unchanged = await api.request('PUT', `${inbound}/httpbin-inbound`, seedInbound('httpbin-inbound'));
+    expect(unchanged.status).toBe(200);
+  });
+});

@@ -19,7 +19,7 @@ const dig = kindOf('deploymentIntentGroup');
 
 const inboundBody = (spec: Body, name = 'bad') => ({
   metadata: { name },
-  spec: { app: BASE.app, port: 80, protocol: 'HTTP', ...spec },
+  spec: { app: BASE.app, serviceName: name.toLowerCase(), port: 80, protocol: 'HTTP', ...spec },
 });
 
 const PRINCIPAL = 'cluster.local/ns/ns1/sa/a2';

@@ -66,7 +66,7 @@ describeOnBothDatabases('secrets', (open) => {
     const flat = {
       ...external,
       metadata: { name: 'external-flat' },
-      spec: { ...external.spec, external: external.spec.external.externalCerts },
+      spec: { ...external.spec, port: 8443, external: external.spec.external.externalCerts },
     };
     const flatCreated = await api.request('POST', INBOUND, flat);
     expect(flatCreated.status, String(flatCreated.body)).toBe(201);

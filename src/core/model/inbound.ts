@@ -10,7 +10,7 @@ import { orderLike } from '../validation/values.js';
 import { Metadata, Name, Obj, Port, Secret, StringEnum, StringList } from '../validation/schema.js';
 import { checkAccessMap, ServiceAccountAccess, type AccessMap } from './access.js';
 import { DNS_LABEL_PATTERN } from './formats.js';
-import { byMetadataName, specOf, type ResourceBody, type ResourceKind } from './kind.js';
+import { byMetadataName, specOf, type PathParams, type ResourceBody, type ResourceKind } from './kind.js';
 import { childKey, compositeAppKey } from './keys.js';
 import {
   checkTrafficManagement,
@@ -153,6 +153,15 @@ export interface InboundSpec {
   serviceAccountAccess: AccessMap;
 }
 
+/** The deployment intent group an intent's path parameters name. */
+function groupKeyOf(params: PathParams): string {
+  return childKey(
+    compositeAppKey(params.project as string, params.compositeApp as string, params.compositeAppVersion as string),
+    'deployment-intent-groups',
+    params.deploymentIntentGroup as string,
+  );
+}
+
 /** The Kubernetes Service's port: what the serving cluster's gateway routes on. */
 export const kubernetesServicePort = (spec: Pick<InboundSpec, 'port' | 'servicePort'>): number =>
   spec.servicePort ?? spec.port;
@@ -261,6 +270,20 @@ export const inboundIntentKind: ResourceKind = {
   itemSegments: byMetadataName,
   complete: completeInbound,
   check: checkInbound,
+  // Two intents serving one Service name and port in one group's namespace and clusters would render two
+  // objects for one host; different ports of one Service are two intents (EMCO's intent has one port).
+  unique: {
+    scope: ({ params }) => `${groupKeyOf(params)}/`,
+    identity: (body) => {
+      const spec = specOf(body) as unknown as InboundSpec;
+      return `${spec.serviceName}\u0000${kubernetesServicePort(spec)}`;
+    },
+    field: 'spec.serviceName',
+    describe: (body) => {
+      const spec = specOf(body) as unknown as InboundSpec;
+      return `service ${spec.serviceName} port ${kubernetesServicePort(spec)}`;
+    },
+  },
   references: (body, { params }) => [
     {
       path: 'spec.app',

@@ -78,6 +78,16 @@ export interface ResourceKind {
    * served to find that parent (seed 000's `inboundServiceName`).
    */
   fitParent?(body: ResourceBody, parent: ResourceBody): { body: ResourceBody; issues: Issue[] };
+  /**
+   * What must be unique among the kind's resources under a scope (a key prefix): two bodies with the same
+   * `identity` there conflict (409), naming the other resource and `field`.
+   */
+  readonly unique?: {
+    scope(context: KindContext): string;
+    identity(body: ResourceBody): string;
+    field: string;
+    describe(body: ResourceBody): string;
+  };
 }
 
 export function metadataName(body: ResourceBody): string {
