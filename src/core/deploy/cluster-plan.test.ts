@@ -490,18 +490,34 @@ describe('planCluster, examples', () => {
   });
 
   test('a cluster-wide object another group still wants stays, and its entry is forgotten', () => {
-    const peer = makeObject(at('PeerAuthentication', 'default', 'istio-system'), CLUSTER_LABELS, 0);
-    const id = idOf(at('PeerAuthentication', 'default', 'istio-system'));
+    const gateway = makeObject(at('Gateway', 'meshbridge-cross-network', 'istio-system'), CLUSTER_LABELS, 0);
+    const id = idOf(at('Gateway', 'meshbridge-cross-network', 'istio-system'));
     const plan = planCluster(
-      input({ entries: { [id]: entry(peer, peer) }, live: [asLive(peer)], sharedElsewhere: new Set([id]) }),
+      input({ entries: { [id]: entry(gateway, gateway) }, live: [asLive(gateway)], sharedElsewhere: new Set([id]) }),
     );
     expect(plan.remove).toEqual([]);
     expect(plan.forget).toEqual([id]);
-    const alone = planCluster(input({ entries: { [id]: entry(peer, peer) }, live: [asLive(peer)] }));
+    const alone = planCluster(input({ entries: { [id]: entry(gateway, gateway) }, live: [asLive(gateway)] }));
     expect(alone.remove).toEqual([
-      { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', namespace: 'istio-system', name: 'default' },
+      {
+        apiVersion: 'networking.istio.io/v1',
+        kind: 'Gateway',
+        namespace: 'istio-system',
+        name: 'meshbridge-cross-network',
+      },
     ]);
     expect(alone.forget).toEqual([]);
+  });
+
+  test.each([
+    ['PeerAuthentication', 'default', 'istio-system'],
+    ['ConfigMap', 'coredns', 'kube-system'],
+  ])('an earlier release’s %s %s/%s is relinquished: never removed, its entry forgotten', (kind, name, namespace) => {
+    const platform = makeObject(at(kind, name, namespace), CLUSTER_LABELS, 0);
+    const id = idOf(at(kind, name, namespace));
+    const plan = planCluster(input({ entries: { [id]: entry(platform, platform) }, live: [asLive(platform)] }));
+    expect(plan.remove).toEqual([]);
+    expect(plan.forget).toEqual([id]);
   });
 
   test('a cluster-wide object this group never recorded is not removed', () => {

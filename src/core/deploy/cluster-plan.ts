@@ -7,7 +7,7 @@
 import { compareObjects, objectId, type RenderedObject } from '../render/objects.js';
 import { matchesLive } from './compare.js';
 import { hashObject } from './object-hash.js';
-import { isClusterWide, isOwnedBy, ownerName, type GroupRef } from './ownership.js';
+import { isClusterWide, isOwnedBy, isRelinquished, ownerName, type GroupRef } from './ownership.js';
 import type { ObjectEntry } from './records.js';
 import { refId, refOf, type LiveObject, type ObjectRef } from './refs.js';
 
@@ -72,6 +72,7 @@ function planRemovals(input: ClusterPlanInput, liveById: Map<string, LiveObject>
   for (const [id, live] of liveById) {
     if (wanted.has(id)) continue;
     if (isOwnedBy(live, input.group)) removals.push(live);
+    else if (isRelinquished(live)) continue;
     else if (isClusterWide(live) && input.entries[id] !== undefined && !input.sharedElsewhere.has(id))
       removals.push(live);
   }

@@ -25,6 +25,20 @@ export function isClusterWide(object: Labelled): boolean {
   return isManaged(object) && object.metadata.labels?.['meshbridge.io/intent-kind'] === 'cluster';
 }
 
+/**
+ * The platform's objects that earlier meshbridge releases rendered as cluster-wide (the mesh-wide
+ * PeerAuthentication `default`, `kube-system/coredns`): meshbridge no longer renders them and never removes
+ * them either, since removing them would change the mesh's mTLS mode or stop the cluster's DNS. Their
+ * records are forgotten; the platform takes them over by dropping the labels.
+ */
+export function isRelinquished(object: Labelled & { kind: string; spec?: unknown }): boolean {
+  if (!isClusterWide(object)) return false;
+  const { name, namespace } = object.metadata as { name?: string; namespace?: string };
+  if (object.kind === 'PeerAuthentication')
+    return name === 'default' && (object.spec as { selector?: unknown } | undefined)?.selector === undefined;
+  return object.kind === 'ConfigMap' && namespace === 'kube-system' && name === 'coredns';
+}
+
 export function groupLabels(group: GroupRef): Record<string, string> {
   return {
     ...MANAGED_BY,
