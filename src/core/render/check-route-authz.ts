@@ -7,7 +7,6 @@
  * matches, and the reason says so.
  */
 import { inIpBlock, pathOnly, policyMatches } from './check-route-match.js';
-import { stableName } from './names.js';
 import type { RenderedObject } from './objects.js';
 
 /** Who calls, as the serving sidecar sees it. */
@@ -335,24 +334,4 @@ export function authorize(
     reason: `refused: ${allows.map((policy) => refusalOf(policy, identity, request)).join('; ')}`,
     notes,
   };
-}
-
-/**
- * The labels of a service's workloads, as far as the rendered objects tell: the
- * selector of the service's own AuthorizationPolicy (`<service>-callers`), else
- * the convention `app=<service>`.
- */
-export function workloadLabels(
-  objects: readonly RenderedObject[],
-  service: { name: string; namespace: string },
-): Record<string, string> {
-  const name = stableName([service.name, 'callers']);
-  const own = objects.find(
-    (object) =>
-      object.kind === 'AuthorizationPolicy' &&
-      object.metadata.namespace === service.namespace &&
-      object.metadata.name === name,
-  );
-  const labels = own ? specOf(own).selector?.matchLabels : undefined;
-  return labels && Object.keys(labels).length > 0 ? { ...labels } : { app: service.name };
 }

@@ -1,9 +1,8 @@
 /**
  * The matching rules `check route` needs, as Istio and Kubernetes apply them:
- * DNS search paths, host names written in Istio objects, `exportTo` visibility,
+ * DNS search paths, host names written in Istio objects,
  * VirtualService string matches and AuthorizationPolicy string matches.
  */
-import type { RenderedObject } from './objects.js';
 
 export const CLUSTER_DOMAIN = 'cluster.local';
 
@@ -59,16 +58,6 @@ export function hostMatches(pattern: string, host: string): boolean {
   return pattern === host;
 }
 
-/** `exportTo`: absent is everyone; `.` the object's namespace; `*` all; `~` no one; else the namespaces named. */
-export function visibleTo(object: RenderedObject, namespace: string): boolean {
-  const exportTo = object.spec?.exportTo as string[] | undefined;
-  if (!exportTo || exportTo.length === 0) return true;
-  return exportTo.some(
-    (entry) => entry === '*' || entry === namespace || (entry === '.' && object.metadata.namespace === namespace),
-  );
-}
-
-/** A VirtualService StringMatch: `exact`, `prefix` or `regex` (RE2, matched against the whole value). */
 export interface StringMatch {
   exact?: string;
   prefix?: string;

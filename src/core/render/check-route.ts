@@ -12,6 +12,7 @@
  *    serving cluster's AuthorizationPolicies (check-route-authz.ts).
  */
 import { resolveName } from '../dataplane/dns.js';
+import { exportedTo } from '../dataplane/exports.js';
 import type { Hop } from '../dataplane/hops.js';
 import type { Caller } from '../dataplane/outbound.js';
 import { entryFor, knownToIstiod, traceDestination, type DestinationTrace } from '../dataplane/trace.js';
@@ -25,10 +26,10 @@ import {
   queryOf,
   resolveCalledHost,
   stringMatches,
-  visibleTo,
   type StringMatch,
 } from './check-route-match.js';
 import type { RenderedObject } from './objects.js';
+import { profileFor, type IstioProfile } from './profile.js';
 
 export type RouteCaller = Caller;
 
@@ -82,6 +83,8 @@ interface HttpRoute {
 
 export interface CheckContext {
   world: World;
+  /** The caller's cluster's release, which decides how `exportTo` reads. */
+  profile: IstioProfile;
   caller: RouteCaller;
   callerObjects: readonly RenderedObject[];
   request: RequestFacts;
@@ -104,7 +107,10 @@ function virtualServiceHosts(object: RenderedObject): string[] {
 
 function visibleVirtualServices(context: CheckContext): RenderedObject[] {
   return context.callerObjects.filter(
-    (object) => object.kind === 'VirtualService' && visibleTo(object, context.caller.namespace) && meshBound(object),
+    (object) =>
+      object.kind === 'VirtualService' &&
+      exportedTo(object, context.caller.namespace, context.profile) &&
+      meshBound(object),
   );
 }
 
@@ -112,7 +118,9 @@ function knownHost(context: CheckContext): (host: string) => boolean {
   const hosts = [
     ...visibleVirtualServices(context).flatMap(virtualServiceHosts),
     ...context.callerObjects
-      .filter((object) => object.kind === 'ServiceEntry' && visibleTo(object, context.caller.namespace))
+      .filter(
+        (object) => object.kind === 'ServiceEntry' && exportedTo(object, context.caller.namespace, context.profile),
+      )
       .flatMap((object) => (object.spec?.hosts as string[] | undefined) ?? []),
   ].filter((host) => host !== '*');
   return (host) => hosts.some((pattern) => hostMatches(pattern, host));
@@ -269,6 +277,7 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
   const method = (request.method ?? 'GET').toUpperCase();
   const context: CheckContext = {
     world,
+    profile: from?.mesh.profile ?? profileFor(undefined),
     caller,
     callerObjects,
     request: { method, path: request.path, host: request.host.trim().replace(/\.$/, '') },
