@@ -4,13 +4,13 @@
  * lands in, with the endpoints istiod lets through its mTLS filter.
  */
 import { hostMatches, kubernetesService } from '../render/check-route-match.js';
+import { parseMeshSni } from '../render/build/shared.js';
 import type { RenderedObject } from '../render/objects.js';
 import { exportedTo } from './exports.js';
 import { SOURCES, type Hop } from './hops.js';
 import { destinationRuleFor, type Upstream } from './outbound.js';
 import { serviceIn, type ClusterWorld, type ServiceFacts } from './world.js';
 
-const SNI = /^outbound_\.(\d+)_\.([^_]*)_\.(.+)$/;
 const idOf = (object: RenderedObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 
 interface PassthroughServer {
@@ -95,8 +95,8 @@ function chainHop(cluster: ClusterWorld, upstream: Upstream): { hop: Hop; target
         source: SOURCES.passthroughChains,
       },
     };
-  const parsed = SNI.exec(upstream.sni);
-  const target = parsed ? sniTarget(cluster, parsed[3] as string, Number(parsed[1])) : undefined;
+  const parsed = parseMeshSni(upstream.sni);
+  const target = parsed ? sniTarget(cluster, parsed.host, parsed.port) : undefined;
   if (profile.literalPassthroughHosts) {
     const server = servers.find((candidate) => candidate.hosts.some((host) => hostMatches(host, upstream.sni)));
     if (!server)

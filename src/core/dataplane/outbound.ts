@@ -3,7 +3,7 @@
  * TLS it originates (mode, SNI, the server identities it accepts), and where the
  * outbound cluster's endpoints are.
  */
-import { hostMatches, kubernetesService, qualifyHost } from '../render/check-route-match.js';
+import { hostMatches, qualifyHost } from '../render/check-route-match.js';
 import { meshSni } from '../render/build/shared.js';
 import type { RenderedObject } from '../render/objects.js';
 import { exportedTo } from './exports.js';
@@ -160,8 +160,4 @@ export function entryPort(entry: RenderedObject, port: number | undefined): numb
   const ports = (entry.spec?.ports as { number: number }[] | undefined) ?? [];
   if (port !== undefined) return ports.some((candidate) => candidate.number === port) ? port : undefined;
   return ports[0]?.number;
-}
-
-export function namespaceOfHost(host: string, entry: RenderedObject | undefined): string | undefined {
-  return entry ? entry.metadata.namespace : kubernetesService(host)?.namespace;
 }

@@ -7,6 +7,7 @@
  */
 import type { RequestFacts } from '../render/check-route-authz.js';
 import { hostMatches, kubernetesService } from '../render/check-route-match.js';
+import { parseMeshSni } from '../render/build/shared.js';
 import type { RenderedObject } from '../render/objects.js';
 import { exportedTo } from './exports.js';
 import { passGateway } from './gateway.js';
@@ -115,14 +116,11 @@ function gatewayAt(world: World, endpoint: Endpoint, upstream: Upstream): Cluste
   const candidates = world.clusters.filter(
     (cluster) => cluster.gateway.address === endpoint.address && cluster.gateway.port === endpoint.port,
   );
-  const named = SNI_HOST.exec(upstream.sni);
+  const named = parseMeshSni(upstream.sni);
   return (
-    candidates.find((cluster) => named !== null && serviceIn(cluster, named[2] as string, Number(named[1]))) ??
-    candidates[0]
+    candidates.find((cluster) => named !== undefined && serviceIn(cluster, named.host, named.port)) ?? candidates[0]
   );
 }
-
-const SNI_HOST = /^outbound_\.(\d+)_\.[^_]*_\.(.+)$/;
 
 function endpointHop(journey: Journey, ok: boolean, detail: string): Hop {
   return { hop: 'endpoint', cluster: journey.from.name, ok, detail };

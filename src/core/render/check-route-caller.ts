@@ -7,6 +7,7 @@
 import { ValidationError } from '../errors.js';
 import { specOf } from '../model/kind.js';
 import { clusterKey } from '../model/keys.js';
+import { meshOf } from './mesh.js';
 import type { Snapshot } from './snapshot.js';
 import type { Placement, Topology } from './topology.js';
 
@@ -34,11 +35,6 @@ export interface CallerPlacement {
 
 const describe = (placement: Placement) =>
   `project ${placement.group.project} namespace ${placement.namespace} (service account ${placement.serviceAccount})`;
-
-function trustDomainOf(placement: Placement): string {
-  const mesh = (placement.cluster.body.spec as { mesh?: { trustDomain?: string } } | undefined)?.mesh;
-  return mesh?.trustDomain ?? 'cluster.local';
-}
 
 /** Whether the app's pods have a sidecar: every client intent of it in the project says `type: istio` (the default). */
 export function callerHasSidecar(snapshot: Snapshot, project: string, app: string): boolean {
@@ -114,7 +110,7 @@ export function callerPlacement(snapshot: Snapshot, topology: Topology, query: C
     logicalCloud: placement.logicalCloud,
     namespace: placement.namespace,
     serviceAccount: placement.serviceAccount,
-    trustDomain: trustDomainOf(placement),
+    trustDomain: meshOf(placement.cluster).trustDomain,
     labels: callerLabels(snapshot, placement.group.project, query.app),
     sidecar: callerHasSidecar(snapshot, placement.group.project, query.app),
   };

@@ -4,6 +4,7 @@
  * caller in; with no callers declared, this one lets none in.
  */
 import type { AccessMap } from '../../model/access.js';
+import { meshOf } from '../mesh.js';
 import type { ClientModel, ServiceModel } from '../services.js';
 import type { Placement } from '../topology.js';
 
@@ -14,15 +15,8 @@ export interface AuthorizationRule {
   to?: { operation: Operation }[];
 }
 
-function trustDomainOf(placement: Placement): string {
-  return String(
-    (placement.cluster.body.spec as { mesh?: { trustDomain?: string } } | undefined)?.mesh?.trustDomain ??
-      'cluster.local',
-  );
-}
-
 export function principalOf(placement: Placement): string {
-  return `${trustDomainOf(placement)}/ns/${placement.namespace}/sa/${placement.serviceAccount}`;
+  return `${meshOf(placement.cluster).trustDomain}/ns/${placement.namespace}/sa/${placement.serviceAccount}`;
 }
 
 /** method → paths, merged from several access maps and access points. */

@@ -41,6 +41,14 @@ export function meshSni(host: string, port: number): string {
   return `outbound_.${port}_._.${host}`;
 }
 
+const MESH_SNI = /^outbound_\.(\d+)_\.[^_]*_\.(.+)$/;
+
+/** The host and port a mesh SNI names (`outbound_.<port>_.<subset>_.<host>`), if it is one. */
+export function parseMeshSni(sni: string): { host: string; port: number } | undefined {
+  const match = MESH_SNI.exec(sni);
+  return match ? { host: match[2] as string, port: Number(match[1]) } : undefined;
+}
+
 /** Certificates arrive as PEM or base64 of it; a Secret's `data` is base64 of the PEM. */
 export function pemBase64(value: string): string {
   const pem = value.includes('-----BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
