@@ -130,6 +130,44 @@ describe('the mixed-version scenario', () => {
     expect(answer.ok, answer.destinations.map((destination) => destination.reason).join('; ')).toBe(true);
   });
 
+  test('two intents for two ports of one Service render one host with both ports', async () => {
+    const harness = await applied(SCENARIO);
+    const view = (await harness.request('GET', '/v2/render')).json as View;
+    const edge = view.clusters.find((entry) => entry.cluster === 'edge-83')?.resources ?? [];
+    const entries = edge.filter((object) => object.kind === 'ServiceEntry');
+    expect(entries.map((entry) => (entry.spec?.ports as { number: number }[]).map((port) => port.number))).toEqual([
+      [8080, 9901],
+    ]);
+    const rule = edge.find((object) => object.kind === 'DestinationRule');
+    const settings = (rule?.spec?.trafficPolicy as { portLevelSettings: { tls: { sni: string } }[] }).portLevelSettings;
+    expect(settings.map((setting) => setting.tls.sni)).toEqual([
+      'outbound_.80_._.payments.shop.svc.cluster.local',
+      'outbound_.9901_._.payments.shop.svc.cluster.local',
+    ]);
+    const west = view.clusters.find((entry) => entry.cluster === 'west-new')?.resources ?? [];
+    const policies = west
+      .filter((object) => object.kind === 'AuthorizationPolicy' && object.metadata.name.startsWith('payments-'))
+      .map((object) => object.metadata.name);
+    expect(policies).toEqual(['payments-80-callers', 'payments-9901-callers']);
+  });
+
+  test.each([
+    ['batch@fleet/edge-83', '9901', 'GET', '/stats', true],
+    ['checkout@fleet/west-old', '9901', 'GET', '/stats', false],
+    ['batch@fleet/edge-83', '8080', 'GET', '/reports/1', true],
+  ])('%s calls payments on port %s: %s %s delivered %s', async (who, port, method, path, delivered) => {
+    const harness = await applied(SCENARIO);
+    const [from, cluster] = who.split('@') as [string, string];
+    const to = cluster === 'fleet/edge-83' ? 'payments.shop.shop-cloud' : 'payments.shop.svc.cluster.local';
+    const query = new URLSearchParams({ from, cluster, to, method, path, port });
+    const answer = (await harness.request('GET', `/v2/check-route?${query.toString()}`)).json as {
+      ok: boolean;
+      destinations: { refusedAt: string | null; reason: string }[];
+    };
+    expect(answer.ok, answer.destinations.map((destination) => destination.reason).join('; ')).toBe(delivered);
+    if (!delivered) expect(answer.destinations[0]?.refusedAt).toBe('authorization');
+  });
+
   test('an undeclared operation of a declared caller is refused by the policy', async () => {
     const harness = await applied(SCENARIO);
     const query = 'from=batch&cluster=fleet/edge-83&to=payments.shop.shop-cloud&method=POST&path=/charges';

@@ -20,6 +20,8 @@ export interface CheckRouteQuery {
   project?: string;
   namespace?: string;
   sourceIp?: string;
+  /** The port called; default the host's lowest port. */
+  port?: number;
 }
 
 export interface CheckRouteAnswer extends RouteCheck {
@@ -49,7 +51,12 @@ export class CheckRouteService {
         sidecar: caller.sidecar,
         ...(query.sourceIp === undefined ? {} : { ip: query.sourceIp }),
       },
-      { host: query.to, path: query.path, method: query.method },
+      {
+        host: query.to,
+        path: query.path,
+        method: query.method,
+        ...(query.port === undefined ? {} : { port: query.port }),
+      },
     );
     const from = {
       app: caller.app,

@@ -196,6 +196,21 @@ function inboundBody(b: Builder, app: AppPlan, serviceName: string, protocol: st
   return { metadata: { name: `${app.name}-in` }, spec };
 }
 
+/** An admin port of the same Service, as a second inbound intent (EMCO's intent names one port). */
+function secondPort(b: Builder, first: ServicePlan): ServicePlan {
+  const { app, serviceName } = first;
+  const key = childKey(app.group.key, 'traffic-group-intents', 'traffic', 'inbound-intents', `${app.name}-admin`);
+  const spec: Record<string, unknown> = {
+    app: app.name,
+    port: 9901,
+    protocol: 'HTTP',
+    management: { tlsType: 'MUTUAL' },
+  };
+  if (serviceName !== app.name) spec.serviceName = serviceName;
+  b.out.inboundIntents.push(canonicalRecord('inboundIntent', key, { metadata: { name: `${app.name}-admin` }, spec }));
+  return { app, key, protocol: 'HTTP', serviceName, clients: new Set() };
+}
+
 function buildApps(b: Builder, services: number): void {
   const perApp = services <= 10 ? b.rng.between(1, 4) : 20;
   const compositeApps = Math.max(1, Math.ceil(services / perApp));
@@ -221,6 +236,7 @@ function buildApps(b: Builder, services: number): void {
       const service: ServicePlan = { app, key, protocol, serviceName, clients: new Set() };
       app.service = service;
       b.services.push(service);
+      if (protocol === 'HTTP' && b.rng.chance(0.15)) b.services.push(secondPort(b, service));
     }
     made += count;
     for (let c = 0; c < Math.max(1, Math.ceil(count / 4)); c += 1) newApp(b, b.rng.pick(groups), caKey, 'client');

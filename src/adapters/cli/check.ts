@@ -21,6 +21,7 @@ interface CheckOptions {
   project?: string;
   namespace?: string;
   sourceIp?: string;
+  port?: string;
   server?: string;
   output?: string;
 }
@@ -116,7 +117,7 @@ async function runCheck(options: CheckOptions, client: ApiClient, output: Output
     path: options.path,
     method: options.method.toUpperCase(),
   });
-  for (const key of ['project', 'namespace', 'sourceIp'] as const) {
+  for (const key of ['project', 'namespace', 'sourceIp', 'port'] as const) {
     const value = options[key];
     if (value !== undefined) query.set(key, value);
   }
@@ -146,6 +147,7 @@ export function addCheckCommand(
     .requiredOption('--cluster <provider/cluster>', 'the cluster the caller runs in')
     .requiredOption('--path <path>', 'request path, e.g. /headers')
     .option('--method <method>', 'HTTP method', 'GET')
+    .option('--port <port>', "the port called (default: the host's lowest port)")
     .option('--project <project>', 'the project, when the app runs in that cluster for several')
     .option('--namespace <namespace>', 'the namespace, when the app runs in several there')
     .option('--source-ip <ip>', "the caller's IP, for policies on ipBlocks")

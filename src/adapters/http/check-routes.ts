@@ -19,6 +19,7 @@ const querySchema = {
     },
     cluster: { type: 'string', description: 'provider/cluster the caller runs in' },
     path: { type: 'string', description: 'request path, e.g. /headers' },
+    port: { type: 'string', description: "the port called (default: the host's lowest port)" },
     method: { type: 'string', enum: [...HTTP_METHODS], description: 'HTTP method (default GET)' },
     project: { type: 'string', description: 'the project, when the app runs in that cluster for several' },
     namespace: { type: 'string', description: 'the namespace, when the app runs in several there' },
@@ -62,6 +63,10 @@ export function parseCheckQuery(request: FastifyRequest): CheckRouteQuery {
   const project = text(query, 'project', issues, false);
   const namespace = text(query, 'namespace', issues, false);
   const sourceIp = text(query, 'sourceIp', issues, false);
+  const port = text(query, 'port', issues, false);
+  check(issues, 'port', port, (value) =>
+    /^[1-9][0-9]{0,4}$/.test(value) && Number(value) <= 65535 ? undefined : 'must be a port number (1-65535)',
+  );
   check(issues, 'from', from, (value) => (NAME.test(value) ? undefined : 'must be an app name'));
   check(issues, 'to', to, (value) =>
     /^[A-Za-z0-9*]([A-Za-z0-9.-]*)\.?$/.test(value) ? undefined : 'must be a host name',
@@ -82,6 +87,7 @@ export function parseCheckQuery(request: FastifyRequest): CheckRouteQuery {
     ...(project === undefined ? {} : { project }),
     ...(namespace === undefined ? {} : { namespace }),
     ...(sourceIp === undefined ? {} : { sourceIp }),
+    ...(port === undefined ? {} : { port: Number(port) }),
   };
 }
 

@@ -115,9 +115,24 @@ function applicationTls(cluster: ClusterWorld, rule: RenderedObject, tls: Client
   };
 }
 
+interface PortPolicy {
+  tls?: ClientTls;
+}
+
+/**
+ * The policy for one port: a `portLevelSettings` entry for it replaces the top-level policy whole, unset fields
+ * and all (1.5 networking/core/v1alpha3/cluster.go SelectTrafficPolicyComponents; 1.24 networking/util/util.go
+ * GetPortLevelTrafficPolicy).
+ */
+function portPolicy(rule: RenderedObject | undefined, port: number): PortPolicy | undefined {
+  const policy = rule?.spec?.trafficPolicy as
+    (PortPolicy & { portLevelSettings?: (PortPolicy & { port?: { number?: number } })[] }) | undefined;
+  return policy?.portLevelSettings?.find((setting) => setting.port?.number === port) ?? policy;
+}
+
 /** The TLS a sidecar originates for `host:port`; `autoMtls` is what Istio picks with no DestinationRule. */
 export function upstreamTls(cluster: ClusterWorld, rule: RenderedObject | undefined, target: TlsTarget): Upstream {
-  const tls = (rule?.spec?.trafficPolicy as { tls?: ClientTls } | undefined)?.tls;
+  const tls = portPolicy(rule, target.port)?.tls;
   if (!rule || !tls?.mode) return automatic(rule, target);
   const id = idOf(rule);
   if (tls.mode === 'DISABLE') return plaintext(`DestinationRule ${id} disables TLS`);

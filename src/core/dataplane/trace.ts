@@ -90,7 +90,8 @@ interface Sent {
 }
 
 function arrive(journey: Journey, cluster: ClusterWorld, service: ServiceFacts, sent: Sent): Leg {
-  const request = { ...journey.request, port: service.port };
+  // The inbound listener, and an AuthorizationPolicy's `ports`, see the pod's port (destination.port).
+  const request = { ...journey.request, port: service.targetPort };
   const verdict = arriveAt(cluster, service, journey.caller, sent.upstream, request);
   return {
     portion: sent.portion,

@@ -97,6 +97,8 @@ export function worldOf(
       });
     }
   }
+  // A call that names no port takes the Service's lowest, as check route documents.
+  for (const list of placed.values()) list.sort((a, b) => a.port - b.port);
   return {
     clusters: allClusters.map(({ cluster, resources, serviceNames }) => {
       const services = placed.get(cluster.key) ?? [];

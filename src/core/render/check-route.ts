@@ -38,6 +38,8 @@ export interface RouteRequest {
   host: string;
   path: string;
   method?: string;
+  /** The port called; a route's destination port wins, as in Envoy. Default: the host's lowest port. */
+  port?: number;
 }
 
 export type RouteDestination = DestinationTrace;
@@ -266,8 +268,8 @@ function routing(context: CheckContext, host: string): Routing {
   };
 }
 
-function portOf(target: Target): number | undefined {
-  return target.port;
+function portOf(target: Target, called: number | undefined): number | undefined {
+  return target.port ?? called;
 }
 
 export function checkRoute(world: World, caller: RouteCaller, request: RouteRequest): RouteCheck {
@@ -288,7 +290,13 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
   const resolvedHost = resolveCalledHost(request.host, caller.namespace, knownHost(context));
   const base = {
     caller: { cluster: caller.cluster, namespace: caller.namespace, principal },
-    request: { host: request.host, resolvedHost, method, path: request.path },
+    request: {
+      host: request.host,
+      resolvedHost,
+      method,
+      path: request.path,
+      ...(request.port === undefined ? {} : { port: request.port }),
+    },
   };
   if (!from) {
     const dns: Hop = {
@@ -330,7 +338,11 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
           world,
           from,
           caller,
-          { host: target.host, share: target.share, ...(portOf(target) === undefined ? {} : { port: portOf(target) }) },
+          {
+            host: target.host,
+            share: target.share,
+            ...(portOf(target, request.port) === undefined ? {} : { port: portOf(target, request.port) }),
+          },
           context.request,
         );
         context.notes.push(...traced.notes);

@@ -347,9 +347,17 @@ describe('incremental cost', () => {
     ['clientApp', 'inboundPort', 'trafficPolicy', 'tlsMode', 'removeClient', 'addClient'].includes(change),
   );
 
-  function touchedBy(result: RenderResult, inboundKey: string): Set<string> {
+  /** The intent and the other ports' intents of its Service, whose shared objects the first port renders. */
+  function intentsOfService(snapshots: Snapshot[], inboundKey: string): Set<string> {
+    const ports = snapshots.flatMap(
+      (snapshot) => resolveServices(snapshot, buildTopology(snapshot)).find((s) => s.key === inboundKey)?.ports ?? [],
+    );
+    return new Set([inboundKey.slice(inboundKey.lastIndexOf('/') + 1), ...ports.map((port) => port.name)]);
+  }
+
+  function touchedBy(result: RenderResult, inboundKey: string, intents: Set<string>): Set<string> {
     const parts = inboundKey.split('/').map((part) => decodeURIComponent(part));
-    const [project, compositeApp, version, group, intent] = [parts[1], parts[3], parts[4], parts[6], parts[10]];
+    const [project, compositeApp, version, group] = [parts[1], parts[3], parts[4], parts[6]];
     const touched = new Set<string>();
     for (const { cluster, resources } of result.clusters) {
       const owned = resources.some((object) => {
@@ -360,7 +368,8 @@ describe('incremental cost', () => {
           labels['meshbridge.io/composite-app-version'] === version &&
           labels['meshbridge.io/deployment-intent-group'] === group;
         return (
-          sameGroup && (labels['meshbridge.io/intent'] === intent || labels['meshbridge.io/intent-kind'] === 'routing')
+          sameGroup &&
+          (intents.has(labels['meshbridge.io/intent'] ?? '') || labels['meshbridge.io/intent-kind'] === 'routing')
         );
       });
       if (owned) touched.add(cluster.key);
@@ -390,7 +399,11 @@ describe('incremental cost', () => {
         const inbound = changedInbound(before, after);
         fc.pre(inbound !== undefined);
         const second = renderer.render(after, addressesOf(after, addresses));
-        const touched = new Set([...touchedBy(first, inbound as string), ...touchedBy(second, inbound as string)]);
+        const intents = intentsOfService([before, after], inbound as string);
+        const touched = new Set([
+          ...touchedBy(first, inbound as string, intents),
+          ...touchedBy(second, inbound as string, intents),
+        ]);
         const reassembled = second.clusters
           .filter(
             (entry) =>

@@ -121,7 +121,10 @@ function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, 
     const group = record.key.slice(0, record.key.lastIndexOf('/traffic-group-intents/'));
     const spec = specOf(record.body) as { host: string; http: { route: { app: string }[] }[] };
     const apps = [spec.host, ...spec.http.flatMap((rule) => rule.route.map((target) => target.app))];
-    const reads = apps.map((app) => [model.topology.inGroup(group, app), context.serviceOf(group, app)?.spec]);
+    const reads = apps.map((app) => {
+      const service = context.serviceOf(group, app);
+      return [model.topology.inGroup(group, app), service?.spec, service?.ports.length];
+    });
     // The VirtualService is exported to the namespaces the host's clients run in.
     const callers = context
       .serviceOf(group, spec.host)

@@ -25,6 +25,14 @@ export interface ClientModel {
   accessPoints: AccessPointModel[];
 }
 
+/** One port of a Service: an inbound intent (EMCO's intent names one port). */
+export interface ServicePortModel {
+  key: string;
+  name: string;
+  spec: InboundSpec;
+  clients: ClientModel[];
+}
+
 export interface ServiceModel {
   key: string;
   name: string;
@@ -33,6 +41,11 @@ export interface ServiceModel {
   namespace: string;
   servers: Placement[];
   clients: ClientModel[];
+  /**
+   * Every inbound intent of the group for the same Service (same name and app), this one included, by port:
+   * they render as one host with all their ports. The first (lowest port) owns the objects they share.
+   */
+  ports: ServicePortModel[];
 }
 
 /** A DNS label from a resource name (EMCO names may hold capitals, `_` and `.`). */
@@ -56,7 +69,7 @@ export function crossClusterHost(service: ServiceModel, cluster: ClusterFacts): 
  * TLS that is not the mesh's: SIMPLE, or MUTUAL with the service's own certificates. The
  * caller's sidecar originates it and the service's pods terminate it themselves.
  */
-export function usesApplicationTls(service: ServiceModel): boolean {
+export function usesApplicationTls(service: { spec: InboundSpec }): boolean {
   const { tlsType } = service.spec.management;
   const certificates = service.spec.certificates;
   return (
@@ -116,9 +129,43 @@ export function resolveServices(snapshot: Snapshot, topology: Topology): Service
       namespace: group.namespace,
       servers: topology.inGroup(group.key, spec.app),
       clients,
+      ports: [],
     });
   }
+  return withPorts(services);
+}
+
+/** Intents for different ports of one Service learn of each other, so each renders the Service whole. */
+function withPorts(services: ServiceModel[]): ServiceModel[] {
+  const byService = new Map<string, ServicePortModel[]>();
+  for (const service of services) {
+    const port: ServicePortModel = {
+      key: service.key,
+      name: service.name,
+      spec: service.spec,
+      clients: service.clients,
+    };
+    appendTo(byService, serviceIdentity(service), port);
+  }
+  for (const list of byService.values()) list.sort(byPortThenKey);
+  for (const service of services) service.ports = byService.get(serviceIdentity(service)) ?? [];
   return services;
 }
+
+const byPortThenKey = (a: ServicePortModel, b: ServicePortModel) =>
+  a.spec.port - b.spec.port || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** The first port's intent renders what the Service's ports share. */
+export const isFirstPort = (service: ServiceModel) => (service.ports[0]?.key ?? service.key) === service.key;
+
+/** The Service with every port's callers: what its ServiceEntries and DestinationRules serve. */
+export function wholeService(service: ServiceModel): ServiceModel {
+  if (service.ports.length <= 1) return service;
+  const clients = new Map(service.ports.flatMap((port) => port.clients).map((client) => [client.key, client]));
+  return { ...service, clients: [...clients.values()] };
+}
+
+const serviceIdentity = (service: ServiceModel) =>
+  `${service.group.key}\u0000${service.spec.serviceName}\u0000${service.spec.app}`;
 
 export type { AccessMap };

@@ -9,7 +9,7 @@
  * the serving gateway's `*.local` AUTO_PASSTHROUGH chain matches it and forwards to
  * that Service's own SNI cluster, whose endpoints are the injected pods (docs/rendering.md).
  */
-import { kubernetesServicePort } from '../../model/inbound.js';
+import { kubernetesServicePort, type InboundSpec } from '../../model/inbound.js';
 import { isIpAddress } from '../../model/formats.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { ClientSide, Edges } from '../edges.js';
@@ -18,19 +18,29 @@ import { ownerLabels, type RenderedObject } from '../objects.js';
 import type { IstioProfile } from '../profile.js';
 import { dnsLabel, localHost, usesApplicationTls, type ServiceModel } from '../services.js';
 import { trafficPolicy } from './traffic-policy.js';
-import { hostName, labelSelector, meshSni, object, ownerOfService, pemBase64, servicePort } from './shared.js';
+import {
+  hostName,
+  labelSelector,
+  meshSni,
+  object,
+  ownerOfService,
+  ownerOfWholeService,
+  pemBase64,
+  portsOf,
+  servicePort,
+} from './shared.js';
 
 export type AddressOf = (cluster: string, host: string) => string | undefined;
 
 function endpoints(service: ServiceModel, edges: Edges) {
-  const port = servicePort(service.spec);
+  const names = portsOf(service).map((spec) => servicePort(spec).name);
   return edges.reachable.map((server) => {
     const locality = (server.cluster.body.spec as { locality?: { region?: string; zone?: string } } | undefined)
       ?.locality;
     const where = locality?.region ? `${locality.region}${locality.zone ? `/${locality.zone}` : ''}` : undefined;
     return {
       address: server.cluster.gateway.address as string,
-      ports: { [port.name]: server.cluster.gateway.port },
+      ports: Object.fromEntries(names.map((name) => [name, server.cluster.gateway.port])),
       ...(where ? { locality: where } : {}),
     };
   });
@@ -44,15 +54,37 @@ export function serverIdentities(service: ServiceModel): string[] {
   return [...new Set(identities)].sort();
 }
 
-/** Mesh mutual TLS towards the service; across a gateway, with the SNI and identities of the real service. */
-function meshTls(service: ServiceModel, side: ClientSide): Record<string, unknown> {
-  const { tlsType } = service.spec.management;
+/** Mesh mutual TLS towards one port of the service; across a gateway, with the SNI and identities of the real service. */
+function meshTls(service: ServiceModel, port: InboundSpec, side: ClientSide): Record<string, unknown> {
+  const { tlsType } = port.management;
   if (tlsType === 'DISABLE' || tlsType === 'SIMPLE') return { mode: tlsType };
   if (side.mode !== 'federated') return { mode: 'ISTIO_MUTUAL' };
   return {
     mode: 'ISTIO_MUTUAL',
-    sni: meshSni(localHost(service.spec.serviceName, service.namespace), kubernetesServicePort(service.spec)),
+    sni: meshSni(localHost(port.serviceName, service.namespace), kubernetesServicePort(port)),
     subjectAltNames: serverIdentities(service),
+  };
+}
+
+/**
+ * One port: the policy at the top. Several: one `portLevelSettings` entry each, keyed by the port of the host
+ * callers use (the mesh-facing port of the ServiceEntry, the Service's port of a real name). A port's entry
+ * replaces the top-level policy for that port whole (1.5 cluster.go SelectTrafficPolicyComponents; 1.24
+ * networking/util/util.go GetPortLevelTrafficPolicy), so each entry carries its TLS.
+ */
+function callerPolicy(service: ServiceModel, side: ClientSide, local: boolean, profile: IstioProfile) {
+  const ports = portsOf(service);
+  const policyOf = (port: InboundSpec) => ({
+    ...trafficPolicy(port.trafficManagement, profile),
+    tls: meshTls(service, port, side),
+  });
+  if (ports.length === 1) return policyOf(ports[0] as InboundSpec);
+  const federated = !local && side.mode === 'federated';
+  return {
+    portLevelSettings: ports.map((port) => ({
+      port: { number: federated ? port.port : kubernetesServicePort(port) },
+      ...policyOf(port),
+    })),
   };
 }
 
@@ -72,11 +104,11 @@ function serviceEntry(
       name: hostName(side.host),
       namespace: side.namespaces[0] as string,
     },
-    ownerOfService(service),
+    ownerOfWholeService(service),
     {
       hosts: [side.host],
       addresses: [address],
-      ports: [servicePort(service.spec)],
+      ports: portsOf(service).map(servicePort),
       location: 'MESH_INTERNAL',
       resolution: allIps ? 'STATIC' : 'DNS',
       endpoints: list,
@@ -169,14 +201,13 @@ export function callerObjects(service: ServiceModel, side: ClientSide, local: bo
   }
   const name = local ? `${service.spec.serviceName}-local` : hostName(side.host);
   const namespace = local ? service.namespace : (side.namespaces[0] as string);
-  const policy = trafficPolicy(service.spec.trafficManagement, profile);
   const rule = object(
     { apiVersion: profile.networkingApi, kind: 'DestinationRule', name, namespace },
-    ownerOfService(service),
+    ownerOfWholeService(service),
     {
       host: side.host,
       exportTo: side.namespaces,
-      trafficPolicy: { ...policy, tls: meshTls(service, side) },
+      trafficPolicy: callerPolicy(service, side, local, profile),
     },
   );
   return { objects: [rule], diagnostics: [] };

@@ -3,7 +3,7 @@
  * cluster the host is placed in; each destination by its cluster-local name when
  * it runs in that cluster, else by its cross-cluster name.
  */
-import { kubernetesServicePort } from '../../model/inbound.js';
+import { kubernetesServicePort, type InboundSpec } from '../../model/inbound.js';
 import { specOf } from '../../model/kind.js';
 import { meshOf, sharesDiscovery } from '../mesh.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -83,15 +83,27 @@ function destinationHost(
   if (placements.some((placement) => placement.cluster.key === clusterKey)) {
     return {
       host: localHost(serviceName, group.namespace as string),
-      ...(service ? { port: kubernetesServicePort(service.spec) } : {}),
+      ...(onePort(service) ? { port: kubernetesServicePort(onePort(service) as InboundSpec) } : {}),
     };
   }
   const cluster = context.topology.clusters.get(clusterKey);
   if (!service || !cluster || placements.length === 0) return undefined;
   // One multi-primary mesh calls the service by its real name (edges.ts decides the same way).
+  const port = onePort(service);
   if (placements.every((placement) => sharesDiscovery(cluster, placement.cluster)))
-    return { host: localHost(serviceName, group.namespace as string), port: kubernetesServicePort(service.spec) };
-  return { host: crossClusterHost(service, cluster), port: service.spec.port };
+    return {
+      host: localHost(serviceName, group.namespace as string),
+      ...(port ? { port: kubernetesServicePort(port) } : {}),
+    };
+  return { host: crossClusterHost(service, cluster), ...(port ? { port: port.port } : {}) };
+}
+
+/**
+ * A route names the destination's port only when the Service has one; with several, a call keeps the port it
+ * was made to (a destination without a port takes the listener's: 1.24 networking/core/route/route.go GetDestinationCluster).
+ */
+function onePort(service: ServiceModel | undefined): InboundSpec | undefined {
+  return service && service.ports.length <= 1 ? service.spec : undefined;
 }
 
 /**

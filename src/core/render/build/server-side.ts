@@ -16,19 +16,24 @@ import { clusterLabel, meshOf } from '../mesh.js';
 import { ownerLabels, type RenderedObject } from '../objects.js';
 import { usesApplicationTls, type ServiceModel } from '../services.js';
 import type { Placement } from '../topology.js';
-import { authorizationRules } from './authorization.js';
+import { authorizationRules, type AuthorizationRule } from './authorization.js';
 import { callerObjects } from './client-side.js';
-import { labelSelector, object, ownerOfService, pemBase64 } from './shared.js';
+import { labelSelector, object, ownerOfService, ownerOfWholeService, pemBase64 } from './shared.js';
 
+/**
+ * A Service with several ports' intents gets one policy per port, each admitting that port's callers on that
+ * container port only (ALLOW policies on one workload add up: pilot/pkg/security/authz/builder).
+ */
 function authorizationPolicy(service: ServiceModel, server: Placement): RenderedObject {
   const profile = meshOf(server.cluster).profile;
-  const rules = authorizationRules(service);
+  const port = service.ports.length > 1 ? String(containerPort(service.spec)) : undefined;
+  const rules = port === undefined ? authorizationRules(service) : portScoped(authorizationRules(service), port);
   // ALLOW with no rules admits no one: a service with no declared callers is closed.
   return object(
     {
       apiVersion: profile.securityApi,
       kind: 'AuthorizationPolicy',
-      name: `${service.spec.serviceName}-callers`,
+      name: port === undefined ? `${service.spec.serviceName}-callers` : `${service.spec.serviceName}-${port}-callers`,
       namespace: service.namespace,
     },
     ownerOfService(service),
@@ -40,14 +45,25 @@ function authorizationPolicy(service: ServiceModel, server: Placement): Rendered
   );
 }
 
+function portScoped(rules: AuthorizationRule[], port: string): AuthorizationRule[] {
+  return rules.map((rule) => ({
+    ...rule,
+    to: (rule.to ?? [{ operation: {} }]).map(({ operation }) => ({ operation: { ...operation, ports: [port] } })),
+  }));
+}
+
 /**
  * Callers without a sidecar send plaintext, and a service with TLS of its own receives TLS that is not the
- * mesh's: under a STRICT mesh only this workload's port may take either.
+ * mesh's: under a STRICT mesh only this workload's ports that take either may. One policy for all the
+ * Service's ports: of several workload policies Istio applies only the oldest (pilot/pkg/security/authn).
  */
 function permissivePort(service: ServiceModel, server: Placement): RenderedObject | undefined {
   const mesh = meshOf(server.cluster);
-  const plaintextCallers = service.clients.some((client) => client.spec.type !== 'istio');
-  if (!(plaintextCallers || usesApplicationTls(service)) || mesh.mtlsMode !== 'STRICT') return undefined;
+  if (mesh.mtlsMode !== 'STRICT') return undefined;
+  const ports = (service.ports.length > 0 ? service.ports : [service]).filter(
+    (port) => port.clients.some((client) => client.spec.type !== 'istio') || usesApplicationTls(port),
+  );
+  if (ports.length === 0) return undefined;
   return object(
     {
       apiVersion: mesh.profile.securityApi,
@@ -55,11 +71,13 @@ function permissivePort(service: ServiceModel, server: Placement): RenderedObjec
       name: `${service.spec.serviceName}-permissive`,
       namespace: service.namespace,
     },
-    ownerOfService(service),
+    ownerOfWholeService(service),
     {
       selector: { matchLabels: labelSelector(service.spec.appLabel) },
       // Keys are container ports (pilot/pkg/security/authn: ForPort(targetPort)).
-      portLevelMtls: { [String(containerPort(service.spec))]: { mode: 'PERMISSIVE' } },
+      portLevelMtls: Object.fromEntries(
+        ports.map((port) => [String(containerPort(port.spec)), { mode: 'PERMISSIVE' }]),
+      ),
     },
   );
 }
@@ -75,7 +93,7 @@ function ownCertificate(service: ServiceModel): RenderedObject | undefined {
     metadata: {
       name: `${service.spec.serviceName}-tls`,
       namespace: service.namespace,
-      labels: ownerLabels(ownerOfService(service)),
+      labels: ownerLabels(ownerOfWholeService(service)),
     },
     type: 'kubernetes.io/tls',
     data: {
@@ -105,16 +123,21 @@ function applicationTlsPolicy(service: ServiceModel, server: Placement): Rendere
   };
 }
 
+/** The AuthorizationPolicy of one port's intent, or why there is none. */
+export function serverPolicy(service: ServiceModel, server: Placement): RenderedObject | Diagnostic {
+  return usesApplicationTls(service) ? applicationTlsPolicy(service, server) : authorizationPolicy(service, server);
+}
+
+/** `service` is the first port's intent; `whole` the Service with every port's callers. */
 export function serverSideObjects(
   service: ServiceModel,
+  whole: ServiceModel,
   server: Placement,
   edges: Edges,
 ): { objects: RenderedObject[]; diagnostics: Diagnostic[] } {
   const objects: RenderedObject[] = [];
   const diagnostics: Diagnostic[] = [];
-  const policy = usesApplicationTls(service)
-    ? applicationTlsPolicy(service, server)
-    : authorizationPolicy(service, server);
+  const policy = serverPolicy(service, server);
   if ('kind' in policy) objects.push(policy);
   else diagnostics.push(policy);
   const permissive = permissivePort(service, server);
@@ -123,7 +146,7 @@ export function serverSideObjects(
   if (certificate) objects.push(certificate);
   const local = edges.local.get(server.cluster.key);
   if (local) {
-    const callers = callerObjects(service, local, true);
+    const callers = callerObjects(whole, local, true);
     objects.push(...callers.objects);
     diagnostics.push(...callers.diagnostics);
   }

@@ -3,9 +3,9 @@ import { appendTo } from '../../validation/values.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { serviceEdges, type ClientSide } from '../edges.js';
 import type { RenderedObject } from '../objects.js';
-import type { ServiceModel } from '../services.js';
+import { isFirstPort, wholeService, type ServiceModel } from '../services.js';
 import { clientSideObjects, type AddressOf } from './client-side.js';
-import { serverSideObjects } from './server-side.js';
+import { serverPolicy, serverSideObjects } from './server-side.js';
 
 export interface UnitOutput {
   byCluster: Map<string, RenderedObject[]>;
@@ -19,7 +19,8 @@ function add(into: Map<string, RenderedObject[]>, cluster: string, objects: Rend
 /** The virtual addresses a service needs: one per client cluster that calls it from afar. */
 export function serviceClaims(service: ServiceModel): { cluster: string; host: string; owner: string }[] {
   // Shared-discovery callers use the real name, whose address is the Service's own.
-  return federatedSides(service).map((side) => ({
+  if (!isFirstPort(service)) return [];
+  return federatedSides(wholeService(service)).map((side) => ({
     cluster: side.cluster.key,
     host: side.host,
     owner: service.key,
@@ -30,17 +31,31 @@ export function federatedSides(service: ServiceModel): ClientSide[] {
   return serviceEdges(service).remote.filter((side) => side.mode === 'federated');
 }
 
+/**
+ * A Service's first port renders everything about the Service with all its ports' callers; each port's intent
+ * renders the AuthorizationPolicy for its own callers.
+ */
 export function renderService(service: ServiceModel, addressOf: AddressOf): UnitOutput {
-  const edges = serviceEdges(service);
   const byCluster = new Map<string, RenderedObject[]>();
+  if (!isFirstPort(service)) {
+    const diagnostics: Diagnostic[] = [];
+    for (const server of service.servers) {
+      const policy = serverPolicy(service, server);
+      if ('kind' in policy) add(byCluster, server.cluster.key, [policy]);
+      else diagnostics.push(policy);
+    }
+    return { byCluster, diagnostics };
+  }
+  const whole = wholeService(service);
+  const edges = serviceEdges(whole);
   const diagnostics = [...edges.diagnostics];
   for (const server of edges.servers) {
-    const { objects, diagnostics: problems } = serverSideObjects(service, server, edges);
+    const { objects, diagnostics: problems } = serverSideObjects(service, whole, server, edges);
     add(byCluster, server.cluster.key, objects);
     diagnostics.push(...problems);
   }
   for (const side of edges.remote) {
-    const { objects, diagnostics: problems } = clientSideObjects(service, side, edges, addressOf);
+    const { objects, diagnostics: problems } = clientSideObjects(whole, side, edges, addressOf);
     add(byCluster, side.cluster.key, objects);
     diagnostics.push(...problems);
   }

@@ -3,15 +3,28 @@ import type { InboundSpec } from '../../model/inbound.js';
 import { ownerLabels, type Owner, type RenderedObject } from '../objects.js';
 import type { ServiceModel } from '../services.js';
 
-export function ownerOfService(service: ServiceModel): Owner {
+export function ownerOfService(service: ServiceModel, intent: string = service.name): Owner {
   return {
     project: service.group.project,
     compositeApp: service.group.compositeApp,
     compositeAppVersion: service.group.compositeAppVersion,
     deploymentIntentGroup: service.group.name,
     intentKind: 'inbound',
-    intent: service.name,
+    intent,
   };
+}
+
+/**
+ * Objects about the whole Service (its ServiceEntry, DestinationRules, PeerAuthentication, certificate) are
+ * rendered alike by each of its ports' intents and owned by the first, so the copies are one object.
+ */
+export function ownerOfWholeService(service: ServiceModel): Owner {
+  return ownerOfService(service, service.ports[0]?.name ?? service.name);
+}
+
+/** Each port of the Service, for objects that list them all. */
+export function portsOf(service: ServiceModel): InboundSpec[] {
+  return service.ports.length > 0 ? service.ports.map((port) => port.spec) : [service.spec];
 }
 
 export interface ObjectHead {
