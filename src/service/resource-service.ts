@@ -9,6 +9,11 @@ import type { PathParams, Reference, ResourceBody, ResourceKind } from '../core/
 import { invalid, prepareBody } from '../core/model/prepare.js';
 import { itemKey, kindOf, lineage, parentKeyFromParams, paramsFromKey } from '../core/model/registry.js';
 import { deepEqual, isPlainObject } from '../core/validation/values.js';
+import type { InboundSpec } from '../core/model/inbound.js';
+import { specOf } from '../core/model/kind.js';
+import { usesApplicationTls } from '../core/render/services.js';
+import { applicationTlsAcrossClusters } from '../core/render/write-rules.js';
+import { readSnapshot } from './snapshot.js';
 import type { StoredFile, StoredResource, Store, StoreReader, StoreWriter } from './store.js';
 
 export type WriteOutcome = 'created' | 'updated' | 'unchanged';
@@ -119,6 +124,7 @@ export async function createIn(
     body: fitted,
   });
   if (file) await tx.putFile(resource.key, file);
+  await requireFleetRules(tx, kind, resource);
   return { resource, outcome: 'created' };
 }
 
@@ -137,7 +143,21 @@ export async function replaceIn(
   const fileChanged = file !== undefined && !sameFile(await tx.getFile(existing.key), file);
   if (file && fileChanged) await tx.putFile(existing.key, file);
   if (deepEqual(existing.body, fitted) && !fileChanged) return { resource: existing, outcome: 'unchanged' };
-  return { resource: await tx.update(existing.key, fitted), outcome: 'updated' };
+  const resource = await tx.update(existing.key, fitted);
+  await requireFleetRules(tx, kind, resource);
+  return { resource, outcome: 'updated' };
+}
+
+/**
+ * Rules that need the fleet, checked after the write inside its transaction (a refusal rolls it back). Only a
+ * service with TLS of its own reads the fleet, so ordinary writes stay cheap.
+ */
+async function requireFleetRules(tx: StoreWriter, kind: ResourceKind, written: StoredResource): Promise<void> {
+  if (kind.kind !== 'inboundIntent' && kind.kind !== 'inboundClient') return;
+  const inbound = kind.kind === 'inboundIntent' ? written : written.parentKey && (await tx.get(written.parentKey));
+  if (!inbound || !usesApplicationTls({ spec: specOf(inbound.body) as unknown as InboundSpec })) return;
+  const issues = applicationTlsAcrossClusters(await readSnapshot(tx), written.key);
+  if (issues.length > 0) throw invalid(kind, issues);
 }
 
 function sameFile(stored: StoredFile | undefined, file: StoredFile): boolean {

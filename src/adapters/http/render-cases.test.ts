@@ -48,7 +48,7 @@ const resources = (view: View, cluster: string) =>
 const codes = (view: View) => view.diagnostics.map((diagnostic) => diagnostic.code).sort();
 
 describe('TLS', () => {
-  test("own certificates across clusters are refused: no caller objects, and the service's key stays in its namespace", async () => {
+  test('a caller in another cluster of a service with its own certificates is refused when written, and nothing is stored', async () => {
     await post(
       SEED_INBOUND,
       seedInbound('httpbin-inbound', {
@@ -57,17 +57,17 @@ describe('TLS', () => {
         caCertificate: PEM_CA,
       }),
     );
-    await post(SEED_OUTBOUND, {
+    const refused = await api.request('POST', SEED_OUTBOUND, {
       metadata: { name: 'sleep-to-httpbin' },
       spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
     });
+    expect(refused.status, refused.body as string).toBe(400);
+    const details = refused.json.details as { path: string; message: string }[];
+    expect(details.map((detail) => detail.path)).toEqual(['spec.app']);
+    expect(details[0]?.message).toMatch(/cannot cross an east-west gateway.*sleep-to-httpbin in edge\/cluster01/);
+    expect((await api.request('GET', `${SEED_OUTBOUND}`)).json).toEqual([]);
     const view = await render();
-    expect(codes(view)).toContain('CrossClusterApplicationTls');
-    expect(
-      resources(view, 'cluster01')
-        .filter((resource) => ['Secret', 'ServiceEntry', 'DestinationRule'].includes(resource.kind))
-        .map((resource) => resource.metadata.name),
-    ).not.toContain('httpbin.namespace02.logicalcloud02');
+    expect(codes(view)).not.toContain('CrossClusterApplicationTls');
     const secrets = view.clusters.flatMap((entry) =>
       entry.resources
         .filter((resource) => resource.kind === 'Secret')
@@ -106,22 +106,30 @@ describe('TLS', () => {
     });
   });
 
-  test('SIMPLE and DISABLE across clusters are refused with a diagnostic and render no caller objects', async () => {
-    await post(SEED_INBOUND, seedInbound('httpbin-inbound', { mutualTLS: 'SIMPLE' }));
+  test('turning a service with callers in other clusters to SIMPLE is refused when written; DISABLE gets a diagnostic', async () => {
+    await post(SEED_INBOUND, seedInbound('httpbin-inbound'));
     await post(SEED_OUTBOUND, {
       metadata: { name: 'sleep-to-httpbin' },
       spec: { clientServiceName: 'sleep', inboundServiceName: 'httpbin' },
     });
-    let view = await render();
-    expect(codes(view)).toContain('CrossClusterApplicationTls');
-    expect(resources(view, 'cluster01').filter((resource) => resource.kind === 'ServiceEntry')).toEqual([]);
+    const before = (await api.request('GET', `${SEED_INBOUND}/httpbin-inbound`)).body;
+    const simple = await api.request(
+      'PUT',
+      `${SEED_INBOUND}/httpbin-inbound`,
+      seedInbound('httpbin-inbound', { mutualTLS: 'SIMPLE' }),
+    );
+    expect(simple.status, simple.body as string).toBe(400);
+    expect((simple.json.details as { path: string }[]).map((detail) => detail.path)).toEqual([
+      'spec.management.tlsType',
+    ]);
+    expect((await api.request('GET', `${SEED_INBOUND}/httpbin-inbound`)).body).toBe(before);
     const put = await api.request(
       'PUT',
       `${SEED_INBOUND}/httpbin-inbound`,
       seedInbound('httpbin-inbound', { mutualTLS: 'DISABLE' }),
     );
     expect(put.status).toBe(200);
-    view = await render();
+    const view = await render();
     expect(codes(view)).toContain('CrossClusterPlaintext');
     expect(resources(view, 'cluster01').filter((resource) => resource.kind === 'ServiceEntry')).toEqual([]);
   });
