@@ -8,6 +8,8 @@
  * meshbridge never renders the mesh-wide PeerAuthentication or `kube-system/coredns`:
  * both are the platform's, and overwriting either can weaken a mesh or stop DNS.
  */
+import type { MeshSpec } from '../../model/infrastructure.js';
+import { specOf } from '../../model/kind.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { clusterLabel, meshOf } from '../mesh.js';
 import { ownerLabels, type RenderedObject } from '../objects.js';
@@ -108,12 +110,32 @@ function dnsStub(cluster: ClusterFacts): { objects: RenderedObject[]; diagnostic
   };
 }
 
+/**
+ * The Gateway goes where the east-west gateway runs: with istiod's PILOT_SCOPE_GATEWAY_TO_NAMESPACE (off by
+ * default; pilot/pkg/features/pilot.go @1.7.0–1.24.0) a gateway workload takes only Gateways of its own namespace.
+ */
+function gatewayNamespaceAssumed(cluster: ClusterFacts): Diagnostic | undefined {
+  const stated = (specOf(cluster.body).mesh as MeshSpec | undefined)?.gateway?.namespace;
+  if (stated !== undefined) return undefined;
+  return {
+    severity: 'warning',
+    code: 'GatewayNamespaceAssumed',
+    message: `meshbridge renders Gateway ${CROSS_NETWORK_GATEWAY} in ${meshOf(cluster).gatewayNamespace}, assuming the east-west gateway runs there; where istiod scopes Gateways to their namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE) and the gateway runs elsewhere it is ignored and federated calls to ${clusterLabel(cluster)} are reset: set spec.mesh.gateway.namespace`,
+    resource: cluster.key,
+    cluster: clusterLabel(cluster),
+  };
+}
+
 export function renderCluster(cluster: ClusterFacts, roles: ClusterRoles): UnitOutput {
   const mesh = meshOf(cluster);
   const objects: RenderedObject[] = [];
   const diagnostics: Diagnostic[] = [];
   if (roles.servesFederated) {
-    if (!mesh.exposesServices) objects.push(crossNetworkGateway(cluster));
+    if (!mesh.exposesServices) {
+      objects.push(crossNetworkGateway(cluster));
+      const assumed = gatewayNamespaceAssumed(cluster);
+      if (assumed) diagnostics.push(assumed);
+    }
     diagnostics.push(...servingDiagnostics(cluster));
   }
   if (roles.callsFederated && mesh.profile.usesGlobalSuffix) {
