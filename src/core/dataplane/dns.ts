@@ -5,7 +5,7 @@
  * set) or, before 1.8, istiocoredns behind a CoreDNS stub domain for `global`.
  */
 import { kubernetesService } from '../render/check-route-match.js';
-import type { RenderedObject } from '../render/objects.js';
+import { specOfKind, type RenderedObject } from '../render/objects.js';
 import { SOURCES, type Hop } from './hops.js';
 import type { ClusterWorld } from './world.js';
 
@@ -50,7 +50,7 @@ export function resolveName(query: DnsQuery): Hop {
     };
   const profile = cluster.mesh.profile;
   if (entry) {
-    const addresses = (entry.spec?.addresses as string[] | undefined) ?? [];
+    const addresses = specOfKind(entry, 'ServiceEntry')?.addresses ?? [];
     const what =
       addresses.length > 0 ? `ServiceEntry address ${addresses.join(', ')}` : 'a ServiceEntry without addresses';
     if (profile.dnsProxy) return dnsProxy(query, what);

@@ -5,7 +5,7 @@
  */
 import { hostMatches, kubernetesService } from '../render/check-route-match.js';
 import { parseMeshSni } from '../render/build/shared.js';
-import type { RenderedObject } from '../render/objects.js';
+import { specOfKind, type RenderedObject } from '../render/objects.js';
 import { exportedTo } from './exports.js';
 import { SOURCES, type Hop } from './hops.js';
 import { destinationRuleFor, type Upstream } from './outbound.js';
@@ -27,11 +27,9 @@ function passthroughServers(cluster: ClusterWorld): PassthroughServer[] {
   const servers: PassthroughServer[] = [];
   const podLabels = cluster.mesh.profile.gatewaySelector;
   for (const object of cluster.resources) {
-    if (object.kind !== 'Gateway') continue;
-    if (!labelsMatch(object.spec?.selector as Record<string, string> | undefined, podLabels)) continue;
-    const list =
-      (object.spec?.servers as { port?: { number?: number }; hosts?: string[]; tls?: { mode?: string } }[]) ?? [];
-    for (const server of list) {
+    const gateway = specOfKind(object, 'Gateway');
+    if (!gateway || !labelsMatch(gateway.selector, podLabels)) continue;
+    for (const server of gateway.servers) {
       if (server.tls?.mode !== 'AUTO_PASSTHROUGH' || server.port?.number !== cluster.gateway.internalPort) continue;
       servers.push({
         hosts: (server.hosts ?? []).map((host) => host.slice(host.indexOf('/') + 1)),
@@ -57,9 +55,8 @@ function sniTarget(cluster: ClusterWorld, host: string, port: number): SniTarget
   if (service) return { host, port, service };
   const entry = cluster.resources.find(
     (object) =>
-      object.kind === 'ServiceEntry' &&
-      ((object.spec?.hosts as string[] | undefined) ?? []).includes(host) &&
-      ((object.spec?.ports as { number: number }[] | undefined) ?? []).some((candidate) => candidate.number === port) &&
+      (specOfKind(object, 'ServiceEntry')?.hosts ?? []).includes(host) &&
+      (specOfKind(object, 'ServiceEntry')?.ports ?? []).some((candidate) => candidate.number === port) &&
       exportedTo(object, cluster.mesh.gatewayNamespace, cluster.mesh.profile),
   );
   return entry ? { host, port, entry } : undefined;
@@ -155,7 +152,7 @@ function entryEndpointPasses(
   endpoint: { labels?: Record<string, string>; serviceAccount?: string },
 ): boolean {
   const profile = cluster.mesh.profile;
-  const strictDns = entry.spec?.resolution === 'DNS';
+  const strictDns = specOfKind(entry, 'ServiceEntry')?.resolution === 'DNS';
   const filtered = !profile.literalPassthroughHosts && (!strictDns || !profile.sniDnsEndpointsUnfiltered);
   if (!filtered) return true;
   const gatewayCaller = {
@@ -169,10 +166,10 @@ function entryEndpointPasses(
   const rule = destinationRuleFor(
     cluster,
     gatewayCaller,
-    String((entry.spec?.hosts as string[])[0]),
+    String(specOfKind(entry, 'ServiceEntry')?.hosts[0]),
     entry.metadata.namespace,
   );
-  const ruleMode = (rule?.spec?.trafficPolicy as { tls?: { mode?: string } } | undefined)?.tls?.mode;
+  const ruleMode = rule && specOfKind(rule, 'DestinationRule')?.trafficPolicy?.tls?.mode;
   if (ruleMode) return ruleMode === 'ISTIO_MUTUAL';
   return endpoint.labels?.['security.istio.io/tlsMode'] === 'istio' || Boolean(endpoint.serviceAccount);
 }
@@ -222,7 +219,7 @@ interface EntryEndpoint {
 /** A ServiceEntry's SNI cluster (the design meshbridge used before): endpoints through the mTLS filter, then their Service. */
 function entryCluster(cluster: ClusterWorld, target: SniTarget, entry: RenderedObject): GatewayPass {
   const name = `outbound_.${target.port}_._.${target.host} from ServiceEntry ${idOf(entry)}`;
-  const endpoints = (entry.spec?.endpoints as EntryEndpoint[] | undefined) ?? [];
+  const endpoints: EntryEndpoint[] = specOfKind(entry, 'ServiceEntry')?.endpoints ?? [];
   const endpoint = endpoints.find((candidate) => entryEndpointPasses(cluster, entry, candidate));
   if (!endpoint)
     return {
@@ -235,7 +232,7 @@ function entryCluster(cluster: ClusterWorld, target: SniTarget, entry: RenderedO
         ),
       ],
     };
-  const ports = (entry.spec?.ports as { number: number; name: string }[] | undefined) ?? [];
+  const ports = specOfKind(entry, 'ServiceEntry')?.ports ?? [];
   const declared = ports.find((candidate) => candidate.number === target.port);
   const port = (declared && endpoint.ports?.[declared.name]) ?? target.port;
   const address = String(endpoint.address ?? '');

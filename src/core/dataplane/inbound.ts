@@ -4,18 +4,13 @@
  * identity the caller expects of it), then its AuthorizationPolicies.
  */
 import { authorize, type PeerIdentity, type RequestFacts } from '../render/check-route-authz.js';
-import type { RenderedObject } from '../render/objects.js';
+import type { PeerAuthenticationSpec } from '../istio/objects.js';
+import { specOfKind, type RenderedObject } from '../render/objects.js';
 import { SOURCES, type Hop } from './hops.js';
 import type { Caller, Upstream } from './outbound.js';
 import { HTTP_PROTOCOLS, type ClusterWorld, type ServiceFacts } from './world.js';
 
 type Mode = 'STRICT' | 'PERMISSIVE' | 'DISABLE';
-
-interface PeerSpec {
-  selector?: { matchLabels?: Record<string, string> };
-  mtls?: { mode?: string };
-  portLevelMtls?: Record<string, { mode?: string }>;
-}
 
 const known = (mode: string | undefined): Mode | undefined =>
   mode === 'STRICT' || mode === 'PERMISSIVE' || mode === 'DISABLE' ? mode : undefined;
@@ -30,7 +25,7 @@ export function peerMode(cluster: ClusterWorld, service: ServiceFacts): { mode: 
     (object): object is RenderedObject =>
       object.kind === 'PeerAuthentication' && object.metadata.namespace === service.namespace,
   );
-  const spec = (object: RenderedObject) => (object.spec ?? {}) as PeerSpec;
+  const spec = (object: RenderedObject): PeerAuthenticationSpec => specOfKind(object, 'PeerAuthentication') ?? {};
   const namespaceWide = policies.find((object) => !spec(object).selector);
   const namespaceMode = namespaceWide ? known(spec(namespaceWide).mtls?.mode) : undefined;
   if (namespaceWide && namespaceMode)

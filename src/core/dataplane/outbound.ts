@@ -5,7 +5,7 @@
  */
 import { hostMatches, qualifyHost } from '../render/check-route-match.js';
 import { meshSni } from '../render/build/shared.js';
-import type { RenderedObject } from '../render/objects.js';
+import { specOfKind, type RenderedObject } from '../render/objects.js';
 import { exportedTo } from './exports.js';
 import type { ClusterWorld } from './world.js';
 
@@ -34,8 +34,10 @@ export interface Caller {
 
 const idOf = (object: RenderedObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 
+const hostOfRule = (rule: RenderedObject) => specOfKind(rule, 'DestinationRule')?.host ?? '';
+
 function selectorOf(rule: RenderedObject): Record<string, string> | undefined {
-  return (rule.spec?.workloadSelector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  return specOfKind(rule, 'DestinationRule')?.workloadSelector?.matchLabels;
 }
 
 /**
@@ -52,8 +54,7 @@ export function destinationRuleFor(
   const profile = cluster.mesh.profile;
   const matching = cluster.resources.filter(
     (object) =>
-      object.kind === 'DestinationRule' &&
-      hostMatches(qualifyHost(String(object.spec?.host ?? ''), object.metadata.namespace), host) &&
+      hostMatches(qualifyHost(specOfKind(object, 'DestinationRule')?.host ?? '', object.metadata.namespace), host) &&
       exportedTo(object, caller.namespace, profile),
   );
   const selects = (rule: RenderedObject) => {
@@ -64,7 +65,7 @@ export function destinationRuleFor(
   };
   const exactFirst = (a: RenderedObject, b: RenderedObject) =>
     Number(selectorOf(b) !== undefined) - Number(selectorOf(a) !== undefined) ||
-    Number(String(a.spec?.host).includes('*')) - Number(String(b.spec?.host).includes('*')) ||
+    Number(hostOfRule(a).includes('*')) - Number(hostOfRule(b).includes('*')) ||
     (idOf(a) < idOf(b) ? -1 : 1);
   for (const namespace of [caller.namespace, hostNamespace, cluster.mesh.rootNamespace]) {
     if (namespace === undefined) continue;
@@ -125,8 +126,7 @@ interface PortPolicy {
  * GetPortLevelTrafficPolicy).
  */
 function portPolicy(rule: RenderedObject | undefined, port: number): PortPolicy | undefined {
-  const policy = rule?.spec?.trafficPolicy as
-    (PortPolicy & { portLevelSettings?: (PortPolicy & { port?: { number?: number } })[] }) | undefined;
+  const policy = rule && specOfKind(rule, 'DestinationRule')?.trafficPolicy;
   return policy?.portLevelSettings?.find((setting) => setting.port?.number === port) ?? policy;
 }
 
@@ -156,11 +156,9 @@ export interface Endpoint {
 
 /** The endpoints of a ServiceEntry for one of its ports. */
 export function entryEndpoints(entry: RenderedObject, port: number): Endpoint[] {
-  const ports = (entry.spec?.ports as { number: number; name: string; targetPort?: number }[] | undefined) ?? [];
+  const ports = specOfKind(entry, 'ServiceEntry')?.ports ?? [];
   const declared = ports.find((candidate) => candidate.number === port) ?? ports[0];
-  const list =
-    (entry.spec?.endpoints as { address?: string; ports?: Record<string, number>; weight?: number }[] | undefined) ??
-    [];
+  const list = specOfKind(entry, 'ServiceEntry')?.endpoints ?? [];
   const weights = list.map((endpoint) => endpoint.weight ?? 1);
   const total = weights.reduce((sum, weight) => sum + weight, 0) || 1;
   return list.map((endpoint, index) => ({
@@ -172,7 +170,7 @@ export function entryEndpoints(entry: RenderedObject, port: number): Endpoint[] 
 }
 
 export function entryPort(entry: RenderedObject, port: number | undefined): number | undefined {
-  const ports = (entry.spec?.ports as { number: number }[] | undefined) ?? [];
+  const ports = specOfKind(entry, 'ServiceEntry')?.ports ?? [];
   if (port !== undefined) return ports.some((candidate) => candidate.number === port) ? port : undefined;
   return ports[0]?.number;
 }

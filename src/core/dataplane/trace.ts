@@ -8,7 +8,7 @@
 import type { RequestFacts } from '../render/check-route-authz.js';
 import { hostMatches, kubernetesService } from '../render/check-route-match.js';
 import { parseMeshSni } from '../render/build/shared.js';
-import type { RenderedObject } from '../render/objects.js';
+import { specOfKind, type RenderedObject } from '../render/objects.js';
 import { exportedTo } from './exports.js';
 import { passGateway } from './gateway.js';
 import { SOURCES, type Hop, type HopName } from './hops.js';
@@ -61,9 +61,8 @@ export function entryFor(cluster: ClusterWorld, namespace: string, host: string)
   return cluster.resources
     .filter(
       (object) =>
-        object.kind === 'ServiceEntry' &&
         exportedTo(object, namespace, cluster.mesh.profile) &&
-        ((object.spec?.hosts as string[] | undefined) ?? []).some((pattern) => hostMatches(pattern, host)),
+        (specOfKind(object, 'ServiceEntry')?.hosts ?? []).some((pattern) => hostMatches(pattern, host)),
     )
     .sort((a, b) => Number(b.metadata.namespace === namespace) - Number(a.metadata.namespace === namespace))[0];
 }
@@ -151,7 +150,7 @@ function viaEndpoint(
     return arrive(journey, journey.from, service, { upstream, before: [outbound, hop], portion });
   }
   const hop =
-    entry.spec?.location === 'MESH_EXTERNAL'
+    specOfKind(entry, 'ServiceEntry')?.location === 'MESH_EXTERNAL'
       ? endpointHop(journey, true, `${at} is outside the mesh (MESH_EXTERNAL): the call leaves it`)
       : endpointHop(
           journey,
@@ -176,9 +175,9 @@ function outboundHop(journey: Journey, cluster: string, upstream: Upstream): Hop
 /** Labels on every endpoint make auto mTLS pick Istio mTLS (conversion.go); SANs from the entry from 1.6. */
 function entryDefaults(journey: Journey, entry: RenderedObject, endpoints: Endpoint[]) {
   const profile = journey.from.mesh.profile;
-  const listed = (entry.spec?.endpoints as { labels?: Record<string, string> }[] | undefined) ?? [];
+  const listed = specOfKind(entry, 'ServiceEntry')?.endpoints ?? [];
   return {
-    defaultSans: profile.entrySubjectAltNames ? ((entry.spec?.subjectAltNames as string[] | undefined) ?? []) : [],
+    defaultSans: profile.entrySubjectAltNames ? (specOfKind(entry, 'ServiceEntry')?.subjectAltNames ?? []) : [],
     autoMtls:
       endpoints.length > 0 && listed.every((endpoint) => endpoint.labels?.['security.istio.io/tlsMode'] === 'istio'),
   };

@@ -71,6 +71,77 @@ function schemaSpecShape(kind: string): Shape {
   return root;
 }
 
+const ownSpecTypes: Record<string, [file: string, type: string]> = {
+  ServiceEntry: ['networking-types.ts', 'ServiceEntrySpec'],
+  DestinationRule: ['networking-types.ts', 'DestinationRuleSpec'],
+  VirtualService: ['networking-types.ts', 'VirtualServiceSpec'],
+  Gateway: ['networking-types.ts', 'GatewaySpec'],
+  AuthorizationPolicy: ['security-types.ts', 'AuthorizationPolicySpec'],
+  PeerAuthentication: ['security-types.ts', 'PeerAuthenticationSpec'],
+};
+
+/** The fields of one of the renderer's own spec types, read with the type checker (arrays, unions and maps as above). */
+function ownSpecShape(program: ts.Program, file: string, name: string): Shape {
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(file);
+  const declaration = source?.statements.find(
+    (statement): statement is ts.InterfaceDeclaration | ts.TypeAliasDeclaration =>
+      (ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name.text === name,
+  );
+  if (!declaration) throw new Error(`no ${name} in ${file}`);
+  const walk = (type: ts.Type, into: Node, depth: number): boolean => {
+    if (depth > 12) return false;
+    const bare = checker.getNonNullableType(type);
+    if (bare.isUnion()) return bare.types.map((member) => walk(member, into, depth)).some(Boolean);
+    if (checker.isArrayType(bare)) return walk(checker.getTypeArguments(bare as ts.TypeReference)[0]!, into, depth);
+    if (!(bare.flags & ts.TypeFlags.Object)) return false;
+    const index = bare.getStringIndexType();
+    if (index) {
+      const child: Node = into.get('*') ?? new Map();
+      into.set('*', walk(index, child, depth + 1) ? child : null);
+    }
+    for (const property of bare.getProperties()) {
+      const child: Node = into.get(property.name) ?? new Map();
+      const isObject = walk(checker.getTypeOfSymbol(property), child, depth + 1);
+      into.set(property.name, isObject ? child : null);
+    }
+    return true;
+  };
+  const root: Node = new Map();
+  walk(checker.getTypeAtLocation(declaration.name), root, 0);
+  return root;
+}
+
+/** Paths of `ours` that `schema` does not have (a `*` in the schema takes any key). */
+function outside(ours: Shape, schema: Shape, at = ''): string[] {
+  const problems: string[] = [];
+  for (const [key, child] of ours) {
+    const path = at ? `${at}.${key}` : key;
+    const match = schema.has(key) ? schema.get(key) : schema.get('*');
+    if (match === undefined) problems.push(path);
+    else if (child && match) problems.push(...outside(child, match, path));
+  }
+  return problems;
+}
+
+describe("the renderer's typed objects", () => {
+  const here = dirname(new URL(import.meta.url).pathname);
+  const files = [...new Set(Object.values(ownSpecTypes).map(([file]) => join(here, file)))];
+  const program = ts.createProgram(files, { strict: true, noEmit: true, skipLibCheck: true });
+
+  it.each(Object.keys(ownSpecTypes))('%s: its spec type names only fields of the CRD schema', (kind) => {
+    const [file, type] = ownSpecTypes[kind]!;
+    const shape = ownSpecShape(program, join(here, file), type);
+    expect(shape.size).toBeGreaterThan(1);
+    expect(outside(shape, schemaSpecShape(kind))).toEqual([]);
+  });
+
+  it('would name a field the schema lacks', () => {
+    const ours: Shape = new Map([['trafficPolicy', new Map([['tlss', null]])]]);
+    expect(outside(ours, schemaSpecShape('DestinationRule'))).toEqual(['trafficPolicy.tlss']);
+  });
+});
+
 describe('field whitelist', () => {
   it.each(Object.keys(declarations))('%s matches the CRD schema of @kubernetes-models/istio', (kind) => {
     expect(formatShape(parseShape(specFields[kind]!))).toBe(formatShape(schemaSpecShape(kind)));

@@ -88,6 +88,19 @@ export interface ConfigMap extends K8sObject {
   immutable?: boolean;
 }
 
+/**
+ * The spec type of each Istio kind: what the renderer builds (a field the CRD schema lacks is a compile error,
+ * and fields.test.ts checks these types against the schemas) and what the data-plane model reads.
+ */
+export interface SpecOfKind {
+  ServiceEntry: ServiceEntrySpec;
+  DestinationRule: DestinationRuleSpec;
+  VirtualService: VirtualServiceSpec;
+  Gateway: GatewaySpec;
+  AuthorizationPolicy: AuthorizationPolicySpec;
+  PeerAuthentication: PeerAuthenticationSpec;
+}
+
 export type IstioObject =
   ServiceEntry | DestinationRule | VirtualService | Gateway | AuthorizationPolicy | PeerAuthentication;
 

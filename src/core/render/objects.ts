@@ -1,4 +1,6 @@
 /** The Kubernetes objects the renderer emits, and how they are labelled and ordered. */
+import type { SpecOfKind } from '../istio/objects.js';
+
 export interface ObjectMeta {
   name: string;
   namespace?: string;
@@ -13,6 +15,11 @@ export interface RenderedObject {
   spec?: Record<string, unknown>;
   type?: string;
   data?: Record<string, string>;
+}
+
+/** The typed spec of a rendered Istio object of `kind` (built from the same types), or undefined for another kind. */
+export function specOfKind<K extends keyof SpecOfKind>(object: RenderedObject, kind: K): SpecOfKind[K] | undefined {
+  return object.kind === kind ? (object.spec as unknown as SpecOfKind[K] | undefined) : undefined;
 }
 
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'meshbridge' } as const;

@@ -3,6 +3,7 @@
  * cluster the host is placed in; each destination by its cluster-local name when
  * it runs in that cluster, else by its cross-cluster name.
  */
+import type { HTTPMatchRequest, HTTPRoute } from '../../istio/objects.js';
 import { kubernetesServicePort, type InboundSpec } from '../../model/inbound.js';
 import { specOf } from '../../model/kind.js';
 import { meshOf, sharesDiscovery } from '../mesh.js';
@@ -58,8 +59,8 @@ export function weightsTo100(weights: number[]): number[] {
   return floored;
 }
 
-function match(condition: NonNullable<RouteSpec['http'][number]['match']>[number]) {
-  const out: Record<string, unknown> = {};
+function match(condition: NonNullable<RouteSpec['http'][number]['match']>[number]): HTTPMatchRequest {
+  const out: HTTPMatchRequest = {};
   if (condition.uriPrefix) out.uri = { prefix: condition.uriPrefix };
   if (condition.uriExact) out.uri = { exact: condition.uriExact };
   if (condition.uriRegex) out.uri = { regex: condition.uriRegex };
@@ -175,24 +176,27 @@ export function renderRouting(record: SnapshotRecord, context: RoutingContext): 
           });
         }
       }
-      const reachable = targets.filter((entry) => entry.destination !== undefined);
+      const reachable = targets.flatMap(({ target, destination }) => (destination ? [{ target, destination }] : []));
       const weights = reachable.map(({ target }) => target.weight);
       const finalWeights = profile.weightsMustSum100 ? weightsTo100(weights) : weights;
-      return {
+      const port = (target: (typeof reachable)[number]['target'], destination: { port?: number }) =>
+        target.port ?? destination.port;
+      const route: HTTPRoute = {
         name: rule.name ?? `rule-${ruleIndex}`,
         ...(rule.match && rule.match.length > 0 ? { match: rule.match.map(match) } : {}),
         route: reachable.map(({ target, destination }, index) => ({
           destination: {
-            host: destination?.host,
-            ...((target.port ?? destination?.port) ? { port: { number: target.port ?? destination?.port } } : {}),
+            host: destination.host,
+            ...(port(target, destination) ? { port: { number: port(target, destination) as number } } : {}),
           },
-          weight: finalWeights[index],
+          weight: finalWeights[index] as number,
         })),
         ...(rule.timeout ? { timeout: rule.timeout } : {}),
         ...(rule.retries ? { retries: rule.retries } : {}),
       };
+      return route;
     });
-    const usable = http.filter((rule) => rule.route.length > 0);
+    const usable = http.filter((rule) => (rule.route ?? []).length > 0);
     if (usable.length === 0) continue;
     byCluster.set(placement.cluster.key, [
       object(

@@ -1,4 +1,5 @@
 /** Small pieces the object builders share. */
+import type { SpecOfKind } from '../../istio/objects.js';
 import type { InboundSpec } from '../../model/inbound.js';
 import { ownerLabels, type Owner, type RenderedObject } from '../objects.js';
 import type { ServiceModel } from '../services.js';
@@ -27,16 +28,25 @@ export function portsOf(service: ServiceModel): InboundSpec[] {
   return service.ports.length > 0 ? service.ports.map((port) => port.spec) : [service.spec];
 }
 
-export interface ObjectHead {
+export interface ObjectHead<K extends keyof SpecOfKind> {
   apiVersion: string;
-  kind: string;
+  kind: K;
   name: string;
   namespace: string;
 }
 
-export function object(head: ObjectHead, owner: Owner | undefined, spec: Record<string, unknown>): RenderedObject {
+export function object<K extends keyof SpecOfKind>(
+  head: ObjectHead<K>,
+  owner: Owner | undefined,
+  spec: SpecOfKind[K],
+): RenderedObject {
   const { apiVersion, kind, name, namespace } = head;
-  return { apiVersion, kind, metadata: { name, namespace, labels: ownerLabels(owner) }, spec };
+  return {
+    apiVersion,
+    kind,
+    metadata: { name, namespace, labels: ownerLabels(owner) },
+    spec: spec as unknown as Record<string, unknown>,
+  };
 }
 
 /** Istio picks the protocol from the port name's prefix; name ports `<protocol>-<number>`. */
