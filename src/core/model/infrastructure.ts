@@ -6,6 +6,7 @@ import { orderLike } from '../validation/values.js';
 import { DNS_LABEL_PATTERN, isHostname, isIpAddress } from './formats.js';
 import { DEFAULT_GATEWAY_PORT, GATEWAY_KV_KEYS } from './gateway.js';
 import { byMetadataName, specOf, type ResourceBody, type ResourceKind } from './kind.js';
+import { readKubeconfig } from './kubeconfig.js';
 
 const controllerSchema = Obj({
   metadata: Metadata(),
@@ -214,7 +215,17 @@ function checkCluster(body: ResourceBody): Issue[] {
         message: 'must be a DNS name such as cluster.local',
       });
   });
-  return [...issues, ...checkDeploy(specOf(body).deploy as DeploySpec | undefined)];
+  return [...issues, ...checkDeploy(specOf(body).deploy as DeploySpec | undefined), ...checkKubeconfig(body)];
+}
+
+/** A kubeconfig is refused when written unless meshbridge's reader allows all of it (kubeconfig.ts); an incomplete one waits for deploy. */
+function checkKubeconfig(body: ResourceBody): Issue[] {
+  const text = specOf(body).kubeconfig;
+  if (typeof text !== 'string' || text.trim() === '') return [];
+  const reading = readKubeconfig(text);
+  return reading.ok || reading.incomplete
+    ? []
+    : reading.problems.map((problem) => ({ path: 'spec.kubeconfig', message: problem }));
 }
 
 interface DeploySpec {

@@ -53,7 +53,8 @@ describe('loadKubeconfig', () => {
 
   test('the only context serves when none is current', () => {
     const { config } = loadKubeconfig(stringify(kubeconfig(undefined, undefined, undefined)), 'edge/cluster01');
-    expect(config.getCurrentContext()).toBe('main');
+    expect(config.getCurrentCluster()?.server).toBe('https://10.0.0.1:6443');
+    expect(config.getCurrentUser()?.token).toBe(TOKEN);
   });
 
   test('the hash tells kubeconfigs apart', () => {
@@ -74,6 +75,7 @@ describe('loadKubeconfig', () => {
     expect(refusal(garbage).message).toMatch(/not valid YAML or JSON/);
     expect(refusal('- just\n- a list').message).toMatch(/not a kubeconfig/);
     expect(refusal(stringify({ clusters: [] })).message).toMatch(/no current-context/);
+    expect(refusal(stringify({ clusters: [] })).message).not.toMatch(/undefined/);
     expect(refusal(stringify(kubeconfig(undefined, undefined, 'elsewhere'))).message).toMatch(/current-context/);
     expect(refusal(stringify(kubeconfig(undefined, { 'certificate-authority-data': 'Q0EK' }))).message).toMatch(
       /no server URL/,
@@ -81,7 +83,9 @@ describe('loadKubeconfig', () => {
   });
 
   test('plain http only with insecure-skip-tls-verify', () => {
-    expect(refusal(stringify(kubeconfig(undefined, { server: 'http://10.0.0.1:8080' }))).message).toMatch(/plain http/);
+    expect(refusal(stringify(kubeconfig(undefined, { server: 'http://10.0.0.1:8080' }))).message).toMatch(
+      /neither https:\/\/ nor http:\/\/ with insecure-skip-tls-verify/,
+    );
     const { config } = loadKubeconfig(
       stringify(kubeconfig(undefined, { server: 'http://10.0.0.1:8080', 'insecure-skip-tls-verify': true })),
       'edge/cluster01',
@@ -96,11 +100,68 @@ describe('loadKubeconfig', () => {
     ['client-key', { 'client-key': '/etc/kubernetes/pki/admin.key', 'client-certificate-data': 'Q0VSVAo=' }],
     ['client-certificate', { 'client-certificate': '/etc/kubernetes/pki/admin.crt', 'client-key-data': 'S0VZCg==' }],
   ])('a user with %s is refused: meshbridge runs no command and reads no file of its host', (field, user) => {
-    expect(refusal(stringify(kubeconfig(user))).message).toContain(`"${field}"`);
+    expect(refusal(stringify(kubeconfig(user))).message).toContain(`users[0].user.${field}`);
   });
 
   test('a CA file is refused; embedded CA data is fine', () => {
     const cluster = { server: 'https://10.0.0.1:6443', 'certificate-authority': '/etc/kubernetes/pki/ca.crt' };
-    expect(refusal(stringify(kubeconfig(undefined, cluster))).message).toContain('certificate-authority-data');
+    expect(refusal(stringify(kubeconfig(undefined, cluster))).message).toContain(
+      'clusters[0].cluster.certificate-authority reads a file',
+    );
+    const embedded = { server: 'https://10.0.0.1:6443', 'certificate-authority-data': 'Q0EK' };
+    expect(loadKubeconfig(stringify(kubeconfig(undefined, embedded)), 'x').config.getCurrentCluster()?.caData).toBe(
+      'Q0EK',
+    );
+  });
+
+  // Reproductions from issue 9: the client takes the first entry of a name, the old check kept the last.
+  test('two users of one name, the first with exec: refused', () => {
+    const document = kubeconfig();
+    document.users = [
+      { name: 'u', user: { exec: { command: 'touch', args: ['/tmp/pwned'], apiVersion: 'v1' } } },
+      { name: 'u', user: { token: TOKEN } },
+    ];
+    const message = refusal(stringify(document)).message;
+    expect(message).toContain('users[0].user.exec runs a program');
+    expect(message).toContain('users[1].name repeats the name of an earlier entry');
+  });
+
+  test('a user whose name is not a string, with auth-provider or tokenFile: refused', () => {
+    for (const user of [{ 'auth-provider': { name: 'gcp' } }, { tokenFile: '/etc/shadow' }]) {
+      const document = kubeconfig();
+      document.users = [
+        { name: 7, user },
+        { name: 'u', user: { token: TOKEN } },
+      ];
+      const message = refusal(stringify(document)).message;
+      expect(message).toContain('users[0].name must be a non-empty string');
+      expect(message).toMatch(/users\[0\]\.user\.(auth-provider runs a plugin|tokenFile reads a file)/);
+    }
+  });
+
+  test('an unused user or cluster is read as strictly as the current one', () => {
+    const document = kubeconfig();
+    document.users = [
+      { name: 'u', user: { token: TOKEN } },
+      { name: 'spare', user: { 'client-key': '/k' } },
+    ];
+    expect(refusal(stringify(document)).message).toContain('users[1].user.client-key reads a file');
+  });
+
+  test('unknown fields and credentials in the server URL are refused; extensions are ignored', () => {
+    expect(refusal(stringify(kubeconfig({ token: TOKEN, 'as-user-extra': { a: ['b'] } }))).message).toContain(
+      'users[0].user.as-user-extra is not a field meshbridge reads',
+    );
+    expect(refusal(stringify(kubeconfig(undefined, { server: 'https://admin:pw@10.0.0.1:6443' }))).message).toContain(
+      'credentials in its server URL',
+    );
+    expect(
+      refusal(stringify(kubeconfig(undefined, { server: 'https://10.0.0.1', 'proxy-url': 'http://x' }))).message,
+    ).toContain('proxy-url is not a field');
+    const minikube = kubeconfig(undefined, {
+      server: 'https://10.0.0.1:6443',
+      extensions: [{ name: 'cluster_info', extension: { provider: 'minikube.sigs.k8s.io' } }],
+    });
+    expect(loadKubeconfig(stringify(minikube), 'x').config.getCurrentCluster()?.server).toBe('https://10.0.0.1:6443');
   });
 });
