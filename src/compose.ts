@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { adminTokenCheck } from './adapters/http/authentication.js';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { openSqliteDatabase } from './adapters/storage/sqlite.js';
@@ -66,14 +67,21 @@ export async function buildApp(
   database: Database,
   logger: FastifyServerOptions['logger'] = false,
   options: DeployOptions = {},
+  access: AccessOptions = {},
 ): Promise<FastifyInstance> {
-  return (await buildServices(database, logger, options)).app;
+  return (await buildServices(database, logger, options, access)).app;
+}
+
+/** Who may use the API: with an admin token, only bearers of it (and the probes). */
+export interface AccessOptions {
+  adminToken?: string;
 }
 
 export async function buildServices(
   database: Database,
   logger: FastifyServerOptions['logger'] = false,
   options: DeployOptions = {},
+  access: AccessOptions = {},
 ): Promise<App> {
   const { store, ledger } = database;
   const deployState = new DeployState(database.deployRecords);
@@ -94,7 +102,11 @@ export async function buildServices(
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
     },
-    { logger, version: VERSION },
+    {
+      logger,
+      version: VERSION,
+      ...(access.adminToken ? { authentication: adminTokenCheck(access.adminToken) } : {}),
+    },
   );
   deploy.setLog((message, error) => app.log.error({ err: error }, message));
   let timer: NodeJS.Timeout | undefined;
@@ -117,7 +129,7 @@ export async function buildServices(
   return { app, deploy };
 }
 
-export interface ServeOptions extends StoreOptions {
+export interface ServeOptions extends StoreOptions, AccessOptions {
   port: number;
   host: string;
   logLevel?: string;
@@ -131,7 +143,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Loopback addresses: without authentication meshbridge listens on nothing else. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+export class UnsafeListenError extends Error {}
+
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  if (!options.adminToken && !isLoopback(options.host))
+    throw new UnsafeListenError(
+      `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file) or listen on 127.0.0.1`,
+    );
   const database = options.inMemory ? await openSqliteDatabase(':memory:') : await openDatabase(options);
   const logger = {
     level: options.logLevel ?? 'info',
@@ -143,7 +166,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.inMemory ? { reconcileSeconds: 0 } : {}),
     ...options.deploy,
   };
-  const app = await buildApp(database, logger, deploy);
+  const app = await buildApp(database, logger, deploy, options.adminToken ? { adminToken: options.adminToken } : {});
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };
 }

@@ -30,6 +30,11 @@ export class MalformedBodyError extends DomainError {
   readonly code = 'MalformedBody';
 }
 
+/** No credentials, or credentials meshbridge does not accept. */
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'Unauthenticated';
+}
+
 export class NotFoundError extends DomainError {
   readonly code = 'NotFound';
 }

@@ -18,7 +18,11 @@ export class ApiClient {
   private readonly server: string;
 
   /** `127.0.0.1:9015` is taken as `http://127.0.0.1:9015`, as kubectl takes its --server. */
-  constructor(server: string) {
+  /** `token`, when given, is sent as `Authorization: Bearer` (env MESHBRIDGE_TOKEN). */
+  constructor(
+    server: string,
+    private readonly token?: string,
+  ) {
     this.server = (/^[a-z][a-z0-9+.-]*:\/\//i.test(server) ? server : `http://${server}`).replace(/\/+$/, '');
   }
 
@@ -29,7 +33,8 @@ export class ApiClient {
   }
 
   async request(method: string, path: string, body?: unknown, upload?: string): Promise<ApiResponse> {
-    const init: RequestInit = { method };
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    const init: RequestInit = { method, headers };
     if (upload !== undefined) {
       const form = new FormData();
       form.set('metadata', JSON.stringify(body));
@@ -37,7 +42,7 @@ export class ApiClient {
       init.body = form;
     } else if (body !== undefined) {
       init.body = JSON.stringify(body);
-      init.headers = { 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
     }
     let response: Response;
     try {

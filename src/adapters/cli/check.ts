@@ -155,7 +155,10 @@ export function addCheckCommand(
     .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']))
     .addHelpText('after', HELP)
     .action(async (options: CheckOptions) => {
-      const client = new ApiClient(options.server || deps.env.MESHBRIDGE_SERVER || defaultServer);
+      const client = new ApiClient(
+        options.server || deps.env.MESHBRIDGE_SERVER || defaultServer,
+        deps.env.MESHBRIDGE_TOKEN,
+      );
       setCode((await runCheck(options, client, deps.output)) ? 0 : 1);
     });
 }

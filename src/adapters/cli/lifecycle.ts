@@ -107,7 +107,10 @@ function action(deps: CliDependencies, setCode: (code: number) => void, defaultS
     const extra = rest.slice(0, -2) as (string | undefined)[];
     try {
       const group = parseGroup(groupArgument);
-      const client = new ApiClient(options.server || deps.env.MESHBRIDGE_SERVER || defaultServer);
+      const client = new ApiClient(
+        options.server || deps.env.MESHBRIDGE_SERVER || defaultServer,
+        deps.env.MESHBRIDGE_TOKEN,
+      );
       setCode(await work({ client, group, deps, options }, ...extra));
     } catch (error) {
       if (!(error instanceof UsageError) && !(error instanceof RequestFailed)) throw error;

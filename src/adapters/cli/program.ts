@@ -1,4 +1,5 @@
 /** The `meshbridge` command line. */
+import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
@@ -17,6 +18,8 @@ export interface ServeRequest {
   host: string;
   dataDir: string;
   database?: string;
+  /** Turns authentication on: every request but the probes needs it as a bearer token. */
+  adminToken?: string;
   deploy: {
     /** Clusters worked at the same time. */
     concurrency: number;
@@ -45,7 +48,7 @@ interface ClientOptions {
 }
 
 function clientFor(options: ClientOptions, env: CliDependencies['env']): ApiClient {
-  return new ApiClient(options.server || env.MESHBRIDGE_SERVER || DEFAULT_SERVER);
+  return new ApiClient(options.server || env.MESHBRIDGE_SERVER || DEFAULT_SERVER, env.MESHBRIDGE_TOKEN);
 }
 
 const serverOption = () =>
@@ -82,11 +85,20 @@ function wholeNumber(minimum: number): (value: string) => number {
 interface ServeOptions {
   port: number;
   host: string;
+  adminTokenFile?: string;
   data: string;
   database?: string;
   deployConcurrency?: number;
   reconcileInterval?: number;
   callTimeout?: number;
+}
+
+/** The admin token: from a file (the operator's choice of path, read once at start), else the environment. */
+async function adminTokenOf(file: string | undefined, env: CliDependencies['env']): Promise<string | undefined> {
+  const token = file === undefined ? env.MESHBRIDGE_ADMIN_TOKEN : (await readFile(file, 'utf8')).trim();
+  if (token !== undefined && token.length < 16)
+    throw new Error('the admin token must be at least 16 characters (e.g. openssl rand -hex 32)');
+  return token || undefined;
 }
 
 function addServe(program: Command, deps: CliDependencies, setCode: (code: number) => void): void {
@@ -95,7 +107,15 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
     .command('serve')
     .description('serve the API (SQLite in --data unless --database or DATABASE_URL names PostgreSQL)')
     .option('-p, --port <port>', 'TCP port', (value) => Number(value), Number(env.MESHBRIDGE_PORT ?? DEFAULT_PORT))
-    .option('--host <host>', 'address to listen on', env.MESHBRIDGE_HOST ?? '0.0.0.0')
+    .option(
+      '--host <host>',
+      'address to listen on; other than loopback only with authentication (env MESHBRIDGE_HOST)',
+      env.MESHBRIDGE_HOST ?? '127.0.0.1',
+    )
+    .option(
+      '--admin-token-file <file>',
+      'file holding the admin bearer token, which turns authentication on (env MESHBRIDGE_ADMIN_TOKEN_FILE, or the token itself in MESHBRIDGE_ADMIN_TOKEN)',
+    )
     .option('-d, --data <dir>', 'data folder for the SQLite database', env.MESHBRIDGE_DATA ?? './.meshbridge')
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
     .option(
@@ -115,9 +135,11 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
     )
     .action(async (options: ServeOptions) => {
       const database = options.database ?? env.DATABASE_URL;
+      const adminToken = await adminTokenOf(options.adminTokenFile ?? env.MESHBRIDGE_ADMIN_TOKEN_FILE, env);
       await deps.serve({
         port: options.port,
         host: options.host,
+        ...(adminToken ? { adminToken } : {}),
         dataDir: options.data,
         ...(database ? { database } : {}),
         deploy: {

@@ -58,3 +58,21 @@ describe('serve: deploy settings', () => {
     expect(err).toContain('MESHBRIDGE_CALL_TIMEOUT must be a whole number ≥ 1');
   });
 });
+
+describe('serve: who may reach it', () => {
+  test('without credentials it listens on loopback only, by default', async () => {
+    const { request } = await serveWith([]);
+    expect(request?.host).toBe('127.0.0.1');
+    expect(request?.adminToken).toBeUndefined();
+  });
+
+  test('MESHBRIDGE_ADMIN_TOKEN turns authentication on; a short token is refused and nothing starts', async () => {
+    const token = 'a'.repeat(32);
+    expect((await serveWith([], { MESHBRIDGE_ADMIN_TOKEN: token })).request?.adminToken).toBe(token);
+    const short = await serveWith([], { MESHBRIDGE_ADMIN_TOKEN: 'secret' });
+    expect(short.code).toBe(1);
+    expect(short.request).toBeUndefined();
+    expect(short.err).toContain('at least 16 characters');
+    expect(short.err).not.toContain('secret');
+  });
+});

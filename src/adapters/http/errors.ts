@@ -7,6 +7,7 @@ import {
   MalformedBodyError,
   NotFoundError,
   StaleVersionError,
+  UnauthenticatedError,
   ValidationError,
 } from '../../core/errors.js';
 
@@ -18,6 +19,7 @@ export interface ErrorBody {
 
 function statusOf(error: DomainError): number {
   if (error instanceof ValidationError) return 400;
+  if (error instanceof UnauthenticatedError) return 401;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError || error instanceof ExhaustedError) return 409;
   if (error instanceof StaleVersionError) return 412;
@@ -38,6 +40,7 @@ function frameworkClientError(error: FastifyError): { status: number; body: Erro
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DomainError) {
     if (error instanceof ConflictError && error.existingKey) reply.header('location', `/v2/${error.existingKey}`);
+    if (error instanceof UnauthenticatedError) reply.header('www-authenticate', 'Bearer realm="meshbridge"');
     const body: ErrorBody = { error: error.code, message: error.message, details: error.details };
     return reply.status(statusOf(error)).send(body);
   }

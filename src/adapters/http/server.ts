@@ -11,6 +11,7 @@ import type { SeedPathService } from '../../service/seed-paths.js';
 import type { RenderService } from '../../service/render-service.js';
 import type { CheckRouteService } from '../../service/check-route-service.js';
 import type { DeployService } from '../../service/deploy/deploy-service.js';
+import { registerAuthentication, type TokenCheck } from './authentication.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
@@ -32,6 +33,8 @@ export interface HttpServices {
 export interface HttpOptions {
   logger?: FastifyServerOptions['logger'];
   version: string;
+  /** With a check, every request but the probes needs a bearer token it accepts. */
+  authentication?: TokenCheck;
 }
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -61,6 +64,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  if (options.authentication) registerAuthentication(app, options.authentication);
 
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
   await app.register(swagger, {
