@@ -3,8 +3,10 @@
  * each looked like when the session began (to say what changed, or to put it back), and
  * which of them are meshbridge's.
  */
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TargetError } from '../../../service/deploy/target.js';
 import { isKustomizationFile, isManifestFile } from './file-names.js';
 import { parseManifest, type Manifest } from './manifest.js';
 
@@ -18,6 +20,32 @@ function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** Writing through a symbolic link could overwrite any file of meshbridge's host: such a repository is refused. */
+function symlinkRefused(where: string): TargetError {
+  return new TargetError(
+    `the repository's ${where} is a symbolic link; meshbridge never writes through one: replace it with a folder or file`,
+    'rejected',
+    false,
+  );
+}
+
+/** Every component of `folder` below `root` that exists must be a real folder, not a link. */
+async function refuseLinkedFolders(root: string, folder: string): Promise<void> {
+  const parts = folder.split('/').filter((part) => part !== '');
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const relative = parts.slice(0, depth).join('/');
+    try {
+      if ((await lstat(join(root, relative))).isSymbolicLink()) throw symlinkRefused(`folder ${relative}`);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return;
+      throw error;
+    }
+  }
+}
+
+// O_NOFOLLOW: the last component is never followed either, whatever appeared since the folder was read.
+const WRITE_NO_FOLLOW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
 async function readTexts(path: string): Promise<Map<string, string>> {
   const texts = new Map<string, string>();
   let entries;
@@ -28,7 +56,9 @@ async function readTexts(path: string): Promise<Map<string, string>> {
     throw error;
   }
   for (const entry of entries) {
-    if (!entry.isFile() || !(isManifestFile(entry.name) || isKustomizationFile(entry.name))) continue;
+    if (!(isManifestFile(entry.name) || isKustomizationFile(entry.name))) continue;
+    if (entry.isSymbolicLink()) throw symlinkRefused(`file ${entry.name}`);
+    if (!entry.isFile()) continue;
     texts.set(entry.name, await readFile(join(path, entry.name), 'utf8'));
   }
   return texts;
@@ -53,6 +83,7 @@ export class ClusterFolder {
   }
 
   static async load(root: string, folder: string): Promise<ClusterFolder> {
+    await refuseLinkedFolders(root, folder);
     return new ClusterFolder(root, folder, await readTexts(join(root, folder)));
   }
 
@@ -93,8 +124,9 @@ export class ClusterFolder {
     if (meshbridge) this.meshbridgeFiles.add(file);
     if (this.texts.get(file) === text) return false;
     this.remember(file);
+    await refuseLinkedFolders(this.root, this.folder);
     await mkdir(this.path, { recursive: true });
-    await writeFile(join(this.path, file), text, 'utf8');
+    await writeFile(join(this.path, file), text, { encoding: 'utf8', flag: WRITE_NO_FOLLOW });
     this.texts.set(file, text);
     this.manifests.delete(file);
     return true;
