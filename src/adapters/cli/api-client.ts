@@ -32,8 +32,10 @@ export class ApiClient {
     return `${this.server}/v2/${path.replace(/^v2\//, '')}`;
   }
 
-  async request(method: string, path: string, body?: unknown, upload?: string): Promise<ApiResponse> {
+  /** `ifMatch`: the version (ETag) the write is for. */
+  async request(method: string, path: string, body?: unknown, upload?: string, ifMatch?: string): Promise<ApiResponse> {
     const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    if (ifMatch !== undefined) headers['if-match'] = ifMatch;
     const init: RequestInit = { method, headers };
     if (upload !== undefined) {
       const form = new FormData();

@@ -1,6 +1,7 @@
 /**
  * `meshbridge apply -f FILE`: POST each document in order; where one exists already,
- * PUT it, which the server answers with whether anything changed. Safe to repeat.
+ * PUT it with `If-Match` of the version just read, which the server answers with whether
+ * anything changed. Safe to repeat; a concurrent change is reported, never overwritten.
  * `meshbridge delete -f FILE`: DELETE each document, last first.
  */
 import { itemPathOf } from '../../core/model/addresses.js';
@@ -28,7 +29,16 @@ async function applyOne(client: ApiClient, document: FileDocument): Promise<Docu
   if (posted.status !== 409) return { ...base, result: 'failed', error: describeError(posted) };
   const location = posted.headers.get('location') ?? (itemPathOf(document) && `/v2/${itemPathOf(document)}`);
   if (!location) return { ...base, result: 'failed', error: describeError(posted) };
-  const put = await client.request('PUT', location, document.body, document.upload);
+  // The PUT replaces the version read here and no other: a write by someone else in between is a 412, not lost.
+  const current = await client.request('GET', location);
+  const version = current.status === 200 ? current.headers.get('etag') : null;
+  const put = await client.request('PUT', location, document.body, document.upload, version ?? undefined);
+  if (put.status === 412)
+    return {
+      ...base,
+      result: 'failed',
+      error: `${location} changed while it was applied (412 Precondition Failed): nothing was overwritten; apply again`,
+    };
   if (put.status !== 200 && put.status !== 201) return { ...base, result: 'failed', error: describeError(put) };
   const outcome = put.headers.get('meshbridge-outcome');
   return { ...base, result: outcome === 'unchanged' ? 'unchanged' : outcome === 'created' ? 'created' : 'updated' };
