@@ -27,6 +27,15 @@ function statusOf(error: DomainError): number {
   return 400;
 }
 
+/** At most this many details are sent; the rest are counted, so an error body stays small whatever was sent. */
+export const MAX_DETAILS = 100;
+
+function cappedDetails(details: ErrorBody['details']): ErrorBody['details'] {
+  if (details.length <= MAX_DETAILS) return details;
+  const rest = details.length - MAX_DETAILS;
+  return [...details.slice(0, MAX_DETAILS), { path: '', message: `and ${rest} more` }];
+}
+
 /** Fastify's own client errors (body too large, wrong content type, ...) keep their status. */
 function frameworkClientError(error: FastifyError): { status: number; body: ErrorBody } | undefined {
   const status = error.statusCode;
@@ -41,7 +50,7 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (error instanceof DomainError) {
     if (error instanceof ConflictError && error.existingKey) reply.header('location', `/v2/${error.existingKey}`);
     if (error instanceof UnauthenticatedError) reply.header('www-authenticate', 'Bearer realm="meshbridge"');
-    const body: ErrorBody = { error: error.code, message: error.message, details: error.details };
+    const body: ErrorBody = { error: error.code, message: error.message, details: cappedDetails(error.details) };
     return reply.status(statusOf(error)).send(body);
   }
   const client = frameworkClientError(error as FastifyError);

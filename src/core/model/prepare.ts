@@ -5,6 +5,7 @@
  */
 import { MalformedBodyError, ValidationError, type Issue } from '../errors.js';
 import { checkSchema } from '../validation/check.js';
+import { sizeIssues } from '../validation/limits.js';
 import { normalize } from '../validation/normalize.js';
 import { isPlainObject } from '../validation/values.js';
 import type { KindContext, ResourceBody, ResourceKind } from './kind.js';
@@ -23,6 +24,8 @@ export function prepareBody(
   if (!isPlainObject(raw)) {
     throw new MalformedBodyError(`a ${kind.label} must be a JSON object with metadata and spec`);
   }
+  const tooLarge = sizeIssues(raw);
+  if (tooLarge.length > 0) throw new ValidationError(`the ${kind.label} is too large`, tooLarge);
   const { value, issues } = normalize(raw, kind.schema);
   const unset = keepStoredSecrets(kind, value as ResourceBody, stored).map((path) => ({
     path,
