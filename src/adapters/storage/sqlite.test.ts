@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -60,5 +60,28 @@ describe('openStore', () => {
   test('refuses a database setting it does not understand', async () => {
     await expect(openStore({ database: 'mysql://user:pw@host/db', dataDir: dir })).rejects.toThrow(/mysql:/);
     await expect(openStore({ database: 'mysql://user:pw@host/db', dataDir: dir })).rejects.not.toThrow(/pw/);
+  });
+});
+
+describe('the data folder is private', () => {
+  test('folder 0700, database and WAL files 0600, even where they were world-readable before', async () => {
+    const folder = join(dir, 'private');
+    const path = join(folder, 'meshbridge.db');
+    const first = await openSqliteStore(path);
+    await first.transaction((tx) =>
+      tx.insert({ key: 'projects/p', parentKey: null, kind: 'project', name: 'p', body: { metadata: { name: 'p' } } }),
+    );
+    await first.close();
+    await chmod(folder, 0o755);
+    await chmod(path, 0o644);
+    const store = await openSqliteStore(path);
+    await store.transaction((tx) =>
+      tx.insert({ key: 'projects/q', parentKey: null, kind: 'project', name: 'q', body: { metadata: { name: 'q' } } }),
+    );
+    const mode = async (file: string) => (await stat(file)).mode & 0o777;
+    expect(await mode(folder)).toBe(0o700);
+    expect(await mode(path)).toBe(0o600);
+    expect(await mode(`${path}-wal`)).toBe(0o600);
+    await store.close();
   });
 });

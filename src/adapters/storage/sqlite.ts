@@ -3,7 +3,7 @@
  * install. Durability over speed: WAL with `synchronous = FULL` makes a committed
  * transaction survive a power cut, not only a process crash.
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver } from 'kysely';
@@ -22,8 +22,22 @@ export async function openSqliteStore(path: string): Promise<Store> {
 }
 
 /** The store and the address ledger over one SQLite file (or `:memory:`). */
+/**
+ * The data folder and the database files are the server's user's alone: they hold kubeconfigs and keys. SQLite
+ * gives its -wal and -shm files the mode of the database file (unix VFS robust_open), so that file is created 0600.
+ */
+async function makePrivate(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await chmod(dirname(path), 0o700);
+  await (await open(path, 'a', 0o600)).close();
+  for (const file of [path, `${path}-wal`, `${path}-shm`])
+    await chmod(file, 0o600).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+}
+
 export async function openSqliteDatabase(path: string): Promise<OpenedDatabase> {
-  if (path !== ':memory:') await mkdir(dirname(path), { recursive: true });
+  if (path !== ':memory:') await makePrivate(path);
   const database = new SqliteDatabase(path);
   try {
     database.pragma('journal_mode = WAL');
