@@ -156,7 +156,8 @@ async function requireFleetRules(tx: StoreWriter, kind: ResourceKind, written: S
   if (kind.kind !== 'inboundIntent' && kind.kind !== 'inboundClient') return;
   const inbound = kind.kind === 'inboundIntent' ? written : written.parentKey && (await tx.get(written.parentKey));
   if (!inbound || !usesApplicationTls({ spec: specOf(inbound.body) as unknown as InboundSpec })) return;
-  const issues = applicationTlsAcrossClusters(await readSnapshot(tx), written.key);
+  const client = kind.kind === 'inboundClient' ? written.key : undefined;
+  const issues = applicationTlsAcrossClusters(await readSnapshot(tx), inbound.key, client);
   if (issues.length > 0) throw invalid(kind, issues);
 }
 

@@ -155,6 +155,11 @@ function withPorts(services: ServiceModel[]): ServiceModel[] {
 const byPortThenKey = (a: ServicePortModel, b: ServicePortModel) =>
   a.spec.port - b.spec.port || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+/** The Service's port intents; a model built by hand, without `ports`, is its own only port. */
+export function portIntents(service: ServiceModel): ServicePortModel[] {
+  return service.ports.length > 0 ? service.ports : [service];
+}
+
 /** The first port's intent renders what the Service's ports share. */
 export const isFirstPort = (service: ServiceModel) => (service.ports[0]?.key ?? service.key) === service.key;
 

@@ -14,7 +14,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Edges } from '../edges.js';
 import { clusterLabel, meshOf } from '../mesh.js';
 import { ownerLabels, type RenderedObject } from '../objects.js';
-import { usesApplicationTls, type ServiceModel } from '../services.js';
+import { portIntents, usesApplicationTls, type ServiceModel } from '../services.js';
 import type { Placement } from '../topology.js';
 import { authorizationRules, type AuthorizationRule } from './authorization.js';
 import { callerObjects } from './client-side.js';
@@ -55,12 +55,13 @@ function portScoped(rules: AuthorizationRule[], port: string): AuthorizationRule
 /**
  * Callers without a sidecar send plaintext, and a service with TLS of its own receives TLS that is not the
  * mesh's: under a STRICT mesh only this workload's ports that take either may. One policy for all the
- * Service's ports: of several workload policies Istio applies only the oldest (pilot/pkg/security/authn).
+ * Service's ports: of several workload policies istiod applies only the oldest (composePeerAuthentication, pilot/pkg/security/authn/policy_applier.go
+ * @1.24.0; v1beta1/policy_applier.go @1.5.0).
  */
 function permissivePort(service: ServiceModel, server: Placement): RenderedObject | undefined {
   const mesh = meshOf(server.cluster);
   if (mesh.mtlsMode !== 'STRICT') return undefined;
-  const ports = (service.ports.length > 0 ? service.ports : [service]).filter(
+  const ports = portIntents(service).filter(
     (port) => port.clients.some((client) => client.spec.type !== 'istio') || usesApplicationTls(port),
   );
   if (ports.length === 0) return undefined;

@@ -2,7 +2,7 @@
 import type { SpecOfKind } from '../../istio/objects.js';
 import type { InboundSpec } from '../../model/inbound.js';
 import { ownerLabels, type Owner, type RenderedObject } from '../objects.js';
-import type { ServiceModel } from '../services.js';
+import { portIntents, type ServiceModel } from '../services.js';
 
 export function ownerOfService(service: ServiceModel, intent: string = service.name): Owner {
   return {
@@ -25,7 +25,7 @@ export function ownerOfWholeService(service: ServiceModel): Owner {
 
 /** Each port of the Service, for objects that list them all. */
 export function portsOf(service: ServiceModel): InboundSpec[] {
-  return service.ports.length > 0 ? service.ports.map((port) => port.spec) : [service.spec];
+  return portIntents(service).map((port) => port.spec);
 }
 
 export interface ObjectHead<K extends keyof SpecOfKind> {
