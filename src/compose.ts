@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { adminTokenCheck } from './adapters/http/authentication.js';
+import { adminTokenCheck, type TokenCheck } from './adapters/http/authentication.js';
+import { createOidcAuthenticator } from './adapters/http/oidc.js';
+import { oidcTokenCheck } from './adapters/http/oidc-check.js';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { openSqliteDatabase } from './adapters/storage/sqlite.js';
@@ -26,6 +28,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './service/deploy/retry.j
 import type { DeployTarget } from './service/deploy/target.js';
 import { validateRendered } from './core/render/validate.js';
 import type { Store } from './service/store.js';
+import type { OidcConfig } from './core/access/oidc-config.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -75,6 +78,14 @@ export async function buildApp(
 /** Who may use the API: with an admin token, only bearers of it (and the probes). */
 export interface AccessOptions {
   adminToken?: string;
+  /** Bearer JWTs of this identity provider are accepted too. */
+  oidc?: OidcConfig;
+}
+
+function authenticationOf(access: AccessOptions): TokenCheck | undefined {
+  const admin = access.adminToken ? adminTokenCheck(access.adminToken) : undefined;
+  if (!access.oidc) return admin;
+  return oidcTokenCheck(createOidcAuthenticator(access.oidc), admin);
 }
 
 export async function buildServices(
@@ -92,6 +103,7 @@ export async function buildServices(
     concurrency: options.concurrency ?? 8,
     run: { policy, now: () => new Date().toISOString() },
   });
+  const authentication = authenticationOf(access);
   const app = await buildHttpServer(
     {
       resources: new ResourceService(store),
@@ -105,7 +117,7 @@ export async function buildServices(
     {
       logger,
       version: VERSION,
-      ...(access.adminToken ? { authentication: adminTokenCheck(access.adminToken) } : {}),
+      ...(authentication ? { authentication } : {}),
     },
   );
   deploy.setLog((message, error) => app.log.error({ err: error }, message));
@@ -151,9 +163,9 @@ export function isLoopback(host: string): boolean {
 export class UnsafeListenError extends Error {}
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  if (!options.adminToken && !isLoopback(options.host))
+  if (!options.adminToken && !options.oidc && !isLoopback(options.host))
     throw new UnsafeListenError(
-      `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file) or listen on 127.0.0.1`,
+      `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file), configure OIDC, or listen on 127.0.0.1`,
     );
   const database = options.inMemory ? await openSqliteDatabase(':memory:') : await openDatabase(options);
   const logger = {
@@ -166,7 +178,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.inMemory ? { reconcileSeconds: 0 } : {}),
     ...options.deploy,
   };
-  const app = await buildApp(database, logger, deploy, options.adminToken ? { adminToken: options.adminToken } : {});
+  const access: AccessOptions = {
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.oidc ? { oidc: options.oidc } : {}),
+  };
+  const app = await buildApp(database, logger, deploy, access);
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };
 }

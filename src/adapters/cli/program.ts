@@ -1,12 +1,14 @@
 /** The `meshbridge` command line. */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { OidcConfig } from '../../core/access/oidc-config.js';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
+import { oidcSettings } from './oidc-settings.js';
 import { parseFormat, type Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
 
@@ -20,6 +22,8 @@ export interface ServeRequest {
   database?: string;
   /** Turns authentication on: every request but the probes needs it as a bearer token. */
   adminToken?: string;
+  /** Turns authentication on too: bearer JWTs from this identity provider are accepted. */
+  oidc?: OidcConfig;
   deploy: {
     /** Clusters worked at the same time. */
     concurrency: number;
@@ -86,6 +90,7 @@ interface ServeOptions {
   port: number;
   host: string;
   adminTokenFile?: string;
+  oidcConfig?: string;
   data: string;
   database?: string;
   deployConcurrency?: number;
@@ -116,6 +121,10 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       '--admin-token-file <file>',
       'file holding the admin bearer token, which turns authentication on (env MESHBRIDGE_ADMIN_TOKEN_FILE, or the token itself in MESHBRIDGE_ADMIN_TOKEN)',
     )
+    .option(
+      '--oidc-config <file>',
+      'JSON or YAML file of OIDC settings (issuer, audience, rolesClaim, roleMap, ...), which turns authentication on (env MESHBRIDGE_OIDC_CONFIG, or MESHBRIDGE_OIDC_ISSUER, _AUDIENCE, _ROLES_CLAIM, _ROLE_MAP, ...)',
+    )
     .option('-d, --data <dir>', 'data folder for the SQLite database', env.MESHBRIDGE_DATA ?? './.meshbridge')
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
     .option(
@@ -136,10 +145,12 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
     .action(async (options: ServeOptions) => {
       const database = options.database ?? env.DATABASE_URL;
       const adminToken = await adminTokenOf(options.adminTokenFile ?? env.MESHBRIDGE_ADMIN_TOKEN_FILE, env);
+      const oidc = await oidcSettings(options.oidcConfig ?? env.MESHBRIDGE_OIDC_CONFIG, env);
       await deps.serve({
         port: options.port,
         host: options.host,
         ...(adminToken ? { adminToken } : {}),
+        ...(oidc ? { oidc } : {}),
         dataDir: options.data,
         ...(database ? { database } : {}),
         deploy: {

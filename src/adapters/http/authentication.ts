@@ -10,8 +10,8 @@ import { UnauthenticatedError } from '../../core/errors.js';
 const PROBES = new Set(['/healthz', '/readyz']);
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest();
 
-/** Whether a presented token is the admin's. */
-export type TokenCheck = (token: string) => boolean;
+/** Whether a presented token is accepted (the admin's, or a JWT of the IdP); it may throw a reason. */
+export type TokenCheck = (token: string) => boolean | Promise<boolean>;
 
 export function adminTokenCheck(adminToken: string): TokenCheck {
   const expected = digest(adminToken);
@@ -29,6 +29,6 @@ export function registerAuthentication(app: FastifyInstance, check: TokenCheck):
     if (PROBES.has(request.url.split('?')[0] as string)) return;
     const token = bearerToken(request);
     if (token === undefined) throw new UnauthenticatedError('authentication is on: send Authorization: Bearer <token>');
-    if (!check(token)) throw new UnauthenticatedError('the bearer token is not accepted');
+    if (!(await check(token))) throw new UnauthenticatedError('the bearer token is not accepted');
   });
 }
