@@ -5,6 +5,8 @@ import type { OidcConfig } from '../../core/access/oidc-config.js';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
+import { addConfigCommands } from './config-commands.js';
+import { connect, contextOption } from './connection.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
@@ -44,15 +46,19 @@ export interface CliDependencies {
   withEphemeralServer<T>(work: (url: string) => Promise<T>): Promise<T>;
   /** stdout as a terminal (progress bars, colours); without it, output is plain lines. */
   terminal?: Terminal;
+  /** The whole of standard input (`config set-context --token-stdin`); process.stdin when absent. */
+  stdin?: () => Promise<string>;
 }
 
 interface ClientOptions {
   server?: string;
+  context?: string;
   output?: string;
 }
 
-function clientFor(options: ClientOptions, env: CliDependencies['env']): ApiClient {
-  return new ApiClient(options.server || env.MESHBRIDGE_SERVER || DEFAULT_SERVER, env.MESHBRIDGE_TOKEN);
+/** Flags, then the environment, then the config file's context (see connection.ts). */
+function clientFor(options: ClientOptions, deps: CliDependencies): Promise<ApiClient> {
+  return connect(options, deps.env, DEFAULT_SERVER, deps.output.err);
 }
 
 const serverOption = () =>
@@ -176,10 +182,11 @@ function addFileCommands(program: Command, deps: CliDependencies, setCode: (code
       .option('-v, --values <file>', 'values for {{.Key}} in the file')
       .option('--stop-on-failure', 'stop at the first document that fails')
       .addOption(serverOption())
+      .addOption(contextOption())
       .addOption(outputOption())
       .action(async (options: ClientOptions & { file: string; values?: string; stopOnFailure?: boolean }) => {
         const documents = await readDocuments(options.file, options.values);
-        const client = clientFor(options, deps.env);
+        const client = await clientFor(options, deps);
         const run = verb === 'apply' ? applyDocuments : deleteDocuments;
         const results = await run(client, documents, options.stopOnFailure ?? false);
         setCode(report(results, parseFormat(options.output, 'table'), deps.output) ? 0 : 1);
@@ -193,10 +200,11 @@ function addGet(program: Command, deps: CliDependencies, setCode: (code: number)
     .description('show a resource or list a collection, e.g. `get projects/demo/logical-clouds`')
     .argument('<anchor>', 'path below /v2')
     .addOption(serverOption())
+    .addOption(contextOption())
     .addOption(outputOption())
     .action(async (anchor: string, options: ClientOptions) => {
       const ok = await getResource(
-        clientFor(options, deps.env),
+        await clientFor(options, deps),
         anchor,
         options.output ? parseFormat(options.output, 'yaml') : undefined,
         deps.output,
@@ -214,6 +222,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
     .option('--out <dir>', 'write one file per cluster: <dir>/<provider>/<cluster>.yaml')
     .option('--show-secrets', 'show Secret data instead of redacting it')
     .addOption(serverOption())
+    .addOption(contextOption())
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
     .action(
       async (options: ClientOptions & { file?: string[]; cluster?: string; out?: string; showSecrets?: boolean }) => {
@@ -227,7 +236,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
         const ok =
           request.files.length > 0 && !options.server
             ? await deps.withEphemeralServer((url) => renderWith(new ApiClient(url), request, deps.output))
-            : await renderWith(clientFor(options, deps.env), request, deps.output);
+            : await renderWith(await clientFor(options, deps), request, deps.output);
         setCode(ok ? 0 : 1);
       },
     );
@@ -248,6 +257,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addRender(program, deps, setCode);
   addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
   addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
+  addConfigCommands(program, deps, setCode);
   return program;
 }
 
