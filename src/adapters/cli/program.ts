@@ -234,7 +234,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
           ...(options.out ? { out: options.out } : {}),
         };
         const ok =
-          request.files.length > 0 && !options.server
+          request.files.length > 0 && !options.server && !options.context
             ? await deps.withEphemeralServer((url) => renderWith(new ApiClient(url), request, deps.output))
             : await renderWith(await clientFor(options, deps), request, deps.output);
         setCode(ok ? 0 : 1);
