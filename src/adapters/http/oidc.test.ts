@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { OidcConfig } from '../../core/access/oidc-config.js';
 import { LocalIdp, signingKey, type SigningKey } from '../../test-support/oidc-idp.js';
-import { createOidcAuthenticator, type OidcOutcome } from './oidc.js';
+import { createOidcAuthenticator, OIDC_ALGORITHMS, type OidcOutcome } from './oidc.js';
 
 const idp = new LocalIdp();
 let first: SigningKey;
@@ -150,6 +150,29 @@ describe('OIDC: refused tokens', () => {
       status: 401,
       reason: 'the token is signed with an algorithm that is not accepted',
     });
+  });
+
+  test('HS256 with a symmetric key the IdP (wrongly) publishes is refused (by the allow-list, and by the key set of jose too)', async () => {
+    const secret = new TextEncoder().encode('a-shared-secret-that-everyone-can-read!!');
+    const published = { kty: 'oct', kid: 'sym', k: Buffer.from(secret).toString('base64url') };
+    const token = await new SignJWT({ sub: 'mallory', groups: ['platform-admins'] })
+      .setProtectedHeader({ alg: 'HS256', kid: 'sym' })
+      .setIssuer(idp.issuer)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(secret);
+    idp.keys = [first, { kid: 'sym', jwk: published } as unknown as SigningKey];
+    try {
+      expect(rejected(await verify()(token))?.reason).toBe(
+        'the token is signed with an algorithm that is not accepted',
+      );
+    } finally {
+      idp.keys = [first];
+    }
+  });
+
+  test('the allow-list holds asymmetric algorithms only', () => {
+    for (const alg of OIDC_ALGORITHMS) expect(alg).toMatch(/^(RS|PS|ES)(256|384|512)$|^(EdDSA|Ed25519)$/);
   });
 
   test('a key the IdP never published', async () => {
