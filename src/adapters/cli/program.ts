@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
+import { addClusterCommands } from './cluster-add.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
@@ -237,6 +238,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addRender(program, deps, setCode);
   addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
   addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
+  addClusterCommands(program, deps, setCode, DEFAULT_SERVER);
   return program;
 }
 

@@ -25,10 +25,10 @@ export const OWNED_VERBS = ['create', 'delete', 'get', 'list', 'patch'] as const
 /** A missing namespace is made by server-side apply (`session.ts` createNamespace); it is never read nor deleted. */
 export const NAMESPACE_VERBS = ['create', 'patch'] as const;
 
-/** `ServiceEntry` → `serviceentries`: the plural of every kind meshbridge owns follows this rule. */
+/** `ServiceEntry` → `serviceentries`, `Gateway` → `gateways`: the plural of every kind meshbridge owns follows this rule. */
 export function pluralOf(kind: string): string {
   const lower = kind.toLowerCase();
-  return lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+  return /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
 }
 
 function groupOf(apiVersion: string): string {
