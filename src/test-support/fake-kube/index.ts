@@ -43,6 +43,7 @@ export type {
   RecordedCall,
 } from './types.js';
 export { DEFAULT_NAMESPACES, DEFAULT_TOKEN } from './server.js';
+export { rightsGranted } from './rbac.js';
 export { rawRequest, type RawOptions, type RawResponse } from './raw-http.js';
 
 export async function startFakeKube(options?: FakeKubeOptions): Promise<FakeKube> {

@@ -82,6 +82,11 @@ export function attributesOf(method: string, route: ResourceRoute, query: Record
   };
 }
 
+/** `group resource verb`, the core group as `''`: how tests compare rights used with rights granted. */
+export function rightName(attributes: Attributes): string {
+  return `${attributes.group || "''"} ${attributes.resource} ${attributes.verb}`;
+}
+
 function matches(values: string[], wanted: string): boolean {
   return values.includes('*') || values.includes(wanted);
 }
@@ -151,4 +156,15 @@ export function authorize(
   }
   for (const check of checks) if (!allowed(store, identity, check)) throw forbidden(identity, check);
   return checks;
+}
+
+/** Every right a list of ClusterRole rules grants, as `rightName` writes them (no wildcards expected). */
+export function rightsGranted(
+  rules: readonly { apiGroups: string[]; resources: string[]; verbs: string[] }[],
+): string[] {
+  return rules.flatMap((rule) =>
+    rule.apiGroups.flatMap((group) =>
+      rule.resources.flatMap((resource) => rule.verbs.map((verb) => rightName({ group, resource, verb }))),
+    ),
+  );
 }

@@ -22,7 +22,7 @@ import { editObject, getObject, putObject, removeObject, seedNamespaces } from '
 import { kubeconfigFor } from './kubeconfig.js';
 import { get, list, remove, removeCollection } from './reads.js';
 import { parseBody, type Reply, type ResourceRequest } from './requests.js';
-import { authorize, identify, type Identity } from './rbac.js';
+import { authorize, identify, rightName, type Identity } from './rbac.js';
 import { parseRoute, type Route } from './routes.js';
 import { KubeError, failureStatus } from './status.js';
 import { ObjectStore } from './store.js';
@@ -281,7 +281,8 @@ export class FakeKubeServer implements FakeKube {
         if (incoming.method !== 'GET') throw methodNotAllowed();
         return discovery(route, `127.0.0.1:${this.port}`);
       }
-      if (identity) authorize(this.store, identity, { ...incoming, route });
+      const checked = identity ? authorize(this.store, identity, { ...incoming, route }) : [];
+      if (identity?.serviceAccount) call.rights = checked.map((right) => rightName(right));
       const userAgent = String(incoming.headers['user-agent'] ?? '');
       return dispatch(this.store, { ...incoming, route, userAgent });
     } catch (error) {

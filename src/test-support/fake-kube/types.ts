@@ -57,6 +57,8 @@ export interface RecordedCall {
   at: number;
   /** Who the bearer token authenticated (`kubernetes-admin` for the fake's own token, `system:serviceaccount:NS:NAME`). */
   user?: string;
+  /** For a ServiceAccount's resource request: every right RBAC checked, as `group resource verb` (`'' secrets get'`). */
+  rights?: string[];
 }
 
 export interface FaultRule {

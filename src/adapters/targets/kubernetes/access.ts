@@ -4,8 +4,9 @@
  *
  * The rules are built from the kinds meshbridge owns (`OWNED_KINDS`, the list the deploy code
  * reads and prunes by) and the verbs `session.ts` uses, so the role and the deploy code cannot
- * drift apart; cluster-add.test.ts runs a whole deploy lifecycle as that ServiceAccount against
- * the fake API server, which enforces RBAC, and checks that every rule granted is used.
+ * drift apart. Against the fake API server, which enforces RBAC, cli/cluster-role.test.ts drives
+ * a session over every owned kind as that ServiceAccount and checks that the rights used are
+ * exactly the rights granted; cli/cluster-add.test.ts deploys a whole group with it.
  */
 import { OWNED_KINDS } from '../../../service/deploy/kinds.js';
 
