@@ -2,7 +2,7 @@
  * The HTTP side of the fake: a `node:http` server on 127.0.0.1 that records every call,
  * applies injected faults, checks the bearer token and RBAC (`rbac.ts`), answers discovery
  * and dispatches resource requests to the verbs in `reads.ts` / `writes.ts`. Errors are
- * Status bodies. After each successful write the token controller (`token-controller.ts`)
+ * Status bodies. After each successful write of a Secret or ServiceAccount the token controller (`token-controller.ts`)
  * runs, after `tokenController.delayMs` (0 by default; `tokenController: false` turns it off).
  *
  * `down()`/`up()` stop and resume listening on the same port (keeping state); `close()`
@@ -31,6 +31,8 @@ import type { FakeKube, FakeKubeOptions, FaultRule, KubeObject, ObjectRef, Recor
 import { create, patch, replace } from './writes.js';
 
 export const DEFAULT_TOKEN = 'fake-token';
+/** The writes after which a token Secret may be fillable: to Secrets or ServiceAccounts (the others need no scan). */
+const TOKEN_WRITES = /\/(secrets|serviceaccounts)(\/|$)/;
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'istio-system'];
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -248,7 +250,7 @@ export class FakeKubeServer implements FakeKube {
     const reply =
       rule && failsRequest(rule) ? { status: rule.status ?? 500, body: faultStatus(rule) } : this.serve(incoming, call);
     call.status = reply.status;
-    if (incoming.method !== 'GET' && reply.status < 300) this.runTokenController();
+    if (incoming.method !== 'GET' && reply.status < 300 && TOKEN_WRITES.test(incoming.path)) this.runTokenController();
     const headers: Record<string, string> = {
       'Content-Type': reply.text === undefined ? 'application/json' : 'text/plain; charset=utf-8',
     };
