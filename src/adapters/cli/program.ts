@@ -7,6 +7,7 @@ import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
 import { addConfigCommands } from './config-commands.js';
 import { connect, contextOption } from './connection.js';
+import { addClusterCommands } from './cluster-add.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
@@ -258,6 +259,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
   addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
   addConfigCommands(program, deps, setCode);
+  addClusterCommands(program, deps, setCode, DEFAULT_SERVER);
   return program;
 }
 
