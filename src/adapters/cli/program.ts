@@ -6,6 +6,14 @@ import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
+import {
+  addKeysCommands,
+  masterKeyFileHelp,
+  masterKeyOf,
+  type MasterKeyText,
+  type RotateReport,
+  type RotateRequest,
+} from './keys.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
 import { parseFormat, type Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
@@ -20,6 +28,8 @@ export interface ServeRequest {
   database?: string;
   /** Turns authentication on: every request but the probes needs it as a bearer token. */
   adminToken?: string;
+  /** The master keys that seal secrets at rest; unset: `<data>/master.key` for SQLite, refused for PostgreSQL. */
+  masterKey?: MasterKeyText;
   deploy: {
     /** Clusters worked at the same time. */
     concurrency: number;
@@ -40,6 +50,8 @@ export interface CliDependencies {
   withEphemeralServer<T>(work: (url: string) => Promise<T>): Promise<T>;
   /** stdout as a terminal (progress bars, colours); without it, output is plain lines. */
   terminal?: Terminal;
+  /** `keys rotate`: seals every secret of a database under the active master key. */
+  rotateKeys?(request: RotateRequest): Promise<RotateReport>;
 }
 
 interface ClientOptions {
@@ -86,6 +98,7 @@ interface ServeOptions {
   port: number;
   host: string;
   adminTokenFile?: string;
+  masterKeyFile?: string;
   data: string;
   database?: string;
   deployConcurrency?: number;
@@ -116,6 +129,7 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       '--admin-token-file <file>',
       'file holding the admin bearer token, which turns authentication on (env MESHBRIDGE_ADMIN_TOKEN_FILE, or the token itself in MESHBRIDGE_ADMIN_TOKEN)',
     )
+    .option('--master-key-file <file>', masterKeyFileHelp)
     .option('-d, --data <dir>', 'data folder for the SQLite database', env.MESHBRIDGE_DATA ?? './.meshbridge')
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
     .option(
@@ -136,10 +150,12 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
     .action(async (options: ServeOptions) => {
       const database = options.database ?? env.DATABASE_URL;
       const adminToken = await adminTokenOf(options.adminTokenFile ?? env.MESHBRIDGE_ADMIN_TOKEN_FILE, env);
+      const masterKey = await masterKeyOf(options.masterKeyFile, env);
       await deps.serve({
         port: options.port,
         host: options.host,
         ...(adminToken ? { adminToken } : {}),
+        ...(masterKey ? { masterKey } : {}),
         dataDir: options.data,
         ...(database ? { database } : {}),
         deploy: {
@@ -237,6 +253,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addRender(program, deps, setCode);
   addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
   addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
+  addKeysCommands(program, deps, setCode);
   return program;
 }
 

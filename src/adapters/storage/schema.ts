@@ -43,11 +43,18 @@ export interface DeployRecordsTable {
   updated_at: string;
 }
 
+/** The value sealed to check the master keyring at start (`sealing/key-check.ts`). */
+export interface MasterKeyCheckTable {
+  id: string;
+  sealed: string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   resource_files: ResourceFilesTable;
   virtual_ips: VirtualIpsTable;
   deploy_records: DeployRecordsTable;
+  master_key_check: MasterKeyCheckTable;
 }
 
 /** The SQL dialects the adapters speak; the few DDL differences hang off this. */

@@ -64,8 +64,7 @@ export function parseKeyring(text: string, from: string): Keyring {
     .join(',')
     .split(/[\s,]+/)
     .filter((entry) => entry !== '');
-  if (entries.length === 0)
-    throw new Error(`${from} holds no master key (make one with: meshbridge keys generate)`);
+  if (entries.length === 0) throw new Error(`${from} holds no master key (make one with: meshbridge keys generate)`);
   const keys = entries.map((entry, index) => {
     const key = base64Key.test(entry) ? Buffer.from(entry, 'base64') : undefined;
     if (key?.length !== MASTER_KEY_BYTES)

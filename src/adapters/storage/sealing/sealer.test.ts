@@ -56,7 +56,9 @@ describe('Sealer', () => {
     const other = new Sealer(randomKeyring());
     const sealed = other.seal('secret', here);
     expect(() => sealer.open(sealed, here)).toThrow(
-      new RegExp(`sealed with master key ${other.keyring.active.id}, which is not configured.*${sealer.keyring.active.id}`),
+      new RegExp(
+        `sealed with master key ${other.keyring.active.id}, which is not configured.*${sealer.keyring.active.id}`,
+      ),
     );
   });
 

@@ -1,0 +1,7 @@
+/**
+ * One master keyring for the whole test process: every database a test opens, and opens again, seals with it (a
+ * real server takes its keys from configuration, `adapters/storage/sealing/key-source.ts`).
+ */
+import { randomKeyring } from '../adapters/storage/sealing/keyring.js';
+
+export const testKeyring = randomKeyring();
