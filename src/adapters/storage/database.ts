@@ -20,8 +20,8 @@ export interface OpenedDatabase {
   store: Store;
   ledger: AddressLedger;
   deployRecords: DeployRecords;
-  /** Rotation: every secret sealed under the keyring's active key (`sealing/rotate.ts`). */
-  resealAll(): Promise<ResealReport>;
+  /** Rotation: every secret sealed under the keyring's active key (`sealing/rotate.ts`), `batchSize` rows a transaction. */
+  resealAll(batchSize?: number): Promise<ResealReport>;
   /** Closes the shared connection(s); `store.close()` does the same. Closing again does nothing. */
   close(): Promise<void>;
 }
@@ -41,7 +41,7 @@ export async function databaseOver(
     store: createKyselyStore(db, sealing, close),
     ledger: createKyselyAddressLedger(db, dialect),
     deployRecords: createKyselyDeployRecords(db, dialect, sealing),
-    resealAll: () => resealAll(db, sealing),
+    resealAll: (batchSize) => resealAll(db, sealing, batchSize),
     close,
   };
 }

@@ -21,12 +21,13 @@ export interface ResealReport {
   records: number;
 }
 
+/** Rows per transaction. */
 const BATCH = 200;
 
-export async function resealAll(db: Kysely<Database>, sealing: RowSealing): Promise<ResealReport> {
-  const resources = await inBatches<string>(db, (tx, after) => resealResources(tx, sealing, after));
-  const files = await inBatches<string>(db, (tx, after) => resealFiles(tx, sealing, after));
-  const records = await inBatches<[string, string]>(db, (tx, after) => resealRecords(tx, sealing, after));
+export async function resealAll(db: Kysely<Database>, sealing: RowSealing, batch = BATCH): Promise<ResealReport> {
+  const resources = await inBatches<string>(db, (tx, after) => resealResources(tx, sealing, after, batch));
+  const files = await inBatches<string>(db, (tx, after) => resealFiles(tx, sealing, after, batch));
+  const records = await inBatches<[string, string]>(db, (tx, after) => resealRecords(tx, sealing, after, batch));
   await db.transaction().execute((tx) => rewrapKeyCheck(tx, sealing.sealer));
   return { activeKey: sealing.sealer.keyring.active.id, resources, files, records };
 }
@@ -55,8 +56,9 @@ async function resealResources(
   tx: Transaction<Database>,
   sealing: RowSealing,
   after: string | undefined,
+  batch: number,
 ): Promise<Batch<string>> {
-  let query = tx.selectFrom('resources').select(['key', 'kind', 'body']).orderBy('key').limit(BATCH);
+  let query = tx.selectFrom('resources').select(['key', 'kind', 'body']).orderBy('key').limit(batch);
   if (after !== undefined) query = query.where('key', '>', after);
   const rows = await query.execute();
   let rewritten = 0;
@@ -71,15 +73,16 @@ async function resealResources(
       .executeTakeFirst();
     rewritten += Number(result.numUpdatedRows);
   }
-  return { last: rows.length < BATCH ? undefined : rows.at(-1)?.key, rewritten };
+  return { last: rows.length < batch ? undefined : rows.at(-1)?.key, rewritten };
 }
 
 async function resealFiles(
   tx: Transaction<Database>,
   sealing: RowSealing,
   after: string | undefined,
+  batch: number,
 ): Promise<Batch<string>> {
-  let query = tx.selectFrom('resource_files').select(['key', 'data']).orderBy('key').limit(BATCH);
+  let query = tx.selectFrom('resource_files').select(['key', 'data']).orderBy('key').limit(batch);
   if (after !== undefined) query = query.where('key', '>', after);
   const rows = await query.execute();
   let rewritten = 0;
@@ -94,20 +97,21 @@ async function resealFiles(
       .executeTakeFirst();
     rewritten += Number(result.numUpdatedRows);
   }
-  return { last: rows.length < BATCH ? undefined : rows.at(-1)?.key, rewritten };
+  return { last: rows.length < batch ? undefined : rows.at(-1)?.key, rewritten };
 }
 
 async function resealRecords(
   tx: Transaction<Database>,
   sealing: RowSealing,
   after: [string, string] | undefined,
+  batch: number,
 ): Promise<Batch<[string, string]>> {
   let query = tx
     .selectFrom('deploy_records')
     .select(['group_key', 'record_key', 'body'])
     .orderBy('group_key')
     .orderBy('record_key')
-    .limit(BATCH);
+    .limit(batch);
   if (after !== undefined) {
     const [group, key] = after;
     query = query.where((eb) =>
@@ -129,5 +133,5 @@ async function resealRecords(
     rewritten += Number(result.numUpdatedRows);
   }
   const last = rows.at(-1);
-  return { last: rows.length < BATCH || last === undefined ? undefined : [last.group_key, last.record_key], rewritten };
+  return { last: rows.length < batch || last === undefined ? undefined : [last.group_key, last.record_key], rewritten };
 }
