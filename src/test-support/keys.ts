@@ -5,3 +5,6 @@
 import { randomKeyring } from '../adapters/storage/sealing/keyring.js';
 
 export const testKeyring = randomKeyring();
+
+/** The same key as MESHBRIDGE_MASTER_KEY takes it, for server processes (restarted ones must find it again). */
+export const testMasterKeyText = testKeyring.active.key.toString('base64');
