@@ -181,7 +181,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
 /** `meshbridge keys rotate`: every secret of the configured database sealed under the active master key. */
 export async function rotateMasterKeys(options: StoreOptions & { masterKey?: KeySource }): Promise<ResealReport> {
-  const { keyring } = await masterKeyring(options);
+  const { keyring } = await masterKeyring({ ...options, createMissing: false });
   const database = await openDatabase({ ...options, keyring });
   try {
     return await database.resealAll();

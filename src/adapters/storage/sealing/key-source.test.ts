@@ -75,6 +75,16 @@ describe('masterKeyring', () => {
     expect(chosen.filter((choice) => choice.notice !== undefined)).toHaveLength(1);
   });
 
+  test('rotation finds the data folder key but never makes one', async () => {
+    const dataDir = folder();
+    await expect(masterKeyring({ dataDir, createMissing: false })).rejects.toThrow(
+      /master.key does not exist: give the master keys with MESHBRIDGE_MASTER_KEY/,
+    );
+    await expect(stat(dataDir)).rejects.toThrow(/ENOENT/);
+    const made = await masterKeyring({ dataDir });
+    expect((await masterKeyring({ dataDir, createMissing: false })).keyring.active.id).toBe(made.keyring.active.id);
+  });
+
   test('a key file that others could read is tightened to 0600', async () => {
     const dataDir = folder();
     await masterKeyring({ dataDir });

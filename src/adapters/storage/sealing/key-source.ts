@@ -24,6 +24,8 @@ export interface KeySource {
 export interface KeyringOptions extends StoreOptions {
   masterKey?: KeySource | undefined;
   inMemory?: boolean | undefined;
+  /** False: a missing `<data>/master.key` is an error, not made (rotation needs the key the data has). */
+  createMissing?: boolean | undefined;
 }
 
 export interface ChosenKeyring {
@@ -43,14 +45,15 @@ export async function masterKeyring(options: KeyringOptions): Promise<ChosenKeyr
     );
   // A database setting that is neither is refused when the database is opened.
   if (!isSqlite(options)) return { keyring: randomKeyring() };
-  return dataFolderKeyring(options.dataDir);
+  return dataFolderKeyring(options.dataDir, options.createMissing ?? true);
 }
 
-/** `<dataDir>/master.key`, created when missing. */
-export async function dataFolderKeyring(dataDir: string): Promise<ChosenKeyring> {
+/** `<dataDir>/master.key`, created when missing unless `createMissing` is false. */
+export async function dataFolderKeyring(dataDir: string, createMissing = true): Promise<ChosenKeyring> {
+  const path = join(dataDir, masterKeyFileName);
+  if (!createMissing) return { keyring: parseKeyring(await readExisting(path), path) };
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chmod(dataDir, 0o700);
-  const path = join(dataDir, masterKeyFileName);
   const created = await createKeyFile(path);
   if ((await stat(path)).mode & 0o077) await chmod(path, 0o600);
   const keyring = parseKeyring(await readFile(path, 'utf8'), path);
@@ -86,6 +89,18 @@ async function createKeyFile(path: string): Promise<boolean> {
     throw error;
   } finally {
     await unlink(temporary);
+  }
+}
+
+async function readExisting(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new Error(
+      `${path} does not exist: give the master keys with MESHBRIDGE_MASTER_KEY, MESHBRIDGE_MASTER_KEY_FILE or --master-key-file`,
+      { cause: error },
+    );
   }
 }
 
