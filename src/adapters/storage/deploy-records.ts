@@ -1,6 +1,7 @@
 /**
  * The deployment-records port (`service/deploy/deploy-records.ts`) over either
- * dialect: one row per (group, key), the body as JSON text.
+ * dialect: one row per (group, key), the body as JSON text, sealed whole
+ * (`sealing/sealed-rows.ts`).
  *
  * Bodies are stored as `JSON.stringify` writes them: object fields that are
  * `undefined` (or functions, symbols) are dropped, `undefined` in an array becomes

@@ -8,7 +8,7 @@ export interface ResourcesTable {
   parent_key: string | null;
   kind: string;
   name: string;
-  /** The resource body as JSON text: parsed on read, never logged. */
+  /** The resource body as JSON text, its write-only fields sealed (`sealing/sealed-rows.ts`): never logged. */
   body: string;
   version: number;
   created_at: string;
@@ -19,6 +19,7 @@ export interface ResourceFilesTable {
   key: string;
   file_name: string;
   content_type: string;
+  /** The file sealed whole, as the bytes of its sealed text (a legacy row may still hold the file itself). */
   data: Buffer;
 }
 
@@ -37,7 +38,7 @@ export interface VirtualIpsTable {
 export interface DeployRecordsTable {
   group_key: string;
   record_key: string;
-  /** The document as JSON text. */
+  /** The document as JSON text, sealed whole (a legacy row may still be plain JSON). */
   body: string;
   /** When the record was last written, ISO 8601. */
   updated_at: string;
