@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { adminTokenCheck } from './adapters/http/authentication.js';
+import { adminTokenAuthenticator, firstAccepting, type Authenticator } from './adapters/http/authentication.js';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
@@ -20,6 +20,8 @@ import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import { RenderService } from './service/render-service.js';
 import { CheckRouteService } from './service/check-route-service.js';
+import type { AccessRecords } from './service/access/access-records.js';
+import { isApiToken, TokenService } from './service/access/tokens.js';
 import type { AddressLedger } from './service/address-ledger.js';
 import type { DeployRecords } from './service/deploy/deploy-records.js';
 import { DeployService } from './service/deploy/deploy-service.js';
@@ -37,6 +39,7 @@ export interface Database {
   store: Store;
   ledger: AddressLedger;
   deployRecords: DeployRecords;
+  access: AccessRecords;
 }
 
 export interface DeployOptions {
@@ -79,6 +82,18 @@ export interface AccessOptions {
   adminToken?: string;
 }
 
+/** Authentication is on when an admin token is configured (API tokens are created with it). */
+export function authenticationOn(access: AccessOptions): boolean {
+  return Boolean(access.adminToken);
+}
+
+function authenticatorFor(access: AccessOptions, tokens: TokenService): Authenticator {
+  const ways: Authenticator[] = [];
+  if (access.adminToken) ways.push(adminTokenAuthenticator(access.adminToken));
+  ways.push(async (token) => (isApiToken(token) ? tokens.authenticate(token) : undefined));
+  return firstAccepting(ways);
+}
+
 export async function buildServices(
   database: Database,
   logger: FastifyServerOptions['logger'] = false,
@@ -94,6 +109,7 @@ export async function buildServices(
     concurrency: options.concurrency ?? 8,
     run: { policy, now: () => new Date().toISOString() },
   });
+  const tokens = new TokenService(database.access);
   const app = await buildHttpServer(
     {
       resources: new ResourceService(store),
@@ -101,13 +117,19 @@ export async function buildServices(
       render,
       checkRoute: new CheckRouteService(render),
       deploy,
+      tokens,
+      accessRecords: database.access,
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
     },
     {
       logger,
       version: VERSION,
-      ...(access.adminToken ? { authentication: adminTokenCheck(access.adminToken) } : {}),
+      access: {
+        ...(authenticationOn(access) ? { authenticate: authenticatorFor(access, tokens) } : {}),
+        audit: (event) => database.access.appendAudit(event),
+        now: () => new Date(),
+      },
     },
   );
   deploy.setLog((message, error) => app.log.error({ err: error }, message));
@@ -155,7 +177,7 @@ export function isLoopback(host: string): boolean {
 export class UnsafeListenError extends Error {}
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  if (!options.adminToken && !isLoopback(options.host))
+  if (!authenticationOn(options) && !isLoopback(options.host))
     throw new UnsafeListenError(
       `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file) or listen on 127.0.0.1`,
     );

@@ -3,9 +3,11 @@
  * virtual-IP ledger and the deployment records. `openDatabase` (`open.ts`) and the dialect openers build it.
  */
 import type { Kysely } from 'kysely';
+import type { AccessRecords } from '../../service/access/access-records.js';
 import type { AddressLedger } from '../../service/address-ledger.js';
 import type { DeployRecords } from '../../service/deploy/deploy-records.js';
 import type { Store } from '../../service/store.js';
+import { createKyselyAccessRecords } from './access-records.js';
 import { createKyselyAddressLedger } from './address-ledger.js';
 import { createKyselyDeployRecords } from './deploy-records.js';
 import { createKyselyStore } from './kysely-store.js';
@@ -20,6 +22,7 @@ export interface OpenedDatabase {
   store: Store;
   ledger: AddressLedger;
   deployRecords: DeployRecords;
+  access: AccessRecords;
   /** Rotation: every secret sealed under the keyring's active key (`sealing/rotate.ts`), `batchSize` rows a transaction. */
   resealAll(batchSize?: number): Promise<ResealReport>;
   /** Closes the shared connection(s); `store.close()` does the same. Closing again does nothing. */
@@ -41,6 +44,7 @@ export async function databaseOver(
     store: createKyselyStore(db, sealing, close),
     ledger: createKyselyAddressLedger(db, dialect),
     deployRecords: createKyselyDeployRecords(db, dialect, sealing),
+    access: createKyselyAccessRecords(db),
     resealAll: (batchSize) => resealAll(db, sealing, batchSize),
     close,
   };

@@ -2,6 +2,7 @@
  * The tables as kysely sees them. Column names are the database's (snake_case);
  * `kysely-store.ts` maps rows to the port's `StoredResource`.
  */
+import type { Generated } from 'kysely';
 
 export interface ResourcesTable {
   key: string;
@@ -44,6 +45,32 @@ export interface DeployRecordsTable {
   updated_at: string;
 }
 
+/** An API token (`service/access`): its secret only as a SHA-256, its grants as JSON text. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  grants: string;
+  /** 0 or 1: both databases store it as an integer. */
+  read_secrets: number;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** One audited request. `sequence` is assigned by the database. */
+export interface AuditEventsTable {
+  sequence: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  method: string;
+  path: string;
+  status: number;
+  outcome: string;
+}
+
 /** The value sealed to check the master keyring at start (`sealing/key-check.ts`). */
 export interface MasterKeyCheckTable {
   id: string;
@@ -55,6 +82,8 @@ export interface Database {
   resource_files: ResourceFilesTable;
   virtual_ips: VirtualIpsTable;
   deploy_records: DeployRecordsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
   master_key_check: MasterKeyCheckTable;
 }
 
