@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { adminTokenAuthenticator, firstAccepting, type Authenticator } from './adapters/http/authentication.js';
+import { oidcAuthenticator } from './adapters/http/oidc-check.js';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
@@ -30,6 +31,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './service/deploy/retry.j
 import type { DeployTarget } from './service/deploy/target.js';
 import { validateRendered } from './core/render/validate.js';
 import type { Store } from './service/store.js';
+import type { OidcConfig } from './core/access/oidc-config.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -77,20 +79,23 @@ export async function buildApp(
   return (await buildServices(database, logger, options, access)).app;
 }
 
-/** Who may use the API: with an admin token, only bearers of it (and the probes). */
+/** Who may use the API: with authentication on, bearers of an accepted token (and the probes). */
 export interface AccessOptions {
   adminToken?: string;
+  /** Bearer JWTs of this identity provider are accepted too. */
+  oidc?: OidcConfig;
 }
 
-/** Authentication is on when an admin token is configured (API tokens are created with it). */
+/** Authentication is on with an admin token (API tokens are created with it) or an identity provider. */
 export function authenticationOn(access: AccessOptions): boolean {
-  return Boolean(access.adminToken);
+  return Boolean(access.adminToken) || access.oidc !== undefined;
 }
 
 function authenticatorFor(access: AccessOptions, tokens: TokenService): Authenticator {
   const ways: Authenticator[] = [];
   if (access.adminToken) ways.push(adminTokenAuthenticator(access.adminToken));
   ways.push(async (token) => (isApiToken(token) ? tokens.authenticate(token) : undefined));
+  if (access.oidc) ways.push(oidcAuthenticator(access.oidc));
   return firstAccepting(ways);
 }
 
@@ -179,7 +184,7 @@ export class UnsafeListenError extends Error {}
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   if (!authenticationOn(options) && !isLoopback(options.host))
     throw new UnsafeListenError(
-      `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file) or listen on 127.0.0.1`,
+      `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file), configure OIDC, or listen on 127.0.0.1`,
     );
   const { keyring, notice } = await masterKeyring(options);
   const database = options.inMemory
@@ -195,7 +200,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.inMemory ? { reconcileSeconds: 0 } : {}),
     ...options.deploy,
   };
-  const app = await buildApp(database, logger, deploy, options.adminToken ? { adminToken: options.adminToken } : {});
+  const access: AccessOptions = {
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.oidc ? { oidc: options.oidc } : {}),
+  };
+  const app = await buildApp(database, logger, deploy, access);
   if (notice) app.log.warn(notice);
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };

@@ -1,9 +1,12 @@
 /** The `meshbridge` command line. */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { OidcConfig } from '../../core/access/oidc-config.js';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
+import { addConfigCommands } from './config-commands.js';
+import { connect, contextOption } from './connection.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
 import {
@@ -15,6 +18,7 @@ import {
   type RotateRequest,
 } from './keys.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
+import { oidcSettings } from './oidc-settings.js';
 import { parseFormat, type Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
 
@@ -28,6 +32,8 @@ export interface ServeRequest {
   database?: string;
   /** Turns authentication on: every request but the probes needs it as a bearer token. */
   adminToken?: string;
+  /** Turns authentication on too: bearer JWTs from this identity provider are accepted. */
+  oidc?: OidcConfig;
   /** The master keys that seal secrets at rest; unset: `<data>/master.key` for SQLite, refused for PostgreSQL. */
   masterKey?: MasterKeyText;
   deploy: {
@@ -50,17 +56,21 @@ export interface CliDependencies {
   withEphemeralServer<T>(work: (url: string) => Promise<T>): Promise<T>;
   /** stdout as a terminal (progress bars, colours); without it, output is plain lines. */
   terminal?: Terminal;
+  /** The whole of standard input (`config set-context --token-stdin`); process.stdin when absent. */
+  stdin?: () => Promise<string>;
   /** `keys rotate`: seals every secret of a database under the active master key. */
   rotateKeys?(request: RotateRequest): Promise<RotateReport>;
 }
 
 interface ClientOptions {
   server?: string;
+  context?: string;
   output?: string;
 }
 
-function clientFor(options: ClientOptions, env: CliDependencies['env']): ApiClient {
-  return new ApiClient(options.server || env.MESHBRIDGE_SERVER || DEFAULT_SERVER, env.MESHBRIDGE_TOKEN);
+/** Flags, then the environment, then the config file's context (see connection.ts). */
+function clientFor(options: ClientOptions, deps: CliDependencies): Promise<ApiClient> {
+  return connect(options, deps.env, DEFAULT_SERVER, deps.output.err);
 }
 
 const serverOption = () =>
@@ -98,6 +108,7 @@ interface ServeOptions {
   port: number;
   host: string;
   adminTokenFile?: string;
+  oidcConfig?: string;
   masterKeyFile?: string;
   data: string;
   database?: string;
@@ -129,6 +140,10 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       '--admin-token-file <file>',
       'file holding the admin bearer token, which turns authentication on (env MESHBRIDGE_ADMIN_TOKEN_FILE, or the token itself in MESHBRIDGE_ADMIN_TOKEN)',
     )
+    .option(
+      '--oidc-config <file>',
+      'JSON or YAML file of OIDC settings (issuer, audience, rolesClaim, roleMap, ...), which turns authentication on (env MESHBRIDGE_OIDC_CONFIG, or MESHBRIDGE_OIDC_ISSUER, _AUDIENCE, _ROLES_CLAIM, _ROLE_MAP, ...)',
+    )
     .option('--master-key-file <file>', masterKeyFileHelp)
     .option('-d, --data <dir>', 'data folder for the SQLite database', env.MESHBRIDGE_DATA ?? './.meshbridge')
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
@@ -150,11 +165,13 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
     .action(async (options: ServeOptions) => {
       const database = options.database ?? env.DATABASE_URL;
       const adminToken = await adminTokenOf(options.adminTokenFile ?? env.MESHBRIDGE_ADMIN_TOKEN_FILE, env);
+      const oidc = await oidcSettings(options.oidcConfig ?? env.MESHBRIDGE_OIDC_CONFIG, env);
       const masterKey = await masterKeyOf(options.masterKeyFile, env);
       await deps.serve({
         port: options.port,
         host: options.host,
         ...(adminToken ? { adminToken } : {}),
+        ...(oidc ? { oidc } : {}),
         ...(masterKey ? { masterKey } : {}),
         dataDir: options.data,
         ...(database ? { database } : {}),
@@ -181,10 +198,11 @@ function addFileCommands(program: Command, deps: CliDependencies, setCode: (code
       .option('-v, --values <file>', 'values for {{.Key}} in the file')
       .option('--stop-on-failure', 'stop at the first document that fails')
       .addOption(serverOption())
+      .addOption(contextOption())
       .addOption(outputOption())
       .action(async (options: ClientOptions & { file: string; values?: string; stopOnFailure?: boolean }) => {
         const documents = await readDocuments(options.file, options.values);
-        const client = clientFor(options, deps.env);
+        const client = await clientFor(options, deps);
         const run = verb === 'apply' ? applyDocuments : deleteDocuments;
         const results = await run(client, documents, options.stopOnFailure ?? false);
         setCode(report(results, parseFormat(options.output, 'table'), deps.output) ? 0 : 1);
@@ -198,10 +216,11 @@ function addGet(program: Command, deps: CliDependencies, setCode: (code: number)
     .description('show a resource or list a collection, e.g. `get projects/demo/logical-clouds`')
     .argument('<anchor>', 'path below /v2')
     .addOption(serverOption())
+    .addOption(contextOption())
     .addOption(outputOption())
     .action(async (anchor: string, options: ClientOptions) => {
       const ok = await getResource(
-        clientFor(options, deps.env),
+        await clientFor(options, deps),
         anchor,
         options.output ? parseFormat(options.output, 'yaml') : undefined,
         deps.output,
@@ -219,6 +238,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
     .option('--out <dir>', 'write one file per cluster: <dir>/<provider>/<cluster>.yaml')
     .option('--show-secrets', 'show Secret data instead of redacting it')
     .addOption(serverOption())
+    .addOption(contextOption())
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
     .action(
       async (options: ClientOptions & { file?: string[]; cluster?: string; out?: string; showSecrets?: boolean }) => {
@@ -230,9 +250,9 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
           ...(options.out ? { out: options.out } : {}),
         };
         const ok =
-          request.files.length > 0 && !options.server
+          request.files.length > 0 && !options.server && !options.context
             ? await deps.withEphemeralServer((url) => renderWith(new ApiClient(url), request, deps.output))
-            : await renderWith(clientFor(options, deps.env), request, deps.output);
+            : await renderWith(await clientFor(options, deps), request, deps.output);
         setCode(ok ? 0 : 1);
       },
     );
@@ -253,6 +273,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addRender(program, deps, setCode);
   addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
   addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
+  addConfigCommands(program, deps, setCode);
   addKeysCommands(program, deps, setCode);
   return program;
 }
