@@ -11,6 +11,8 @@ import { adminTokenAuthenticator, firstAccepting, type Authenticator } from './a
 import { oidcAuthenticator } from './adapters/http/oidc-check.js';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
+import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
+import type { ResealReport } from './adapters/storage/sealing/rotate.js';
 import { openSqliteDatabase } from './adapters/storage/sqlite.js';
 import { createGitOpsTarget } from './adapters/targets/gitops/gitops-target.js';
 import { createKubernetesTarget } from './adapters/targets/kubernetes/index.js';
@@ -162,6 +164,8 @@ export interface ServeOptions extends StoreOptions, AccessOptions {
   logLevel?: string;
   /** A throwaway SQLite database in memory (offline rendering), whatever dataDir says. */
   inMemory?: boolean;
+  /** Master keys sealing secrets at rest; unset: `<dataDir>/master.key` for SQLite, refused for PostgreSQL. */
+  masterKey?: KeySource;
   deploy?: DeployOptions;
 }
 
@@ -182,7 +186,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw new UnsafeListenError(
       `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file), configure OIDC, or listen on 127.0.0.1`,
     );
-  const database = options.inMemory ? await openSqliteDatabase(':memory:') : await openDatabase(options);
+  const { keyring, notice } = await masterKeyring(options);
+  const database = options.inMemory
+    ? await openSqliteDatabase(':memory:', keyring)
+    : await openDatabase({ ...options, keyring });
   const logger = {
     level: options.logLevel ?? 'info',
     // Request bodies are never logged; these headers would carry credentials.
@@ -198,6 +205,18 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.oidc ? { oidc: options.oidc } : {}),
   };
   const app = await buildApp(database, logger, deploy, access);
+  if (notice) app.log.warn(notice);
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };
+}
+
+/** `meshbridge keys rotate`: every secret of the configured database sealed under the active master key. */
+export async function rotateMasterKeys(options: StoreOptions & { masterKey?: KeySource }): Promise<ResealReport> {
+  const { keyring } = await masterKeyring({ ...options, createMissing: false });
+  const database = await openDatabase({ ...options, keyring });
+  try {
+    return await database.resealAll();
+  } finally {
+    await database.close();
+  }
 }

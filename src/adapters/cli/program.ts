@@ -10,6 +10,14 @@ import { connect, contextOption } from './connection.js';
 import { addClusterCommands } from './cluster-add.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
+import {
+  addKeysCommands,
+  masterKeyFileHelp,
+  masterKeyOf,
+  type MasterKeyText,
+  type RotateReport,
+  type RotateRequest,
+} from './keys.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
 import { oidcSettings } from './oidc-settings.js';
 import { parseFormat, type Output } from './output.js';
@@ -27,6 +35,8 @@ export interface ServeRequest {
   adminToken?: string;
   /** Turns authentication on too: bearer JWTs from this identity provider are accepted. */
   oidc?: OidcConfig;
+  /** The master keys that seal secrets at rest; unset: `<data>/master.key` for SQLite, refused for PostgreSQL. */
+  masterKey?: MasterKeyText;
   deploy: {
     /** Clusters worked at the same time. */
     concurrency: number;
@@ -49,6 +59,8 @@ export interface CliDependencies {
   terminal?: Terminal;
   /** The whole of standard input (`config set-context --token-stdin`); process.stdin when absent. */
   stdin?: () => Promise<string>;
+  /** `keys rotate`: seals every secret of a database under the active master key. */
+  rotateKeys?(request: RotateRequest): Promise<RotateReport>;
 }
 
 interface ClientOptions {
@@ -98,6 +110,7 @@ interface ServeOptions {
   host: string;
   adminTokenFile?: string;
   oidcConfig?: string;
+  masterKeyFile?: string;
   data: string;
   database?: string;
   deployConcurrency?: number;
@@ -132,6 +145,7 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       '--oidc-config <file>',
       'JSON or YAML file of OIDC settings (issuer, audience, rolesClaim, roleMap, ...), which turns authentication on (env MESHBRIDGE_OIDC_CONFIG, or MESHBRIDGE_OIDC_ISSUER, _AUDIENCE, _ROLES_CLAIM, _ROLE_MAP, ...)',
     )
+    .option('--master-key-file <file>', masterKeyFileHelp)
     .option('-d, --data <dir>', 'data folder for the SQLite database', env.MESHBRIDGE_DATA ?? './.meshbridge')
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
     .option(
@@ -153,11 +167,13 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       const database = options.database ?? env.DATABASE_URL;
       const adminToken = await adminTokenOf(options.adminTokenFile ?? env.MESHBRIDGE_ADMIN_TOKEN_FILE, env);
       const oidc = await oidcSettings(options.oidcConfig ?? env.MESHBRIDGE_OIDC_CONFIG, env);
+      const masterKey = await masterKeyOf(options.masterKeyFile, env);
       await deps.serve({
         port: options.port,
         host: options.host,
         ...(adminToken ? { adminToken } : {}),
         ...(oidc ? { oidc } : {}),
+        ...(masterKey ? { masterKey } : {}),
         dataDir: options.data,
         ...(database ? { database } : {}),
         deploy: {
@@ -260,6 +276,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
   addConfigCommands(program, deps, setCode);
   addClusterCommands(program, deps, setCode, DEFAULT_SERVER);
+  addKeysCommands(program, deps, setCode);
   return program;
 }
 

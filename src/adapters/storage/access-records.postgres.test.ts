@@ -2,6 +2,7 @@ import { afterAll } from 'vitest';
 import { describePostgres, freshPostgresDatabase, type FreshDatabase } from '../../test-support/postgres.js';
 import { describeAccessRecordsContract } from './access-records-contract.js';
 import { openPostgresDatabase } from './postgres.js';
+import { testKeyring } from '../../test-support/keys.js';
 
 const databases: FreshDatabase[] = [];
 afterAll(async () => {
@@ -12,6 +13,6 @@ describePostgres('PostgreSQL access records', () => {
   describeAccessRecordsContract('PostgreSQL', async () => {
     const database = await freshPostgresDatabase();
     databases.push(database);
-    return openPostgresDatabase(database.url);
+    return openPostgresDatabase(database.url, testKeyring);
   });
 });

@@ -142,11 +142,29 @@ const createAccessRecords: Step = {
   },
 };
 
+/**
+ * One value sealed with the master keyring when the database is first opened (`sealing/key-check.ts`), opened at
+ * every start: a server given the wrong keys refuses to start instead of failing on every read of a secret.
+ */
+const createMasterKeyCheck: Step = {
+  async up(db) {
+    await db.schema
+      .createTable('master_key_check')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('sealed', 'text', (column) => column.notNull())
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('master_key_check').execute();
+  },
+};
+
 const migrations: Readonly<Record<string, Step>> = {
   '0001_resources': createResources,
   '0002_virtual_ips': createVirtualIps,
   '0003_deploy_records': createDeployRecords,
   '0004_access_records': createAccessRecords,
+  '0005_master_key_check': createMasterKeyCheck,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -9,7 +9,7 @@ export interface ResourcesTable {
   parent_key: string | null;
   kind: string;
   name: string;
-  /** The resource body as JSON text: parsed on read, never logged. */
+  /** The resource body as JSON text, its write-only fields sealed (`sealing/sealed-rows.ts`): never logged. */
   body: string;
   version: number;
   created_at: string;
@@ -20,6 +20,7 @@ export interface ResourceFilesTable {
   key: string;
   file_name: string;
   content_type: string;
+  /** The file sealed whole, as the bytes of its sealed text (a legacy row may still hold the file itself). */
   data: Buffer;
 }
 
@@ -38,7 +39,7 @@ export interface VirtualIpsTable {
 export interface DeployRecordsTable {
   group_key: string;
   record_key: string;
-  /** The document as JSON text. */
+  /** The document as JSON text, sealed whole (a legacy row may still be plain JSON). */
   body: string;
   /** When the record was last written, ISO 8601. */
   updated_at: string;
@@ -70,6 +71,12 @@ export interface AuditEventsTable {
   outcome: string;
 }
 
+/** The value sealed to check the master keyring at start (`sealing/key-check.ts`). */
+export interface MasterKeyCheckTable {
+  id: string;
+  sealed: string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   resource_files: ResourceFilesTable;
@@ -77,6 +84,7 @@ export interface Database {
   deploy_records: DeployRecordsTable;
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
+  master_key_check: MasterKeyCheckTable;
 }
 
 /** The SQL dialects the adapters speak; the few DDL differences hang off this. */
