@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { runCli } from '../adapters/cli/program.js';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
-import { buildApp, startServer, type Database, type DeployOptions } from '../compose.js';
+import { buildApp, startServer, type AccessOptions, type Database, type DeployOptions } from '../compose.js';
 
 export interface LiveServer {
   app: FastifyInstance;
@@ -19,10 +19,10 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-/** `deploy`: the deploy targets and timings (tests pass in-process targets and `reconcileSeconds: 0`). */
-export async function startLiveServer(deploy?: DeployOptions): Promise<LiveServer> {
+/** `deploy`: the deploy targets and timings (tests pass in-process targets and `reconcileSeconds: 0`); `access`: authentication. */
+export async function startLiveServer(deploy?: DeployOptions, access?: AccessOptions): Promise<LiveServer> {
   const database = await openSqliteDatabase(':memory:');
-  const app = await buildApp(database, false, deploy);
+  const app = await buildApp(database, false, deploy, access);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');

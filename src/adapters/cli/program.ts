@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { OidcConfig } from '../../core/access/oidc-config.js';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
+import { addAccessCommands } from './access-commands.js';
 import { addCheckCommand } from './check.js';
 import { addConfigCommands } from './config-commands.js';
 import { connect, contextOption } from './connection.js';
@@ -277,6 +278,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addConfigCommands(program, deps, setCode);
   addClusterCommands(program, deps, setCode, DEFAULT_SERVER);
   addKeysCommands(program, deps, setCode);
+  addAccessCommands(program, (options) => clientFor(options, deps), deps.output, setCode);
   return program;
 }
 

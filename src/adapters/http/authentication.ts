@@ -84,7 +84,10 @@ export function registerAccess(app: FastifyInstance, options: AccessOptions): vo
     const secrets = showsSecrets(request);
     request.auditAction = auditActionOf(request.method, request.url, secrets);
     const why = denial(principal, requirementOf(request.method, request.url, secrets));
-    if (why !== undefined) throw new ForbiddenError(`${principal.name} may not ${request.method} ${path}: ${why}`);
+    if (why === undefined) return;
+    // A refused read is on record too: someone tried to see what they may not.
+    request.auditAction ??= 'read';
+    throw new ForbiddenError(`${principal.name} may not ${request.method} ${path}: ${why}`);
   });
   app.addHook('onSend', async (request, reply) => {
     if (request.principal === undefined || request.auditAction === undefined) return;

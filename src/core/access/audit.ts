@@ -1,6 +1,7 @@
 /**
  * Which requests the audit log records, and under what action: every write, every
- * lifecycle verb, every token change and every read of secrets. Plain reads are not
+ * lifecycle verb, every token change and every read of secrets (and, in the HTTP adapter, every
+ * refused request, as `read` when it was one). Plain reads are not
  * recorded (they would drown the rest), nor are requests never authenticated.
  */
 import { requirementOf } from './policy.js';
