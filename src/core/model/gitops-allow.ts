@@ -39,9 +39,12 @@ const HTTPS = /^https:\/\/(?:([^@/?#]*)@)?([^@/?#:]+)(?::(\d{1,5}))?(\/[^?#]*)?$
 const SSH = /^ssh:\/\/(?:([^@/?#]*)@)?([^@/?#:]+)(?::(\d{1,5}))?(\/[^?#]*)$/i;
 const SCP = /^(?:([^@/:]+)@)?([^@/:]+):(.*)$/;
 
-/** A path's folders; undefined when one is `.` or `..` (never resolved: refused), or the path holds `%`. */
+/**
+ * A path's folders; undefined when one is `.` or `..` (never resolved: refused). In a URL, `%`
+ * (decoded by the server) and an empty folder (`//`, which servers read differently) are refused too.
+ */
 function segmentsOf(path: string, decodes: boolean): string[] | undefined {
-  if (decodes && path.includes('%')) return undefined;
+  if (decodes && (path.includes('%') || path.replace(/\/$/, '').includes('//'))) return undefined;
   const segments = path.split('/').filter((segment) => segment !== '');
   return segments.some((segment) => segment === '.' || segment === '..') ? undefined : segments;
 }

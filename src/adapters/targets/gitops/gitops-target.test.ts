@@ -1,5 +1,3 @@
-import { chmodSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { refOf, TargetError, type DeployTarget } from '../../../service/deploy/target.js';
@@ -377,10 +375,7 @@ describe('GitOps target branches and settings', () => {
     );
     expect(git(repo, 'branch', '--show-current').trim()).toBe('main');
     // A branch the repository lacks starts empty, beside the others.
-    expect(treeFiles(repo, 'deploy')).toEqual([
-      `${FOLDER}/kustomization.yaml`,
-      `${FOLDER}/serviceentry-a-b.yaml`,
-    ]);
+    expect(treeFiles(repo, 'deploy')).toEqual([`${FOLDER}/kustomization.yaml`, `${FOLDER}/serviceentry-a-b.yaml`]);
     expect(await filesIn(repo, '.')).toEqual(['.git', 'README.md']);
     expect(status(repo)).toBe('');
   });
