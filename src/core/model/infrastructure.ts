@@ -142,7 +142,8 @@ const deploySchema = Obj({
       repository: Type.String({
         minLength: 1,
         maxLength: 2048,
-        description: 'A local path or a URL the server can push to',
+        description:
+          'An absolute path, or an https:// or ssh URL, under a prefix the operator allows (serve --gitops-allow)',
       }),
       branch: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._/-]+$', maxLength: 255 })),
       path: Type.Optional(
