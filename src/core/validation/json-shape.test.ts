@@ -49,6 +49,14 @@ describe('JSON shape scanner (property)', () => {
     );
   });
 
+  it('stops at the first problem', () => {
+    const text = JSON.stringify({ a: Array(LIMITS.listItems + 1).fill(0), b: 'x'.repeat(LIMITS.stringLength + 1) });
+    const scanner = new JsonShapeScanner(text);
+    scanner.scan();
+    expect(scanner.issues()).toHaveLength(1);
+    expect(scanner.issues()[0]?.path).toBe('a');
+  });
+
   it('reads the same in any slices as at once', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.integer({ min: 1, max: 17 }), (document, slice) => {
@@ -68,7 +76,10 @@ describe('JSON shape scanner', () => {
       spec: { kv: Array(LIMITS.listItems + 5).fill({ k: 'v' }) },
     });
     expect(scanJsonShape(text)).toEqual([
-      { path: 'spec.kv', message: `has ${LIMITS.listItems + 5} entries; at most ${LIMITS.listItems} are accepted` },
+      {
+        path: 'spec.kv',
+        message: `has more than ${LIMITS.listItems} entries; at most ${LIMITS.listItems} are accepted`,
+      },
     ]);
   });
 
@@ -77,7 +88,7 @@ describe('JSON shape scanner', () => {
     expect(scanJsonShape(text)).toEqual([
       {
         path: 'spec.a',
-        message: `is a text of ${LIMITS.stringLength + 1} characters; at most ${LIMITS.stringLength} are accepted`,
+        message: `is a text longer than ${LIMITS.stringLength} characters`,
       },
     ]);
   });

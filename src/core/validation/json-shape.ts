@@ -13,8 +13,6 @@ interface Container {
   /** Entries of a list, keys of an object, so far. */
   count: number;
   path: string;
-  /** Over a limit already: what is inside is not counted (limits.ts does not look inside either). */
-  refused: boolean;
 }
 
 type Expect = 'value' | 'key' | 'colon' | 'next' | 'scalar' | 'string' | 'end';
@@ -50,37 +48,27 @@ export class JsonShapeScanner {
 
   constructor(private readonly text: string) {}
 
+  /** Done at the end, at text that is not JSON, or at the first problem: the rest would only cost time. */
   get done(): boolean {
-    return this.malformed || this.position >= this.text.length;
+    return this.malformed || this.found.size > 0 || this.position >= this.text.length;
   }
 
   /** Scans up to `end` (exclusive), or to the end of the text. */
   scan(end = this.text.length): void {
     const stop = Math.min(end, this.text.length);
-    while (this.position < stop && !this.malformed) {
+    while (this.position < stop && !this.done) {
       if (this.expect === 'string') this.readString(stop);
       else this.step(this.text.charCodeAt(this.position++));
     }
   }
 
-  /** The problems, each named by its path; none when the text is not JSON (the parser says why). */
+  /** The first problem, named by its path; none when the text is not JSON (the parser says why). */
   issues(): Issue[] {
-    if (this.malformed) return [];
-    const issues = [...this.found.values()];
-    if (this.values > LIMITS.values)
-      issues.push({ path: '(body)', message: `holds more than ${LIMITS.values} values` });
-    if (this.keyNames.size > LIMITS.keyNames)
-      issues.push({ path: '(body)', message: `uses more than ${LIMITS.keyNames} different key names` });
-    return issues.slice(0, 20);
+    return this.malformed ? [] : [...this.found.values()];
   }
 
   private get top(): Container | undefined {
     return this.stack[this.stack.length - 1];
-  }
-
-  /** Inside a refused container, or past the values limit: nothing more is reported. */
-  private get counting(): boolean {
-    return this.values <= LIMITS.values && !this.stack.some((container) => container.refused);
   }
 
   private report(limit: string, issue: Issue): void {
@@ -127,11 +115,10 @@ export class JsonShapeScanner {
     const top = this.top;
     if (code === 0x5d && top?.array && top.count === 0) return this.close(true);
     if (PUNCTUATION.has(code)) return this.fail();
-    const opens = code === 0x5b || code === 0x7b;
-    const path = opens ? this.childPath() : '';
     if (top) this.countEntry(top);
-    if (this.counting) this.values += 1;
-    if (opens) return this.open(code === 0x5b, path);
+    if (++this.values > LIMITS.values)
+      return this.report('values', { path: '(body)', message: `holds more than ${LIMITS.values} values` });
+    if (code === 0x5b || code === 0x7b) return this.open(code === 0x5b);
     if (code === QUOTE) return this.startString(false);
     this.expect = 'scalar';
   }
@@ -139,36 +126,37 @@ export class JsonShapeScanner {
   private childPath(): string {
     const top = this.top;
     if (!top) return '';
-    if (top.array) return `${top.path}[${top.count}]`;
+    if (top.array) return `${top.path}[${top.count - 1}]`;
     return top.path ? `${top.path}.${this.key}` : this.key;
   }
 
   private countEntry(top: Container): void {
     top.count += 1;
     const limit = top.array ? LIMITS.listItems : LIMITS.objectKeys;
-    if (top.count > limit && this.counting) top.refused = true;
-    if (!top.array && this.counting && this.keyNames.size <= LIMITS.keyNames) this.keyNames.add(this.key);
+    if (top.count > limit) {
+      const what = top.array ? 'entries' : 'keys';
+      return this.report('size', {
+        path: top.path || '(body)',
+        message: `has more than ${limit} ${what}; at most ${limit} are accepted`,
+      });
+    }
+    if (top.array) return;
+    this.keyNames.add(this.key);
+    if (this.keyNames.size > LIMITS.keyNames)
+      this.report('keyNames', { path: '(body)', message: `uses more than ${LIMITS.keyNames} different key names` });
   }
 
-  private open(array: boolean, path: string): void {
-    const refused = this.counting && this.stack.length + 1 > LIMITS.depth + 1;
-    if (refused) this.report('depth', { path, message: `nests deeper than ${LIMITS.depth} levels` });
-    this.stack.push({ array, count: 0, path, refused });
+  private open(array: boolean): void {
+    const path = this.childPath();
+    if (this.stack.length > LIMITS.depth)
+      return this.report('depth', { path, message: `nests deeper than ${LIMITS.depth} levels` });
+    this.stack.push({ array, count: 0, path });
     this.expect = array ? 'value' : 'key';
   }
 
   private close(array: boolean): void {
     const container = this.stack.pop() as Container;
     if (container.array !== array) return this.fail();
-    const parentsCounting = !this.stack.some((parent) => parent.refused) && this.values <= LIMITS.values;
-    const limit = array ? LIMITS.listItems : LIMITS.objectKeys;
-    if (parentsCounting && container.count > limit) {
-      const what = array ? `has ${container.count} entries` : `has ${container.count} keys`;
-      this.report(`${array ? 'list' : 'object'}:${container.path}`, {
-        path: array ? container.path : container.path || '(body)',
-        message: `${what}; at most ${limit} are accepted`,
-      });
-    }
     this.expect = this.stack.length === 0 ? 'end' : 'next';
   }
 
@@ -196,23 +184,27 @@ export class JsonShapeScanner {
         this.position = position;
         return this.endString();
       }
-      this.stringLength += 1;
+      if (++this.stringLength > LIMITS.stringLength) {
+        this.position = position;
+        return this.tooLong();
+      }
     }
     this.position = position;
   }
 
+  private tooLong(): void {
+    const path = this.isKey
+      ? this.childPathOfKey(this.text.slice(this.stringStart, this.stringStart + 64))
+      : this.lastPath();
+    this.report('string', { path, message: `is a text longer than ${LIMITS.stringLength} characters` });
+  }
+
   private endString(): void {
-    const raw = this.text.slice(this.stringStart, this.position - 1);
-    if (this.stringLength > LIMITS.stringLength && this.counting) {
-      this.report('string', {
-        path: this.isKey ? this.childPathOfKey(raw) : this.lastPath(),
-        message: `is a text of ${this.stringLength} characters; at most ${LIMITS.stringLength} are accepted`,
-      });
-    }
     if (!this.isKey) {
       this.expect = this.stack.length === 0 ? 'end' : 'next';
       return;
     }
+    const raw = this.text.slice(this.stringStart, this.position - 1);
     this.key = raw.includes('\\') ? this.decode(raw) : raw;
     this.expect = 'colon';
   }

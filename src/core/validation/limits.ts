@@ -13,13 +13,13 @@ export const LIMITS = {
   /** Nesting of lists and objects. */
   depth: 32,
   /** Values in the whole document. */
-  values: 50_000,
+  values: 10_000,
   /**
    * Different key names in the whole document: each new one costs `JSON.parse` a new hidden
    * class, so 50,000 of them hold the event loop for hundreds of milliseconds. A kv-pair list
    * of 1,000 entries needs 1,000.
    */
-  keyNames: 5_000,
+  keyNames: 2_000,
   /** Characters of one text (or key): a kubeconfig's limit, the longest field. */
   stringLength: 1_048_576,
 } as const;
