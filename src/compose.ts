@@ -7,9 +7,12 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { adminTokenCheck } from './adapters/http/authentication.js';
+import { adminTokenAuthenticator, firstAccepting, type Authenticator } from './adapters/http/authentication.js';
+import { oidcAuthenticator } from './adapters/http/oidc-check.js';
 import { buildHttpServer } from './adapters/http/server.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
+import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
+import type { ResealReport } from './adapters/storage/sealing/rotate.js';
 import { openSqliteDatabase } from './adapters/storage/sqlite.js';
 import { createGitOpsTarget } from './adapters/targets/gitops/gitops-target.js';
 import { createKubernetesTarget } from './adapters/targets/kubernetes/index.js';
@@ -18,6 +21,8 @@ import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import { RenderService } from './service/render-service.js';
 import { CheckRouteService } from './service/check-route-service.js';
+import type { AccessRecords } from './service/access/access-records.js';
+import { isApiToken, TokenService } from './service/access/tokens.js';
 import type { AddressLedger } from './service/address-ledger.js';
 import type { DeployRecords } from './service/deploy/deploy-records.js';
 import { DeployService } from './service/deploy/deploy-service.js';
@@ -27,6 +32,7 @@ import type { DeployTarget } from './service/deploy/target.js';
 import { validateRendered } from './core/render/validate.js';
 import { parseGitOpsAllowList, type GitOpsAllowList } from './core/model/gitops-allow.js';
 import type { Store } from './service/store.js';
+import type { OidcConfig } from './core/access/oidc-config.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -36,6 +42,7 @@ export interface Database {
   store: Store;
   ledger: AddressLedger;
   deployRecords: DeployRecords;
+  access: AccessRecords;
 }
 
 export interface DeployOptions {
@@ -82,9 +89,24 @@ export async function buildApp(
   return (await buildServices(database, logger, options, access)).app;
 }
 
-/** Who may use the API: with an admin token, only bearers of it (and the probes). */
+/** Who may use the API: with authentication on, bearers of an accepted token (and the probes). */
 export interface AccessOptions {
   adminToken?: string;
+  /** Bearer JWTs of this identity provider are accepted too. */
+  oidc?: OidcConfig;
+}
+
+/** Authentication is on with an admin token (API tokens are created with it) or an identity provider. */
+export function authenticationOn(access: AccessOptions): boolean {
+  return Boolean(access.adminToken) || access.oidc !== undefined;
+}
+
+function authenticatorFor(access: AccessOptions, tokens: TokenService): Authenticator {
+  const ways: Authenticator[] = [];
+  if (access.adminToken) ways.push(adminTokenAuthenticator(access.adminToken));
+  ways.push(async (token) => (isApiToken(token) ? tokens.authenticate(token) : undefined));
+  if (access.oidc) ways.push(oidcAuthenticator(access.oidc));
+  return firstAccepting(ways);
 }
 
 export async function buildServices(
@@ -103,6 +125,7 @@ export async function buildServices(
     concurrency: options.concurrency ?? 8,
     run: { policy, now: () => new Date().toISOString() },
   });
+  const tokens = new TokenService(database.access);
   const app = await buildHttpServer(
     {
       resources: new ResourceService(store, { gitops }),
@@ -110,13 +133,19 @@ export async function buildServices(
       render,
       checkRoute: new CheckRouteService(render),
       deploy,
+      tokens,
+      accessRecords: database.access,
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
     },
     {
       logger,
       version: VERSION,
-      ...(access.adminToken ? { authentication: adminTokenCheck(access.adminToken) } : {}),
+      access: {
+        ...(authenticationOn(access) ? { authenticate: authenticatorFor(access, tokens) } : {}),
+        audit: (event) => database.access.appendAudit(event),
+        now: () => new Date(),
+      },
     },
   );
   deploy.setLog((message, error) => app.log.error({ err: error }, message));
@@ -146,6 +175,8 @@ export interface ServeOptions extends StoreOptions, AccessOptions {
   logLevel?: string;
   /** A throwaway SQLite database in memory (offline rendering), whatever dataDir says. */
   inMemory?: boolean;
+  /** Master keys sealing secrets at rest; unset: `<dataDir>/master.key` for SQLite, refused for PostgreSQL. */
+  masterKey?: KeySource;
   deploy?: DeployOptions;
 }
 
@@ -162,11 +193,14 @@ export function isLoopback(host: string): boolean {
 export class UnsafeListenError extends Error {}
 
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  if (!options.adminToken && !isLoopback(options.host))
+  if (!authenticationOn(options) && !isLoopback(options.host))
     throw new UnsafeListenError(
-      `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file) or listen on 127.0.0.1`,
+      `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file), configure OIDC, or listen on 127.0.0.1`,
     );
-  const database = options.inMemory ? await openSqliteDatabase(':memory:') : await openDatabase(options);
+  const { keyring, notice } = await masterKeyring(options);
+  const database = options.inMemory
+    ? await openSqliteDatabase(':memory:', keyring)
+    : await openDatabase({ ...options, keyring });
   const logger = {
     level: options.logLevel ?? 'info',
     // Request bodies are never logged; these headers would carry credentials.
@@ -177,7 +211,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     ...(options.inMemory ? { reconcileSeconds: 0 } : {}),
     ...options.deploy,
   };
-  const app = await buildApp(database, logger, deploy, options.adminToken ? { adminToken: options.adminToken } : {});
+  const access: AccessOptions = {
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+    ...(options.oidc ? { oidc: options.oidc } : {}),
+  };
+  const app = await buildApp(database, logger, deploy, access);
+  if (notice) app.log.warn(notice);
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };
+}
+
+/** `meshbridge keys rotate`: every secret of the configured database sealed under the active master key. */
+export async function rotateMasterKeys(options: StoreOptions & { masterKey?: KeySource }): Promise<ResealReport> {
+  const { keyring } = await masterKeyring({ ...options, createMissing: false });
+  const database = await openDatabase({ ...options, keyring });
+  try {
+    return await database.resealAll();
+  } finally {
+    await database.close();
+  }
 }

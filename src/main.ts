@@ -1,6 +1,6 @@
 /** Entry point of the `meshbridge` command: wires the CLI to the real server and terminal. */
 import { runCli } from './adapters/cli/program.js';
-import { startServer, VERSION } from './compose.js';
+import { rotateMasterKeys, startServer, VERSION } from './compose.js';
 
 export async function main(argv: string[]): Promise<number> {
   return runCli(argv, {
@@ -22,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
         await server.close();
       }
     },
+    rotateKeys: rotateMasterKeys,
     serve: async (request) => {
       const server = await startServer(request);
       await new Promise<void>((resolve) => {

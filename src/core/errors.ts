@@ -60,3 +60,8 @@ export class StaleVersionError extends DomainError {
 export class ExhaustedError extends DomainError {
   readonly code = 'Exhausted';
 }
+
+/** Authenticated, but the grants do not cover what was asked. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'Forbidden';
+}

@@ -9,6 +9,7 @@ import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
 import { buildApp, type Database } from '../compose.js';
 import type { Store } from '../service/store.js';
 import { describePostgres, freshPostgresDatabase } from './postgres.js';
+import { testKeyring } from './keys.js';
 
 export interface ApiResponse {
   status: number;
@@ -74,7 +75,7 @@ export async function sqliteApi(): Promise<ApiHarness> {
 
 export async function postgresApi(): Promise<ApiHarness> {
   const database = await freshPostgresDatabase();
-  return harnessOn(await openPostgresDatabase(database.url), () => database.drop());
+  return harnessOn(await openPostgresDatabase(database.url, testKeyring), () => database.drop());
 }
 
 export type OpenApi = () => Promise<ApiHarness>;

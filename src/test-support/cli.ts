@@ -6,10 +6,12 @@ import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { runCli } from '../adapters/cli/program.js';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
-import { buildApp, startServer, type DeployOptions } from '../compose.js';
+import { buildApp, startServer, type Database, type DeployOptions } from '../compose.js';
 
 export interface LiveServer {
   app: FastifyInstance;
+  /** The server's database: what it stores, write-only fields (kubeconfigs) unredacted. */
+  database: Database;
   /** `http://127.0.0.1:<port>` */
   url: string;
   /** GET (or another method) against the server, with the body parsed as JSON when it is JSON. */
@@ -19,13 +21,15 @@ export interface LiveServer {
 
 /** `deploy`: the deploy targets and timings (tests pass in-process targets and `reconcileSeconds: 0`). */
 export async function startLiveServer(deploy?: DeployOptions): Promise<LiveServer> {
-  const app = await buildApp(await openSqliteDatabase(':memory:'), false, deploy);
+  const database = await openSqliteDatabase(':memory:');
+  const app = await buildApp(database, false, deploy);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
   const url = `http://127.0.0.1:${address.port}`;
   return {
     app,
+    database,
     url,
     async fetchJson(path, init) {
       const response = await fetch(`${url}${path}`, init);

@@ -20,7 +20,7 @@ import { startFakeKube, type FakeKube } from './fake-kube/index.js';
 export const FAST_RETRY = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, timeoutMs: 2000 };
 
 export interface DeployWorld {
-  request(method: string, url: string, body?: unknown): Promise<ApiResponse>;
+  request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   deploy: DeployService;
   database: Database;
   /** One fake API server per cluster, by `provider/cluster` (Kubernetes worlds). */
@@ -64,7 +64,7 @@ async function startWorld(
   });
   await app.ready();
   const world: DeployWorld = {
-    request: (method, url, body) => injectRequest(app, method, url, body),
+    request: (method, url, body, headers) => injectRequest(app, method, url, body, headers),
     deploy,
     database,
     fleet,

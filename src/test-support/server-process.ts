@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { testMasterKeyText } from './keys.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = pathToFileURL(fileURLToPath(new URL('../main.ts', import.meta.url))).href;
@@ -70,6 +71,8 @@ export async function startServer(
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
+  // PostgreSQL needs a configured master key; SQLite makes <data>/master.key, which a restart finds again.
+  if (database !== undefined) env.MESHBRIDGE_MASTER_KEY ??= testMasterKeyText;
   Object.assign(env, extras.env);
   const args = [
     '--import',

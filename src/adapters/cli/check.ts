@@ -1,6 +1,7 @@
 /** `meshbridge check route`: where a call would go, with what share, and whether it is let in (seed 001 step 6). */
 import { Option, type Command } from 'commander';
-import { ApiClient, describeError } from './api-client.js';
+import { describeError, type ApiClient } from './api-client.js';
+import { connect, contextOption } from './connection.js';
 import { formatData, parseFormat, table, type Output } from './output.js';
 import type { CliDependencies } from './program.js';
 
@@ -23,6 +24,7 @@ interface CheckOptions {
   sourceIp?: string;
   port?: string;
   server?: string;
+  context?: string;
   output?: string;
 }
 
@@ -152,13 +154,11 @@ export function addCheckCommand(
     .option('--namespace <namespace>', 'the namespace, when the app runs in several there')
     .option('--source-ip <ip>', "the caller's IP, for policies on ipBlocks")
     .addOption(new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${defaultServer})`))
+    .addOption(contextOption())
     .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']))
     .addHelpText('after', HELP)
     .action(async (options: CheckOptions) => {
-      const client = new ApiClient(
-        options.server || deps.env.MESHBRIDGE_SERVER || defaultServer,
-        deps.env.MESHBRIDGE_TOKEN,
-      );
+      const client = await connect(options, deps.env, defaultServer, deps.output.err);
       setCode((await runCheck(options, client, deps.output)) ? 0 : 1);
     });
 }

@@ -12,7 +12,8 @@
 import { CommanderError, InvalidArgumentError, Option, type Command } from 'commander';
 import { isDeployed } from '../../core/deploy/lifecycle.js';
 import type { GroupStatus } from '../../core/deploy/status.js';
-import { ApiClient, describeError } from './api-client.js';
+import { describeError, type ApiClient } from './api-client.js';
+import { connect, contextOption } from './connection.js';
 import { formatDiff, type GroupDiff } from './diff-view.js';
 import { parseGroup, UsageError, type GroupPath } from './group-path.js';
 import { formatData, parseFormat, table } from './output.js';
@@ -44,6 +45,7 @@ interface Revision {
 
 interface CommonOptions {
   server?: string;
+  context?: string;
   output?: string;
   wait?: boolean;
   timeout: number;
@@ -82,6 +84,7 @@ function groupCommand(program: Command, name: string, description: string, defau
     .description(description)
     .argument('<group>', 'the group: projects/p/composite-apps/ca/v1/deployment-intent-groups/dig or p/ca/v1/dig')
     .addOption(new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${defaultServer})`))
+    .addOption(contextOption())
     .addHelpText('after', HELP)
     .exitOverride(usageExit);
 }
@@ -107,10 +110,7 @@ function action(deps: CliDependencies, setCode: (code: number) => void, defaultS
     const extra = rest.slice(0, -2) as (string | undefined)[];
     try {
       const group = parseGroup(groupArgument);
-      const client = new ApiClient(
-        options.server || deps.env.MESHBRIDGE_SERVER || defaultServer,
-        deps.env.MESHBRIDGE_TOKEN,
-      );
+      const client = await connect(options, deps.env, defaultServer, deps.output.err);
       setCode(await work({ client, group, deps, options }, ...extra));
     } catch (error) {
       if (!(error instanceof UsageError) && !(error instanceof RequestFailed)) throw error;

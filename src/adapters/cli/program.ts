@@ -1,12 +1,25 @@
 /** The `meshbridge` command line. */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { OidcConfig } from '../../core/access/oidc-config.js';
 import { ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addCheckCommand } from './check.js';
+import { addConfigCommands } from './config-commands.js';
+import { connect, contextOption } from './connection.js';
+import { addClusterCommands } from './cluster-add.js';
 import { FileError, readDocuments } from './emcoctl-file.js';
 import { getResource } from './get.js';
+import {
+  addKeysCommands,
+  masterKeyFileHelp,
+  masterKeyOf,
+  type MasterKeyText,
+  type RotateReport,
+  type RotateRequest,
+} from './keys.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
+import { oidcSettings } from './oidc-settings.js';
 import { parseFormat, type Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
 
@@ -20,6 +33,10 @@ export interface ServeRequest {
   database?: string;
   /** Turns authentication on: every request but the probes needs it as a bearer token. */
   adminToken?: string;
+  /** Turns authentication on too: bearer JWTs from this identity provider are accepted. */
+  oidc?: OidcConfig;
+  /** The master keys that seal secrets at rest; unset: `<data>/master.key` for SQLite, refused for PostgreSQL. */
+  masterKey?: MasterKeyText;
   deploy: {
     /** Clusters worked at the same time. */
     concurrency: number;
@@ -42,15 +59,21 @@ export interface CliDependencies {
   withEphemeralServer<T>(work: (url: string) => Promise<T>): Promise<T>;
   /** stdout as a terminal (progress bars, colours); without it, output is plain lines. */
   terminal?: Terminal;
+  /** The whole of standard input (`config set-context --token-stdin`); process.stdin when absent. */
+  stdin?: () => Promise<string>;
+  /** `keys rotate`: seals every secret of a database under the active master key. */
+  rotateKeys?(request: RotateRequest): Promise<RotateReport>;
 }
 
 interface ClientOptions {
   server?: string;
+  context?: string;
   output?: string;
 }
 
-function clientFor(options: ClientOptions, env: CliDependencies['env']): ApiClient {
-  return new ApiClient(options.server || env.MESHBRIDGE_SERVER || DEFAULT_SERVER, env.MESHBRIDGE_TOKEN);
+/** Flags, then the environment, then the config file's context (see connection.ts). */
+function clientFor(options: ClientOptions, deps: CliDependencies): Promise<ApiClient> {
+  return connect(options, deps.env, DEFAULT_SERVER, deps.output.err);
 }
 
 const serverOption = () =>
@@ -88,6 +111,8 @@ interface ServeOptions {
   port: number;
   host: string;
   adminTokenFile?: string;
+  oidcConfig?: string;
+  masterKeyFile?: string;
   data: string;
   database?: string;
   deployConcurrency?: number;
@@ -125,6 +150,11 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       '--admin-token-file <file>',
       'file holding the admin bearer token, which turns authentication on (env MESHBRIDGE_ADMIN_TOKEN_FILE, or the token itself in MESHBRIDGE_ADMIN_TOKEN)',
     )
+    .option(
+      '--oidc-config <file>',
+      'JSON or YAML file of OIDC settings (issuer, audience, rolesClaim, roleMap, ...), which turns authentication on (env MESHBRIDGE_OIDC_CONFIG, or MESHBRIDGE_OIDC_ISSUER, _AUDIENCE, _ROLES_CLAIM, _ROLE_MAP, ...)',
+    )
+    .option('--master-key-file <file>', masterKeyFileHelp)
     .option('-d, --data <dir>', 'data folder for the SQLite database', env.MESHBRIDGE_DATA ?? './.meshbridge')
     .option('--database <url>', 'postgres://... to use PostgreSQL (env DATABASE_URL)')
     .option(
@@ -150,10 +180,14 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
     .action(async (options: ServeOptions) => {
       const database = options.database ?? env.DATABASE_URL;
       const adminToken = await adminTokenOf(options.adminTokenFile ?? env.MESHBRIDGE_ADMIN_TOKEN_FILE, env);
+      const oidc = await oidcSettings(options.oidcConfig ?? env.MESHBRIDGE_OIDC_CONFIG, env);
+      const masterKey = await masterKeyOf(options.masterKeyFile, env);
       await deps.serve({
         port: options.port,
         host: options.host,
         ...(adminToken ? { adminToken } : {}),
+        ...(oidc ? { oidc } : {}),
+        ...(masterKey ? { masterKey } : {}),
         dataDir: options.data,
         ...(database ? { database } : {}),
         deploy: {
@@ -180,10 +214,11 @@ function addFileCommands(program: Command, deps: CliDependencies, setCode: (code
       .option('-v, --values <file>', 'values for {{.Key}} in the file')
       .option('--stop-on-failure', 'stop at the first document that fails')
       .addOption(serverOption())
+      .addOption(contextOption())
       .addOption(outputOption())
       .action(async (options: ClientOptions & { file: string; values?: string; stopOnFailure?: boolean }) => {
         const documents = await readDocuments(options.file, options.values);
-        const client = clientFor(options, deps.env);
+        const client = await clientFor(options, deps);
         const run = verb === 'apply' ? applyDocuments : deleteDocuments;
         const results = await run(client, documents, options.stopOnFailure ?? false);
         setCode(report(results, parseFormat(options.output, 'table'), deps.output) ? 0 : 1);
@@ -197,10 +232,11 @@ function addGet(program: Command, deps: CliDependencies, setCode: (code: number)
     .description('show a resource or list a collection, e.g. `get projects/demo/logical-clouds`')
     .argument('<anchor>', 'path below /v2')
     .addOption(serverOption())
+    .addOption(contextOption())
     .addOption(outputOption())
     .action(async (anchor: string, options: ClientOptions) => {
       const ok = await getResource(
-        clientFor(options, deps.env),
+        await clientFor(options, deps),
         anchor,
         options.output ? parseFormat(options.output, 'yaml') : undefined,
         deps.output,
@@ -218,6 +254,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
     .option('--out <dir>', 'write one file per cluster: <dir>/<provider>/<cluster>.yaml')
     .option('--show-secrets', 'show Secret data instead of redacting it')
     .addOption(serverOption())
+    .addOption(contextOption())
     .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
     .action(
       async (options: ClientOptions & { file?: string[]; cluster?: string; out?: string; showSecrets?: boolean }) => {
@@ -229,9 +266,9 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
           ...(options.out ? { out: options.out } : {}),
         };
         const ok =
-          request.files.length > 0 && !options.server
+          request.files.length > 0 && !options.server && !options.context
             ? await deps.withEphemeralServer((url) => renderWith(new ApiClient(url), request, deps.output))
-            : await renderWith(clientFor(options, deps.env), request, deps.output);
+            : await renderWith(await clientFor(options, deps), request, deps.output);
         setCode(ok ? 0 : 1);
       },
     );
@@ -252,6 +289,9 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addRender(program, deps, setCode);
   addCheckCommand(program, deps, setCode, DEFAULT_SERVER);
   addLifecycleCommands(program, deps, setCode, DEFAULT_SERVER);
+  addConfigCommands(program, deps, setCode);
+  addClusterCommands(program, deps, setCode, DEFAULT_SERVER);
+  addKeysCommands(program, deps, setCode);
   return program;
 }
 

@@ -4,6 +4,7 @@ import {
   ConflictError,
   DomainError,
   ExhaustedError,
+  ForbiddenError,
   MalformedBodyError,
   NotFoundError,
   StaleVersionError,
@@ -20,6 +21,7 @@ export interface ErrorBody {
 function statusOf(error: DomainError): number {
   if (error instanceof ValidationError) return 400;
   if (error instanceof UnauthenticatedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError || error instanceof ExhaustedError) return 409;
   if (error instanceof StaleVersionError) return 412;

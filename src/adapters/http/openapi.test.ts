@@ -108,7 +108,7 @@ test('/readyz is 503 when the database does not answer', async () => {
   const { openSqliteDatabase } = await import('../storage/sqlite.js');
   const database = await openSqliteDatabase(':memory:');
   const down: Store = Object.create(database.store, { ping: { value: async () => false } });
-  const api = await harnessOn({ store: down, ledger: database.ledger, deployRecords: database.deployRecords });
+  const api = await harnessOn({ ...database, store: down });
   try {
     const response = await api.request('GET', '/readyz');
     expect(response.status).toBe(503);

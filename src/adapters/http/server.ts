@@ -11,7 +11,10 @@ import type { SeedPathService } from '../../service/seed-paths.js';
 import type { RenderService } from '../../service/render-service.js';
 import type { CheckRouteService } from '../../service/check-route-service.js';
 import type { DeployService } from '../../service/deploy/deploy-service.js';
-import { registerAuthentication, type TokenCheck } from './authentication.js';
+import type { AccessRecords } from '../../service/access/access-records.js';
+import type { TokenService } from '../../service/access/tokens.js';
+import { registerAccess, type AccessOptions } from './authentication.js';
+import { registerAccessRoutes } from './access-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
@@ -26,6 +29,8 @@ export interface HttpServices {
   render: RenderService;
   checkRoute: CheckRouteService;
   deploy: DeployService;
+  tokens: TokenService;
+  accessRecords: AccessRecords;
   clusterGateway(params: PathParams): Promise<ResolvedGateway>;
   ready(): Promise<boolean>;
 }
@@ -33,8 +38,8 @@ export interface HttpServices {
 export interface HttpOptions {
   logger?: FastifyServerOptions['logger'];
   version: string;
-  /** With a check, every request but the probes needs a bearer token it accepts. */
-  authentication?: TokenCheck;
+  /** Authentication (when on), the access policy and the audit log. */
+  access: AccessOptions;
 }
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -60,7 +65,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
-  if (options.authentication) registerAuthentication(app, options.authentication);
+  registerAccess(app, options.access);
 
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
   await app.register(swagger, {
@@ -86,6 +91,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerRenderRoutes(app, services.render);
   registerCheckRoutes(app, services.checkRoute);
   registerDeployRoutes(app, services.deploy);
+  registerAccessRoutes(app, services.tokens, services.accessRecords);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
   app.get(
     gatewayPath,

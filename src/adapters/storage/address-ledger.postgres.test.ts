@@ -5,6 +5,7 @@ import { describePostgres, freshPostgresDatabase } from '../../test-support/post
 import { describeAddressLedgerContract } from './address-ledger-contract.js';
 import { openDatabase } from './open.js';
 import { openPostgresDatabase } from './postgres.js';
+import { testKeyring } from '../../test-support/keys.js';
 
 const databases: FreshDatabase[] = [];
 
@@ -21,14 +22,14 @@ afterAll(async () => {
 describePostgres('PostgreSQL address ledger', () => {
   describeAddressLedgerContract('PostgreSQL', async () => {
     const { url } = await fresh();
-    return () => openPostgresDatabase(url);
+    return () => openPostgresDatabase(url, testKeyring);
   });
 
   test('syncs from several pools (replicas) at once take turns', async () => {
     const { url } = await fresh();
     const replicas = await Promise.all([
-      openDatabase({ database: url, dataDir: '/nonexistent' }),
-      openPostgresDatabase(url),
+      openDatabase({ database: url, dataDir: '/nonexistent', keyring: testKeyring }),
+      openPostgresDatabase(url, testKeyring),
     ]);
     try {
       const cluster = 'cluster-providers/edge/clusters/cluster01';

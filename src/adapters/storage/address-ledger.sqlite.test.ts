@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { describeAddressLedgerContract } from './address-ledger-contract.js';
 import { openDatabase } from './open.js';
 import { openSqliteDatabase } from './sqlite.js';
+import { testKeyring } from '../../test-support/keys.js';
 
 let dir: string;
 let files = 0;
@@ -18,13 +19,13 @@ afterAll(async () => {
 
 describeAddressLedgerContract('SQLite file', async () => {
   const path = join(dir, `ledger-${files++}.db`);
-  return () => openSqliteDatabase(path);
+  return () => openSqliteDatabase(path, testKeyring);
 });
 
 describe('openDatabase on SQLite', () => {
   test('serves the store and the ledger from one file, closed once', async () => {
     const dataDir = join(dir, 'data');
-    const first = await openDatabase({ dataDir });
+    const first = await openDatabase({ dataDir, keyring: testKeyring });
     await first.store.transaction((tx) =>
       tx.insert({ key: 'projects/demo', parentKey: null, kind: 'project', name: 'demo', body: {} }),
     );
@@ -34,7 +35,7 @@ describe('openDatabase on SQLite', () => {
     await first.store.close();
     expect(await first.store.ping()).toBe(false);
 
-    const second = await openDatabase({ dataDir });
+    const second = await openDatabase({ dataDir, keyring: testKeyring });
     expect(await second.store.get('projects/demo')).toMatchObject({ version: 1 });
     expect(await second.ledger.list()).toEqual([{ cluster: 'c', host: 'h', owner: 'o', address: '240.0.0.1' }]);
     await second.store.close();
@@ -42,6 +43,8 @@ describe('openDatabase on SQLite', () => {
   });
 
   test('refuses a database setting it does not understand', async () => {
-    await expect(openDatabase({ database: 'mysql://user:pw@host/db', dataDir: dir })).rejects.toThrow(/mysql:/);
+    await expect(
+      openDatabase({ database: 'mysql://user:pw@host/db', dataDir: dir, keyring: testKeyring }),
+    ).rejects.toThrow(/mysql:/);
   });
 });

@@ -5,6 +5,7 @@ import type { FreshDatabase } from '../../test-support/postgres.js';
 import { describePostgres, freshPostgresDatabase } from '../../test-support/postgres.js';
 import { describeDeployRecordsContract, refusedKey } from './deploy-records-contract.js';
 import { openPostgresDatabase } from './postgres.js';
+import { testKeyring } from '../../test-support/keys.js';
 
 const databases: FreshDatabase[] = [];
 
@@ -39,15 +40,15 @@ async function refuseKey(url: string): Promise<void> {
 describePostgres('PostgreSQL deployment records', () => {
   describeDeployRecordsContract('PostgreSQL', async () => {
     const { url } = await fresh();
-    return { open: () => openPostgresDatabase(url), refuseKey: () => refuseKey(url) };
+    return { open: () => openPostgresDatabase(url, testKeyring), refuseKey: () => refuseKey(url) };
   });
 
   test('writes from several pools (replicas) to the same records, in any order, all succeed', async () => {
     const { url } = await fresh();
     const replicas = await Promise.all([
-      openPostgresDatabase(url),
-      openPostgresDatabase(url),
-      openPostgresDatabase(url),
+      openPostgresDatabase(url, testKeyring),
+      openPostgresDatabase(url, testKeyring),
+      openPostgresDatabase(url, testKeyring),
     ]);
     try {
       const keys = Array.from({ length: 12 }, (_, index) => `cluster/c${String(index).padStart(2, '0')}`);
@@ -75,7 +76,7 @@ describePostgres('PostgreSQL deployment records', () => {
     const name = new URL(url).pathname.slice(1);
     await client.query(`alter database "${name}" set default_transaction_isolation = 'serializable'`);
     await client.end();
-    const database = await openPostgresDatabase(url);
+    const database = await openPostgresDatabase(url, testKeyring);
     try {
       await Promise.all(
         Array.from({ length: 20 }, (_, writer) =>

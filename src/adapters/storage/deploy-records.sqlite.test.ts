@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { describeDeployRecordsContract, refusedKey } from './deploy-records-contract.js';
 import { openDatabase } from './open.js';
 import { openSqliteDatabase } from './sqlite.js';
+import { testKeyring } from '../../test-support/keys.js';
 
 let dir: string;
 let files = 0;
@@ -34,17 +35,17 @@ function refuseKey(path: string): void {
 
 describeDeployRecordsContract('SQLite file', async () => {
   const path = join(dir, `records-${files++}.db`);
-  return { open: () => openSqliteDatabase(path), refuseKey: async () => refuseKey(path) };
+  return { open: () => openSqliteDatabase(path, testKeyring), refuseKey: async () => refuseKey(path) };
 });
 
 describe('deployment records on SQLite', () => {
   test('share the data folder file with the store, and are kept across reopening', async () => {
     const dataDir = join(dir, 'data');
-    const first = await openDatabase({ dataDir });
+    const first = await openDatabase({ dataDir, keyring: testKeyring });
     await first.deployRecords.write([{ group: 'intents/a', key: 'group', body: { state: 'deployed' } }]);
     await first.close();
 
-    const second = await openDatabase({ dataDir });
+    const second = await openDatabase({ dataDir, keyring: testKeyring });
     expect(await second.deployRecords.get('intents/a', 'group')).toMatchObject({ body: { state: 'deployed' } });
     await second.close();
   });

@@ -1,6 +1,7 @@
 /**
  * The deployment-records port (`service/deploy/deploy-records.ts`) over either
- * dialect: one row per (group, key), the body as JSON text.
+ * dialect: one row per (group, key), the body as JSON text, sealed whole
+ * (`sealing/sealed-rows.ts`).
  *
  * Bodies are stored as `JSON.stringify` writes them: object fields that are
  * `undefined` (or functions, symbols) are dropped, `undefined` in an array becomes
@@ -18,6 +19,7 @@
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DeployRecord, DeployRecords, DeployRecordWrite } from '../../service/deploy/deploy-records.js';
 import { prefixUpperBound } from './key-range.js';
+import type { RowSealing } from './sealing/sealed-rows.js';
 import type { Database, DeployRecordsTable, SqlDialect } from './schema.js';
 
 /** Rows per INSERT (4 parameters each) and keys per DELETE: well inside both databases' parameter limits. */
@@ -32,11 +34,16 @@ function unstorable(text: string): boolean {
   return text.includes('\0') || /\p{Surrogate}/u.test(text);
 }
 
-export function createKyselyDeployRecords(db: Kysely<Database>, dialect: SqlDialect): DeployRecords {
-  return new KyselyDeployRecords(db, dialect);
+/** Every body is sealed whole (`sealing/sealed-rows.ts`): revisions hold rendered Secrets. */
+export function createKyselyDeployRecords(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  sealing: RowSealing,
+): DeployRecords {
+  return new KyselyDeployRecords(db, dialect, sealing);
 }
 
-/** One entry of a write, ready for the database: `json` undefined deletes. */
+/** One entry of a write, ready for the database: `json` is the sealed body; undefined deletes. */
 interface PlannedWrite {
   group: string;
   key: string;
@@ -47,7 +54,10 @@ class KyselyDeployRecords implements DeployRecords {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
+    private readonly sealing: RowSealing,
   ) {}
+
+  private toRecord = (row: DeployRecordsTable): DeployRecord => toRecord(row, this.sealing);
 
   async get(group: string, key: string): Promise<DeployRecord | undefined> {
     if (unstorable(group) || unstorable(key)) return undefined;
@@ -57,7 +67,7 @@ class KyselyDeployRecords implements DeployRecords {
       .where('group_key', '=', group)
       .where('record_key', '=', key)
       .executeTakeFirst();
-    return row === undefined ? undefined : toRecord(row);
+    return row === undefined ? undefined : this.toRecord(row);
   }
 
   async list(group: string, keyPrefix: string): Promise<DeployRecord[]> {
@@ -67,14 +77,14 @@ class KyselyDeployRecords implements DeployRecords {
       keyPrefix,
     );
     const rows = await query.orderBy('record_key').execute();
-    return rows.map(toRecord);
+    return rows.map(this.toRecord);
   }
 
   async listAll(keyPrefix: string): Promise<DeployRecord[]> {
     if (unstorable(keyPrefix)) return [];
     const query = withKeyPrefix(this.db.selectFrom('deploy_records').selectAll(), keyPrefix);
     const rows = await query.orderBy('group_key').orderBy('record_key').execute();
-    return rows.map(toRecord);
+    return rows.map(this.toRecord);
   }
 
   /**
@@ -85,7 +95,7 @@ class KyselyDeployRecords implements DeployRecords {
    * READ COMMITTED. On SQLite every transaction begins IMMEDIATE (`sqlite.ts`).
    */
   async write(entries: readonly DeployRecordWrite[]): Promise<void> {
-    const planned = plan(entries);
+    const planned = plan(entries, this.sealing);
     if (planned.length === 0) return;
     await this.inTransaction(async (tx) => {
       const now = new Date().toISOString();
@@ -128,24 +138,24 @@ function withKeyPrefix<O>(query: RecordsQuery<O>, prefix: string): RecordsQuery<
   return upperBound === undefined ? from : from.where('record_key', '<', upperBound);
 }
 
-function toRecord(row: DeployRecordsTable): DeployRecord {
+function toRecord(row: DeployRecordsTable, sealing: RowSealing): DeployRecord {
   return {
     group: row.group_key,
     key: row.record_key,
-    body: JSON.parse(row.body) as unknown,
+    body: sealing.openRecord(row.group_key, row.record_key, row.body),
     updatedAt: row.updated_at,
   };
 }
 
 /** The entries to write, one per (group, key) (the last wins), in byte-wise (group, key) order. */
-function plan(entries: readonly DeployRecordWrite[]): PlannedWrite[] {
+function plan(entries: readonly DeployRecordWrite[], sealing: RowSealing): PlannedWrite[] {
   const byRecord = new Map<string, PlannedWrite>();
   for (const { group, key, body } of entries) {
     checkStorable(group, key);
     byRecord.set(JSON.stringify([group, key]), {
       group,
       key,
-      json: body === undefined ? undefined : toJson(body, group, key),
+      json: body === undefined ? undefined : sealing.record(group, key, toJson(body, group, key)),
     });
   }
   return [...byRecord.values()].sort((a, b) => byteOrder(a.group, b.group) || byteOrder(a.key, b.key));

@@ -4,7 +4,8 @@
  * accept, so the contract suite proves both with the same code.
  *
  * Messages name a resource by its kind and name or its key, never by its body:
- * bodies carry credentials (kubeconfigs, tokens).
+ * bodies carry credentials (kubeconfigs, tokens). Those are sealed on the way in
+ * and opened on the way out (`sealing/sealed-rows.ts`): services never see ciphertext.
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -13,19 +14,29 @@ import type { KindName, ResourceBody } from '../../core/model/kind.js';
 import type { NewResource, Store, StoredFile, StoredResource, StoreReader, StoreWriter } from '../../service/store.js';
 import { translatingViolations } from './db-errors.js';
 import { prefixUpperBound } from './key-range.js';
+import type { RowSealing } from './sealing/sealed-rows.js';
 import type { Database, ResourcesTable } from './schema.js';
 
 /** `close` releases the database; by default it destroys `db`, which may be shared (`database.ts`). */
-export function createKyselyStore(db: Kysely<Database>, close: () => Promise<void> = () => db.destroy()): Store {
-  return new KyselyStore(db, close);
+export function createKyselyStore(
+  db: Kysely<Database>,
+  sealing: RowSealing,
+  close: () => Promise<void> = () => db.destroy(),
+): Store {
+  return new KyselyStore(db, sealing, close);
 }
 
 class Reader implements StoreReader {
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly sealing: RowSealing,
+  ) {}
+
+  protected toStored = (row: ResourcesTable): StoredResource => toStored(row, this.sealing);
 
   async get(key: string): Promise<StoredResource | undefined> {
     const row = await this.db.selectFrom('resources').selectAll().where('key', '=', key).executeTakeFirst();
-    return row === undefined ? undefined : toStored(row);
+    return row === undefined ? undefined : this.toStored(row);
   }
 
   async listChildren(parentKey: string | null, kind: KindName): Promise<StoredResource[]> {
@@ -36,7 +47,7 @@ class Reader implements StoreReader {
       .where('kind', '=', kind)
       .orderBy('key')
       .execute();
-    return rows.map(toStored);
+    return rows.map(this.toStored);
   }
 
   async listByKind(kind: KindName, keyPrefix?: string): Promise<StoredResource[]> {
@@ -47,7 +58,7 @@ class Reader implements StoreReader {
       if (upperBound !== undefined) query = query.where('key', '<', upperBound);
     }
     const rows = await query.orderBy('key').execute();
-    return rows.map(toStored);
+    return rows.map(this.toStored);
   }
 
   async hasChildren(key: string): Promise<boolean> {
@@ -67,7 +78,11 @@ class Reader implements StoreReader {
       .where('key', '=', key)
       .executeTakeFirst();
     if (row === undefined) return undefined;
-    return { fileName: row.file_name, contentType: row.content_type, data: Buffer.from(row.data) };
+    return {
+      fileName: row.file_name,
+      contentType: row.content_type,
+      data: this.sealing.openFile(key, Buffer.from(row.data)),
+    };
   }
 
   protected async exists(key: string): Promise<boolean> {
@@ -95,7 +110,7 @@ class Writer extends Reader implements StoreWriter {
           parent_key: resource.parentKey,
           kind: resource.kind,
           name: resource.name,
-          body: JSON.stringify(resource.body),
+          body: this.sealing.resourceBody(resource.kind, resource.key, resource.body),
           version: 1,
           created_at: now,
           updated_at: now,
@@ -107,14 +122,18 @@ class Writer extends Reader implements StoreWriter {
       { unique: () => duplicate(resource), foreignKey: () => missingParent(resource) },
     );
     if (inserted === undefined) throw duplicate(resource);
-    return toStored(inserted);
+    return this.toStored(inserted);
   }
 
   async update(key: string, body: ResourceBody): Promise<StoredResource> {
+    // The kind says which fields are sealed.
+    const current = await this.db.selectFrom('resources').select('kind').where('key', '=', key).executeTakeFirst();
+    if (current === undefined) throw missing(key);
+    const sealed = this.sealing.resourceBody(current.kind, key, body);
     const updated = await this.db
       .updateTable('resources')
       .set((row) => ({
-        body: JSON.stringify(body),
+        body: sealed,
         version: row('version', '+', 1),
         updated_at: new Date().toISOString(),
       }))
@@ -122,7 +141,7 @@ class Writer extends Reader implements StoreWriter {
       .returningAll()
       .executeTakeFirst();
     if (updated === undefined) throw missing(key);
-    return toStored(updated);
+    return this.toStored(updated);
   }
 
   async delete(key: string): Promise<void> {
@@ -147,7 +166,12 @@ class Writer extends Reader implements StoreWriter {
     await translatingViolations(
       this.db
         .insertInto('resource_files')
-        .values({ key, file_name: file.fileName, content_type: file.contentType, data: file.data })
+        .values({
+          key,
+          file_name: file.fileName,
+          content_type: file.contentType,
+          data: this.sealing.file(key, file.data),
+        })
         .onConflict((conflict) =>
           conflict.column('key').doUpdateSet((row) => ({
             file_name: row.ref('excluded.file_name'),
@@ -168,13 +192,14 @@ class Writer extends Reader implements StoreWriter {
 class KyselyStore extends Reader implements Store {
   constructor(
     db: Kysely<Database>,
+    sealing: RowSealing,
     private readonly closeDatabase: () => Promise<void>,
   ) {
-    super(db);
+    super(db, sealing);
   }
 
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => work(new Writer(tx)));
+    return this.db.transaction().execute((tx) => work(new Writer(tx, this.sealing)));
   }
 
   async ping(): Promise<boolean> {
@@ -191,13 +216,13 @@ class KyselyStore extends Reader implements Store {
   }
 }
 
-function toStored(row: ResourcesTable): StoredResource {
+function toStored(row: ResourcesTable, sealing: RowSealing): StoredResource {
   return {
     key: row.key,
     parentKey: row.parent_key,
     kind: row.kind as KindName,
     name: row.name,
-    body: JSON.parse(row.body) as ResourceBody,
+    body: sealing.openResourceBody(row.kind, row.key, row.body),
     version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -103,10 +103,68 @@ const createDeployRecords: Step = {
   },
 };
 
+/**
+ * API tokens and the audit log (`access-records.ts`). Audit events are numbered by the
+ * database, so their order is the order they were recorded in, on any replica.
+ */
+const createAccessRecords: Step = {
+  async up(db, dialect) {
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', 'text', (column) => column.primaryKey().modifyEnd(keyCollation(dialect)))
+      .addColumn('name', 'text', (column) => column.notNull())
+      .addColumn('secret_hash', 'text', (column) => column.notNull())
+      .addColumn('grants', 'text', (column) => column.notNull())
+      .addColumn('read_secrets', 'integer', (column) => column.notNull())
+      .addColumn('created_by', 'text', (column) => column.notNull())
+      .addColumn('created_at', 'text', (column) => column.notNull())
+      .addColumn('expires_at', 'text', (column) => column.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema
+      .createTable('audit_events')
+      .addColumn('sequence', dialect === 'postgres' ? 'bigserial' : 'integer', (column) =>
+        dialect === 'postgres' ? column.primaryKey() : column.primaryKey().autoIncrement(),
+      )
+      .addColumn('at', 'text', (column) => column.notNull())
+      .addColumn('actor', 'text', (column) => column.notNull())
+      .addColumn('action', 'text', (column) => column.notNull())
+      .addColumn('method', 'text', (column) => column.notNull())
+      .addColumn('path', 'text', (column) => column.notNull().modifyEnd(keyCollation(dialect)))
+      .addColumn('status', 'integer', (column) => column.notNull())
+      .addColumn('outcome', 'text', (column) => column.notNull())
+      .execute();
+    await db.schema.createIndex('audit_events_at').on('audit_events').column('at').execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('audit_events').execute();
+    await db.schema.dropTable('api_tokens').execute();
+  },
+};
+
+/**
+ * One value sealed with the master keyring when the database is first opened (`sealing/key-check.ts`), opened at
+ * every start: a server given the wrong keys refuses to start instead of failing on every read of a secret.
+ */
+const createMasterKeyCheck: Step = {
+  async up(db) {
+    await db.schema
+      .createTable('master_key_check')
+      .addColumn('id', 'text', (column) => column.primaryKey())
+      .addColumn('sealed', 'text', (column) => column.notNull())
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('master_key_check').execute();
+  },
+};
+
 const migrations: Readonly<Record<string, Step>> = {
   '0001_resources': createResources,
   '0002_virtual_ips': createVirtualIps,
   '0003_deploy_records': createDeployRecords,
+  '0004_access_records': createAccessRecords,
+  '0005_master_key_check': createMasterKeyCheck,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

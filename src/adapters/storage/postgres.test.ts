@@ -4,6 +4,7 @@ import { describePostgres, freshPostgresDatabase } from '../../test-support/post
 import { openStore } from './open.js';
 import { openPostgresStore } from './postgres.js';
 import { describeStoreContract } from './store-contract.js';
+import { testKeyring } from '../../test-support/keys.js';
 
 const databases: FreshDatabase[] = [];
 
@@ -18,11 +19,15 @@ afterAll(async () => {
 });
 
 describePostgres('PostgreSQL', () => {
-  describeStoreContract('PostgreSQL', async () => openPostgresStore((await fresh()).url));
+  describeStoreContract('PostgreSQL', async () => openPostgresStore((await fresh()).url, testKeyring));
 
   test('several processes may migrate the same database at once', async () => {
     const { url } = await fresh();
-    const stores = await Promise.all([openPostgresStore(url), openPostgresStore(url), openPostgresStore(url)]);
+    const stores = await Promise.all([
+      openPostgresStore(url, testKeyring),
+      openPostgresStore(url, testKeyring),
+      openPostgresStore(url, testKeyring),
+    ]);
     await stores[0]?.transaction((tx) =>
       tx.insert({ key: 'projects/demo', parentKey: null, kind: 'project', name: 'demo', body: {} }),
     );
@@ -33,7 +38,11 @@ describePostgres('PostgreSQL', () => {
   test('openStore chooses PostgreSQL for postgres:// and postgresql:// URLs', async () => {
     const { url } = await fresh();
     for (const scheme of ['postgres:', 'postgresql:']) {
-      const store = await openStore({ database: scheme + url.slice(url.indexOf('//')), dataDir: '/nonexistent' });
+      const store = await openStore({
+        database: scheme + url.slice(url.indexOf('//')),
+        dataDir: '/nonexistent',
+        keyring: testKeyring,
+      });
       expect(await store.ping()).toBe(true);
       await store.close();
     }

@@ -2,13 +2,14 @@
  * The tables as kysely sees them. Column names are the database's (snake_case);
  * `kysely-store.ts` maps rows to the port's `StoredResource`.
  */
+import type { Generated } from 'kysely';
 
 export interface ResourcesTable {
   key: string;
   parent_key: string | null;
   kind: string;
   name: string;
-  /** The resource body as JSON text: parsed on read, never logged. */
+  /** The resource body as JSON text, its write-only fields sealed (`sealing/sealed-rows.ts`): never logged. */
   body: string;
   version: number;
   created_at: string;
@@ -19,6 +20,7 @@ export interface ResourceFilesTable {
   key: string;
   file_name: string;
   content_type: string;
+  /** The file sealed whole, as the bytes of its sealed text (a legacy row may still hold the file itself). */
   data: Buffer;
 }
 
@@ -37,10 +39,42 @@ export interface VirtualIpsTable {
 export interface DeployRecordsTable {
   group_key: string;
   record_key: string;
-  /** The document as JSON text. */
+  /** The document as JSON text, sealed whole (a legacy row may still be plain JSON). */
   body: string;
   /** When the record was last written, ISO 8601. */
   updated_at: string;
+}
+
+/** An API token (`service/access`): its secret only as a SHA-256, its grants as JSON text. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  grants: string;
+  /** 0 or 1: both databases store it as an integer. */
+  read_secrets: number;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** One audited request. `sequence` is assigned by the database. */
+export interface AuditEventsTable {
+  sequence: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  method: string;
+  path: string;
+  status: number;
+  outcome: string;
+}
+
+/** The value sealed to check the master keyring at start (`sealing/key-check.ts`). */
+export interface MasterKeyCheckTable {
+  id: string;
+  sealed: string;
 }
 
 export interface Database {
@@ -48,6 +82,9 @@ export interface Database {
   resource_files: ResourceFilesTable;
   virtual_ips: VirtualIpsTable;
   deploy_records: DeployRecordsTable;
+  api_tokens: ApiTokensTable;
+  audit_events: AuditEventsTable;
+  master_key_check: MasterKeyCheckTable;
 }
 
 /** The SQL dialects the adapters speak; the few DDL differences hang off this. */

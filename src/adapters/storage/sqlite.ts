@@ -13,15 +13,15 @@ import { databaseOver } from './database.js';
 import type { OpenedDatabase } from './database.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
+import { randomKeyring, type Keyring } from './sealing/keyring.js';
 
 /** How long a write waits for another process holding the file's write lock. */
 const busyTimeoutMs = 5_000;
 
-export async function openSqliteStore(path: string): Promise<Store> {
-  return (await openSqliteDatabase(path)).store;
+export async function openSqliteStore(path: string, keyring: Keyring): Promise<Store> {
+  return (await openSqliteDatabase(path, keyring)).store;
 }
 
-/** The store and the address ledger over one SQLite file (or `:memory:`). */
 /**
  * The data folder and the database files are the server's user's alone: they hold kubeconfigs and keys. SQLite
  * gives its -wal and -shm files the mode of the database file (unix VFS robust_open), so that file is created 0600.
@@ -36,7 +36,14 @@ async function makePrivate(path: string): Promise<void> {
     });
 }
 
-export async function openSqliteDatabase(path: string): Promise<OpenedDatabase> {
+/**
+ * The store, the address ledger and the deployment records over one SQLite file, its secrets sealed with
+ * `keyring`. An in-memory database lives no longer than the process, so a fresh key is all it needs.
+ */
+export async function openSqliteDatabase(path: ':memory:', keyring?: Keyring): Promise<OpenedDatabase>;
+export async function openSqliteDatabase(path: string, keyring: Keyring): Promise<OpenedDatabase>;
+export async function openSqliteDatabase(path: string, keyring?: Keyring): Promise<OpenedDatabase> {
+  if (keyring === undefined && path !== ':memory:') throw new Error('a SQLite file needs a master keyring');
   if (path !== ':memory:') await makePrivate(path);
   const database = new SqliteDatabase(path);
   try {
@@ -46,7 +53,7 @@ export async function openSqliteDatabase(path: string): Promise<OpenedDatabase> 
     database.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
     await migrateToLatest(db, 'sqlite');
-    return databaseOver(db, 'sqlite');
+    return await databaseOver(db, 'sqlite', keyring ?? randomKeyring());
   } catch (error) {
     database.close();
     throw error;

@@ -8,7 +8,11 @@ import type { ObjectEntry } from '../../core/deploy/records.js';
 import type { RenderedObject } from '../../core/render/objects.js';
 import type { KindRef } from './target.js';
 
-const ALWAYS: readonly KindRef[] = [
+/**
+ * Every kind meshbridge renders, in the API versions it lists them by; the ClusterRole that
+ * `meshbridge cluster add` grants (adapters/targets/kubernetes/access.ts) is built from this list.
+ */
+export const OWNED_KINDS: readonly KindRef[] = [
   { apiVersion: 'v1', kind: 'Secret' },
   { apiVersion: 'v1', kind: 'ConfigMap' },
   ...['Gateway', 'ServiceEntry', 'DestinationRule', 'VirtualService'].map((kind) => ({
@@ -21,7 +25,7 @@ const ALWAYS: readonly KindRef[] = [
 export function kindsToList(desired: readonly RenderedObject[], entries: readonly ObjectEntry[]): KindRef[] {
   const kinds = new Map<string, KindRef>();
   const add = (apiVersion: string, kind: string) => kinds.set(`${apiVersion}/${kind}`, { apiVersion, kind });
-  for (const kind of ALWAYS) add(kind.apiVersion, kind.kind);
+  for (const kind of OWNED_KINDS) add(kind.apiVersion, kind.kind);
   for (const object of desired) add(object.apiVersion, object.kind);
   for (const entry of entries) add(entry.ref.apiVersion, entry.ref.kind);
   return [...kinds.values()];

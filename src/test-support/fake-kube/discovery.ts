@@ -1,7 +1,7 @@
 /**
  * The resource types the fake serves and the discovery documents that describe them
  * (`/api`, `/api/v1`, `/apis`, `/apis/{group}`, `/apis/{group}/{version}`), shaped like
- * a kube 1.29 API server with Istio's CRDs installed. Objects are stored per group and
+ * a kube 1.29 API server with Istio's CRDs installed (and RBAC's ClusterRole and ClusterRoleBinding). Objects are stored per group and
  * kind, so one object is visible through every served version of its group.
  *
  * Simplification: subresources (`…/status`) are neither advertised nor served.
@@ -30,12 +30,29 @@ function core(kind: string, plural: string, shortNames: string[], namespaced = t
   return { group: '', versions: ['v1'], kind, plural, singular, namespaced, shortNames, categories: [], builtin: true };
 }
 
+/** RBAC's cluster-wide kinds (Role and RoleBinding are not served: see rbac.ts). */
+function rbac(kind: string, plural: string): ResourceType {
+  const singular = kind.toLowerCase();
+  return {
+    group: RBAC,
+    versions: ['v1'],
+    kind,
+    plural,
+    singular,
+    namespaced: false,
+    shortNames: [],
+    categories: [],
+    builtin: true,
+  };
+}
+
 function istio(group: string, versions: string[], kind: string, plural: string, shortNames: string[]): ResourceType {
   const categories = ['istio-io', group.replace(/\./g, '-')];
   const singular = kind.toLowerCase();
   return { group, versions, kind, plural, singular, namespaced: true, shortNames, categories, builtin: false };
 }
 
+export const RBAC = 'rbac.authorization.k8s.io';
 const NETWORKING = 'networking.istio.io';
 const NETWORKING_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
 const SECURITY = 'security.istio.io';
@@ -47,6 +64,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   core('Secret', 'secrets', []),
   core('Service', 'services', ['svc']),
   core('ServiceAccount', 'serviceaccounts', ['sa']),
+  rbac('ClusterRole', 'clusterroles'),
+  rbac('ClusterRoleBinding', 'clusterrolebindings'),
   istio(NETWORKING, NETWORKING_VERSIONS, 'Gateway', 'gateways', ['gw']),
   istio(NETWORKING, NETWORKING_VERSIONS, 'ServiceEntry', 'serviceentries', ['se']),
   istio(NETWORKING, NETWORKING_VERSIONS, 'DestinationRule', 'destinationrules', ['dr']),

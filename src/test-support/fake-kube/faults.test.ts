@@ -60,7 +60,7 @@ describe('recording', () => {
     await call('PATCH', `${ENTRIES}/a?fieldManager=meshbridge&force=true`, entry('a'));
     await rawRequest(fake, 'GET', `${ENTRIES}/a`, { token: null });
     expect(fake.calls.map(({ at: _at, ...rest }) => rest)).toEqual([
-      { method: 'GET', path: '/apis/networking.istio.io/v1', query: {}, status: 200 },
+      { method: 'GET', path: '/apis/networking.istio.io/v1', query: {}, status: 200, user: 'kubernetes-admin' },
       {
         method: 'PATCH',
         path: `${ENTRIES}/a`,
@@ -68,6 +68,7 @@ describe('recording', () => {
         contentType: 'application/apply-patch+yaml',
         body: entry('a'),
         status: 201,
+        user: 'kubernetes-admin',
       },
       { method: 'GET', path: `${ENTRIES}/a`, query: {}, status: 401 },
     ]);

@@ -51,10 +51,14 @@ describe('discovery', () => {
     });
   });
 
-  it('serves the Istio groups in every version, and 404s the others', async () => {
+  it('serves RBAC and the Istio groups in every version, and 404s the others', async () => {
     const groups = await rawRequest(fake, 'GET', '/apis');
     expect(groups.json.kind).toBe('APIGroupList');
     expect(groups.json.groups).toEqual([
+      expect.objectContaining({
+        name: 'rbac.authorization.k8s.io',
+        preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' },
+      }),
       expect.objectContaining({
         name: 'networking.istio.io',
         preferredVersion: { groupVersion: 'networking.istio.io/v1', version: 'v1' },

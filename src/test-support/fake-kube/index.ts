@@ -26,7 +26,8 @@
  * discovery documents), `routes.ts` (paths), `reads.ts`/`writes.ts` (verbs), `apply.ts`
  * (server-side apply and managed fields), `fields.ts` (field paths, FieldsV1), `patch.ts`
  * (merge and JSON patch), `selectors.ts`, `store.ts`, `hand.ts` (seeding and hand edits),
- * `faults.ts`, `status.ts` (Status bodies), `validate.ts` (name and label syntax).
+ * `faults.ts`, `status.ts` (Status bodies), `validate.ts` (name and label syntax), `rbac.ts`
+ * (ServiceAccount tokens and ClusterRole checks), `token-controller.ts` (fills token Secrets).
  */
 import { FakeKubeServer } from './server.js';
 import type { FakeKube, FakeKubeOptions } from './types.js';
@@ -42,6 +43,7 @@ export type {
   RecordedCall,
 } from './types.js';
 export { DEFAULT_NAMESPACES, DEFAULT_TOKEN } from './server.js';
+export { rightsGranted } from './rbac.js';
 export { rawRequest, type RawOptions, type RawResponse } from './raw-http.js';
 
 export async function startFakeKube(options?: FakeKubeOptions): Promise<FakeKube> {

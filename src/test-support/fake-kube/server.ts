@@ -1,7 +1,9 @@
 /**
  * The HTTP side of the fake: a `node:http` server on 127.0.0.1 that records every call,
- * applies injected faults, checks the bearer token, answers discovery and dispatches
- * resource requests to the verbs in `reads.ts` / `writes.ts`. Errors are Status bodies.
+ * applies injected faults, checks the bearer token and RBAC (`rbac.ts`), answers discovery
+ * and dispatches resource requests to the verbs in `reads.ts` / `writes.ts`. Errors are
+ * Status bodies. After each successful write of a Secret or ServiceAccount the token controller (`token-controller.ts`)
+ * runs, after `tokenController.delayMs` (0 by default; `tokenController: false` turns it off).
  *
  * `down()`/`up()` stop and resume listening on the same port (keeping state); `close()`
  * and `down()` destroy open sockets and pending delays so nothing keeps the process alive.
@@ -20,13 +22,17 @@ import { editObject, getObject, putObject, removeObject, seedNamespaces } from '
 import { kubeconfigFor } from './kubeconfig.js';
 import { get, list, remove, removeCollection } from './reads.js';
 import { parseBody, type Reply, type ResourceRequest } from './requests.js';
+import { authorize, identify, rightName, type Identity } from './rbac.js';
 import { parseRoute, type Route } from './routes.js';
 import { KubeError, failureStatus } from './status.js';
 import { ObjectStore } from './store.js';
+import { fillServiceAccountTokens } from './token-controller.js';
 import type { FakeKube, FakeKubeOptions, FaultRule, KubeObject, ObjectRef, RecordedCall } from './types.js';
 import { create, patch, replace } from './writes.js';
 
 export const DEFAULT_TOKEN = 'fake-token';
+/** The writes after which a token Secret may be fillable: to Secrets or ServiceAccounts (the others need no scan). */
+const TOKEN_WRITES = /\/(secrets|serviceaccounts)(\/|$)/;
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'istio-system'];
 
 function readBody(request: IncomingMessage): Promise<string> {
@@ -111,11 +117,13 @@ export class FakeKubeServer implements FakeKube {
   private readonly timers = new Set<{ timer: NodeJS.Timeout; cancel: () => void }>();
   private readonly server: Server;
   private readonly token: string;
+  private readonly tokenDelayMs: number | undefined;
   private port = 0;
   private closed = false;
 
   constructor(options: FakeKubeOptions = {}) {
     this.token = options.token ?? DEFAULT_TOKEN;
+    this.tokenDelayMs = options.tokenController === false ? undefined : (options.tokenController?.delayMs ?? 0);
     seedNamespaces(this.store, options.namespaces ?? DEFAULT_NAMESPACES);
     this.server = createServer((request, response) => {
       this.handle(request, response).catch(() => response.destroy());
@@ -240,8 +248,9 @@ export class FakeKubeServer implements FakeKube {
     const rule = this.faults.take(incoming.method, incoming.path);
     if (rule?.delayMs !== undefined && !(await this.sleep(rule.delayMs))) return;
     const reply =
-      rule && failsRequest(rule) ? { status: rule.status ?? 500, body: faultStatus(rule) } : this.serve(incoming);
+      rule && failsRequest(rule) ? { status: rule.status ?? 500, body: faultStatus(rule) } : this.serve(incoming, call);
     call.status = reply.status;
+    if (incoming.method !== 'GET' && reply.status < 300 && TOKEN_WRITES.test(incoming.path)) this.runTokenController();
     const headers: Record<string, string> = {
       'Content-Type': reply.text === undefined ? 'application/json' : 'text/plain; charset=utf-8',
     };
@@ -250,20 +259,32 @@ export class FakeKubeServer implements FakeKube {
     response.end(reply.text ?? JSON.stringify(reply.body));
   }
 
-  private serve(incoming: Incoming): Reply {
+  private runTokenController(): void {
+    if (this.tokenDelayMs === undefined) return;
+    void this.sleep(this.tokenDelayMs).then((awake) => awake && fillServiceAccountTokens(this.store));
+  }
+
+  private authenticate(incoming: Incoming, route: Route): Identity | undefined {
+    const authorization = incoming.headers.authorization;
+    const identity = identify(this.store, authorization, this.token);
+    const anonymousOk = authorization === undefined && isPublic(route, incoming.method);
+    if (!identity && !anonymousOk) throw new KubeError(401, 'Unauthorized', 'Unauthorized');
+    return identity;
+  }
+
+  private serve(incoming: Incoming, call: RecordedCall): Reply {
     try {
       const route = parseRoute(incoming.path);
-      const authorization = incoming.headers.authorization;
-      const anonymousOk = authorization === undefined && isPublic(route, incoming.method);
-      if (authorization !== `Bearer ${this.token}` && !anonymousOk) {
-        throw new KubeError(401, 'Unauthorized', 'Unauthorized');
-      }
+      const identity = this.authenticate(incoming, route);
+      if (identity) call.user = identity.user;
       if (route.kind === 'notFound')
         throw new KubeError(404, 'the server could not find the requested resource', 'NotFound');
       if (route.kind !== 'resource') {
         if (incoming.method !== 'GET') throw methodNotAllowed();
         return discovery(route, `127.0.0.1:${this.port}`);
       }
+      const checked = identity ? authorize(this.store, identity, { ...incoming, route }) : [];
+      if (identity?.serviceAccount) call.rights = checked.map((right) => rightName(right));
       const userAgent = String(incoming.headers['user-agent'] ?? '');
       return dispatch(this.store, { ...incoming, route, userAgent });
     } catch (error) {

@@ -55,6 +55,10 @@ export interface RecordedCall {
   status: number;
   /** `Date.now()` when the request arrived. */
   at: number;
+  /** Who the bearer token authenticated (`kubernetes-admin` for the fake's own token, `system:serviceaccount:NS:NAME`). */
+  user?: string;
+  /** For a ServiceAccount's resource request: every right RBAC checked, as `group resource verb` (`'' secrets get'`). */
+  rights?: string[];
 }
 
 export interface FaultRule {
@@ -78,6 +82,11 @@ export interface FakeKubeOptions {
   token?: string;
   /** Namespaces that exist from the start (default `default`, `kube-system`, `istio-system`). */
   namespaces?: string[];
+  /**
+   * The token controller fills ServiceAccount token Secrets `delayMs` (default 0) after a write; `false` turns it
+   * off (a cluster whose controller is not running: the token never comes).
+   */
+  tokenController?: { delayMs?: number } | false;
 }
 
 export interface FakeKube {

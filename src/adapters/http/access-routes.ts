@@ -1,0 +1,106 @@
+/** API tokens (`/v2/tokens`) and the audit log (`/v2/audit`): a global admin's. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ValidationError, type Issue } from '../../core/errors.js';
+import { ADMIN } from '../../core/access/principal.js';
+import type { AccessRecords, AuditFilter } from '../../service/access/access-records.js';
+import { readNewToken, type TokenService } from '../../service/access/tokens.js';
+
+const OUTCOMES = ['succeeded', 'failed', 'denied'] as const;
+const MAX_EVENTS = 1000;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$/;
+
+const auditQuery = {
+  type: 'object',
+  properties: {
+    actor: { type: 'string', description: 'exactly this principal, e.g. admin or token:<id> (<name>)' },
+    action: { type: 'string', description: 'create, replace, delete, instantiate, token.create, secrets.read, ...' },
+    path: { type: 'string', description: 'paths starting with this' },
+    outcome: { type: 'string', enum: [...OUTCOMES] },
+    since: { type: 'string', description: 'ISO 8601, inclusive' },
+    until: { type: 'string', description: 'ISO 8601, inclusive' },
+    before: { type: 'string', description: 'events recorded before this sequence number (next page)' },
+    limit: { type: 'string', description: `at most this many, newest first (default 100, at most ${MAX_EVENTS})` },
+  },
+};
+
+function readFilter(query: Record<string, unknown>): AuditFilter {
+  const issues: Issue[] = [];
+  const text = (name: string): string | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '')
+      issues.push({ path: name, message: 'must be given once, not empty' });
+    return typeof value === 'string' ? value : undefined;
+  };
+  const whole = (name: string, max: number): number | undefined => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    if (!/^\d{1,15}$/.test(value) || Number(value) < 1 || Number(value) > max)
+      issues.push({ path: name, message: `must be a whole number from 1 to ${max}` });
+    return Number(value);
+  };
+  const instant = (name: string): string | undefined => {
+    const value = text(name);
+    if (value !== undefined && !ISO_INSTANT.test(value))
+      issues.push({ path: name, message: 'must be an ISO 8601 date or time (UTC)' });
+    return value;
+  };
+  const outcome = text('outcome');
+  if (outcome !== undefined && !(OUTCOMES as readonly string[]).includes(outcome))
+    issues.push({ path: 'outcome', message: 'must be succeeded, failed or denied' });
+  const filter: AuditFilter = { limit: whole('limit', MAX_EVENTS) ?? 100 };
+  const actor = text('actor');
+  const action = text('action');
+  const pathPrefix = text('path');
+  const since = instant('since');
+  const until = instant('until');
+  const before = whole('before', Number.MAX_SAFE_INTEGER);
+  for (const key of Object.keys(query))
+    if (!(key in auditQuery.properties)) issues.push({ path: key, message: 'is not a filter of the audit log' });
+  if (issues.length > 0) throw new ValidationError('bad query parameters', issues);
+  return {
+    ...filter,
+    ...(actor === undefined ? {} : { actor }),
+    ...(action === undefined ? {} : { action }),
+    ...(pathPrefix === undefined ? {} : { pathPrefix }),
+    ...(outcome === undefined ? {} : { outcome: outcome as AuditFilter['outcome'] & string }),
+    ...(since === undefined ? {} : { since }),
+    ...(until === undefined ? {} : { until }),
+    ...(before === undefined ? {} : { before }),
+  };
+}
+
+const principalOf = (request: FastifyRequest) => request.principal ?? ADMIN;
+
+export function registerAccessRoutes(app: FastifyInstance, tokens: TokenService, records: AccessRecords): void {
+  const tags = ['access'];
+  app.post(
+    '/v2/tokens',
+    { schema: { tags, summary: 'Create an API token; its secret is in this answer only' } },
+    async (request, reply) =>
+      reply.status(201).send(await tokens.create(principalOf(request), readNewToken(request.body))),
+  );
+  app.get('/v2/tokens', { schema: { tags, summary: 'Every API token, without secrets' } }, async () => tokens.list());
+  app.delete(
+    '/v2/tokens/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke an API token (it is kept, revoked, for the record)',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (request) => tokens.revoke((request.params as { id: string }).id),
+  );
+  app.get(
+    '/v2/audit',
+    {
+      schema: {
+        tags,
+        summary: 'Who wrote, deployed, changed tokens or read secrets, and when',
+        querystring: auditQuery,
+      },
+    },
+    async (request) => records.listAudit(readFilter(request.query as Record<string, unknown>)),
+  );
+}

@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { denial, requirementOf } from './policy.js';
+import { ADMIN, parseGrant, ROLES, type Principal } from './principal.js';
+
+const GROUP = '/v2/projects/p1/composite-apps/ca/v1/deployment-intent-groups/g';
+
+function principal(grants: string[], readSecrets = false): Principal {
+  return { name: 'token:t', via: 'token', grants: grants.map((text) => parseGrant(text)!), readSecrets };
+}
+
+const allowed = (who: Principal, method: string, url: string, showSecrets = false) =>
+  denial(who, requirementOf(method, url, showSecrets)) === undefined;
+
+test.each([
+  // who, method, url, allowed
+  [['viewer:p1'], 'GET', `${GROUP}/status`, true],
+  [['viewer:p1'], 'GET', '/v2/projects/p2', false],
+  [['viewer:p1'], 'PUT', '/v2/projects/p1/composite-apps/ca/v1', false],
+  [['editor:p1'], 'PUT', '/v2/projects/p1/composite-apps/ca/v1', true],
+  [['editor:p1'], 'POST', `${GROUP}/instantiate`, false],
+  [['editor:p1'], 'POST', `${GROUP}/status?refresh=true`, false],
+  [['deployer:p1'], 'POST', `${GROUP}/instantiate`, true],
+  [['deployer:p1'], 'POST', `${GROUP}/rollback`, true],
+  [['deployer:p1'], 'DELETE', GROUP, false],
+  [['deployer:p2'], 'POST', `${GROUP}/approve`, false],
+  [['editor'], 'POST', '/v2/projects', true],
+  [['editor:p1'], 'POST', '/v2/projects', false],
+  [['viewer:p1'], 'GET', '/v2/projects', false],
+  [['viewer'], 'GET', '/v2/projects', true],
+  [['viewer:p1'], 'GET', '/v2/cluster-providers/prov/clusters/c1', true],
+  [['viewer:p1'], 'GET', '/v2/cluster-providers/prov/clusters/c1/render', false],
+  [['editor'], 'PUT', '/v2/cluster-providers/prov/clusters/c1', false],
+  [['admin:p1'], 'PUT', '/v2/cluster-providers/prov/clusters/c1', false],
+  [['admin'], 'PUT', '/v2/cluster-providers/prov/clusters/c1', true],
+  [['viewer:p1'], 'GET', '/v2/render', false],
+  [['viewer'], 'GET', '/v2/check-route?from=a', true],
+  [['admin:p1'], 'GET', '/v2/audit', false],
+  [['admin'], 'POST', '/v2/tokens', true],
+  [['editor'], 'GET', '/v2/tokens', false],
+  [['viewer:p1'], 'GET', '/v2/openapi.json', true],
+  [[], 'GET', '/v2/openapi.json', false],
+  [['viewer:p%31'], 'GET', '/v2/projects/p1', false],
+])('%j %s %s → %s', (grants, method, url, expected) => {
+  expect(allowed(principal(grants.filter((g) => parseGrant(g) !== undefined)), method, url)).toBe(expected);
+});
+
+test('a percent-encoded project name is the project it decodes to', () => {
+  expect(allowed(principal(['viewer:p1']), 'GET', '/v2/projects/%70%31/composite-apps')).toBe(true);
+  expect(allowed(principal(['viewer:p1']), 'GET', '/v2/projects/%70%32/composite-apps')).toBe(false);
+});
+
+test('showSecrets needs readSecrets on top of the role', () => {
+  expect(allowed(principal(['viewer:p1']), 'GET', `${GROUP}/render`, true)).toBe(false);
+  expect(allowed(principal(['viewer:p1'], true), 'GET', `${GROUP}/render`, true)).toBe(true);
+  expect(allowed(principal(['viewer:p1'], true), 'GET', '/v2/render', true)).toBe(false);
+  expect(denial(principal(['admin']), requirementOf('GET', '/v2/render', true))).toMatch(/read-secrets/);
+});
+
+test('the denial says what is needed and where', () => {
+  expect(denial(principal(['viewer:p1']), requirementOf('POST', `${GROUP}/instantiate`, false))).toBe(
+    'this needs deployer or admin in project p1',
+  );
+});
+
+const anyMethod = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE');
+const anySegment = fc.oneof(
+  fc.constantFrom('v2', 'projects', 'p1', 'p2', 'cluster-providers', 'render', 'tokens', 'audit', 'instantiate', '..'),
+  fc.string({ maxLength: 8 }),
+);
+const anyUrl = fc.array(anySegment, { maxLength: 9 }).map((segments) => `/${segments.join('/')}`);
+
+test('the global admin with read-secrets may do anything', () => {
+  fc.assert(
+    fc.property(anyMethod, anyUrl, fc.boolean(), (method, url, secrets) => allowed(ADMIN, method, url, secrets)),
+  );
+});
+
+test('nobody without a grant may do anything, and grants of one project never reach another', () => {
+  fc.assert(
+    fc.property(anyMethod, anyUrl, fc.constantFrom(...ROLES), (method, url, role) => {
+      expect(allowed(principal([]), method, url)).toBe(false);
+      const requirement = requirementOf(method, url, false);
+      if (requirement.project !== undefined && requirement.project !== 'p1' && !requirement.anyGrant)
+        expect(allowed(principal([`${role}:p1`]), method, url)).toBe(false);
+    }),
+  );
+});
+
+test('a role never allows a write that its permissions do not name', () => {
+  fc.assert(
+    fc.property(fc.constantFrom('POST', 'PUT', 'DELETE'), anyUrl, (method, url) => {
+      expect(allowed(principal(['viewer']), method, url)).toBe(false);
+    }),
+  );
+});

@@ -1,0 +1,100 @@
+/**
+ * What a request needs, from its method and path alone, and whether a principal has it.
+ * One pure function for the whole API, so the rules can be read (and tested) in one place:
+ *
+ * - reading a project's resources needs `viewer` of that project (or of every project);
+ * - writing them needs `editor`; the lifecycle verbs (approve, instantiate, update,
+ *   terminate, rollback, status refresh) need `deployer` — editing and shipping are separate duties;
+ * - cluster providers, clusters and their gateways can be read by anyone with a grant
+ *   (logical clouds name them) and written only by a global `admin`;
+ * - what spans every project (the project list, a cluster's or the fleet's render) needs a global grant;
+ * - tokens and the audit log are a global `admin`'s;
+ * - `showSecrets=true` needs `readSecrets` as well, whatever else the request needs.
+ */
+import type { Grant, Principal, Role } from './principal.js';
+
+export type Permission = 'read' | 'write' | 'deploy' | 'admin';
+
+export interface Requirement {
+  permission: Permission;
+  /** The project the request is about; undefined means every project (a global grant is needed). */
+  project?: string;
+  /** Any grant will do (reading the fleet's clusters, the API description). */
+  anyGrant?: boolean;
+  readSecrets: boolean;
+}
+
+const PERMISSIONS_OF: Readonly<Record<Role, readonly Permission[]>> = {
+  viewer: ['read'],
+  editor: ['read', 'write'],
+  deployer: ['read', 'deploy'],
+  admin: ['read', 'write', 'deploy', 'admin'],
+};
+
+const LIFECYCLE_VERBS = new Set(['approve', 'instantiate', 'update', 'terminate', 'rollback', 'status']);
+const READING = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function segmentsOf(path: string): string[] {
+  return path
+    .split('?')[0]!
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    });
+}
+
+function projectRequirement(method: string, segments: string[], readSecrets: boolean): Requirement {
+  const project = segments[2];
+  const reading = READING.has(method);
+  if (project === undefined) return { permission: reading ? 'read' : 'write', readSecrets };
+  const last = segments[segments.length - 1] ?? '';
+  const isLifecycle = !reading && segments.includes('deployment-intent-groups') && LIFECYCLE_VERBS.has(last);
+  const permission: Permission = reading ? 'read' : isLifecycle ? 'deploy' : 'write';
+  return { permission, project, readSecrets };
+}
+
+export function requirementOf(method: string, url: string, showSecrets: boolean): Requirement {
+  const segments = segmentsOf(url);
+  const verb = method.toUpperCase();
+  const reading = READING.has(verb);
+  const [root, area] = segments;
+  if (root !== 'v2') return { permission: reading ? 'read' : 'admin', anyGrant: reading, readSecrets: false };
+  if (area === 'projects') return projectRequirement(verb, segments, showSecrets);
+  if (area === 'tokens' || area === 'audit') return { permission: 'admin', readSecrets: false };
+  if (area === 'cluster-providers') {
+    if (!reading) return { permission: 'admin', readSecrets: false };
+    // A cluster's render holds every project's objects.
+    if (segments[segments.length - 1] === 'render') return { permission: 'read', readSecrets: showSecrets };
+    return { permission: 'read', anyGrant: true, readSecrets: false };
+  }
+  if (area === 'openapi.json') return { permission: 'read', anyGrant: true, readSecrets: false };
+  return { permission: reading ? 'read' : 'admin', readSecrets: showSecrets };
+}
+
+function grantCovers(grant: Grant, requirement: Requirement): boolean {
+  if (!PERMISSIONS_OF[grant.role].includes(requirement.permission)) return false;
+  if (requirement.anyGrant) return true;
+  return grant.project === undefined || grant.project === requirement.project;
+}
+
+/** Undefined when allowed; otherwise why not, in words that name no secret. */
+export function denial(principal: Principal, requirement: Requirement): string | undefined {
+  if (requirement.readSecrets && !principal.readSecrets)
+    return 'showing secrets needs the read-secrets permission; ask an admin for a token that has it';
+  if (principal.grants.some((grant) => grantCovers(grant, requirement))) return undefined;
+  const roles = (Object.keys(PERMISSIONS_OF) as Role[]).filter((role) =>
+    PERMISSIONS_OF[role].includes(requirement.permission),
+  );
+  const where =
+    requirement.anyGrant === true
+      ? 'any project'
+      : requirement.project === undefined
+        ? 'every project (a global grant)'
+        : `project ${requirement.project}`;
+  return `this needs ${roles.join(' or ')} in ${where}`;
+}
