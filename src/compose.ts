@@ -30,6 +30,7 @@ import { DeployState } from './service/deploy/deploy-state.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './service/deploy/retry.js';
 import type { DeployTarget } from './service/deploy/target.js';
 import { validateRendered } from './core/render/validate.js';
+import { parseGitOpsAllowList, type GitOpsAllowList } from './core/model/gitops-allow.js';
 import type { Store } from './service/store.js';
 import type { OidcConfig } from './core/access/oidc-config.js';
 
@@ -53,16 +54,25 @@ export interface DeployOptions {
   reconcileSeconds?: number;
   /** Where clones of remote GitOps repositories live. */
   gitWorkDir?: string;
+  /** Where GitOps repositories may be: local roots and URL prefixes (`--gitops-allow`); none when absent. */
+  gitopsAllow?: readonly string[];
   /** Replaces the built-in targets (tests). */
   targets?: DeployTarget[];
 }
 
-function deployTargets(options: DeployOptions, policy: RetryPolicy): Map<string, DeployTarget> {
+function deployTargets(options: DeployOptions, policy: RetryPolicy, allow: GitOpsAllowList): Map<string, DeployTarget> {
   const targets = options.targets ?? [
     createKubernetesTarget({ requestTimeoutMs: policy.timeoutMs }),
-    createGitOpsTarget({ workDir: options.gitWorkDir ?? join(tmpdir(), 'meshbridge-gitops') }),
+    createGitOpsTarget({ workDir: options.gitWorkDir ?? join(tmpdir(), 'meshbridge-gitops'), allow }),
   ];
   return new Map(targets.map((target) => [target.name, target]));
+}
+
+/** The operator's GitOps allow-list, or an error naming each entry that is not a plain prefix: serve refuses to start. */
+export function gitOpsAllowList(entries: readonly string[]): GitOpsAllowList {
+  const { list, problems } = parseGitOpsAllowList(entries);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  return list;
 }
 
 export interface App {
@@ -109,15 +119,16 @@ export async function buildServices(
   const deployState = new DeployState(database.deployRecords);
   const render = new RenderService(store, ledger, validateRendered, () => deployState.heldClaims());
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const gitops = gitOpsAllowList(options.gitopsAllow ?? []);
   const deploy = new DeployService(store, deployState, render, {
-    targets: deployTargets(options, policy),
+    targets: deployTargets(options, policy, gitops),
     concurrency: options.concurrency ?? 8,
     run: { policy, now: () => new Date().toISOString() },
   });
   const tokens = new TokenService(database.access);
   const app = await buildHttpServer(
     {
-      resources: new ResourceService(store),
+      resources: new ResourceService(store, { gitops }),
       seedPaths: new SeedPathService(store),
       render,
       checkRoute: new CheckRouteService(render),

@@ -5,7 +5,8 @@
  * everything about a body itself is the core's `prepareBody`.
  */
 import { ConflictError, NotFoundError, StaleVersionError, ValidationError, type Issue } from '../core/errors.js';
-import type { PathParams, Reference, ResourceBody, ResourceKind } from '../core/model/kind.js';
+import { NO_GITOPS } from '../core/model/gitops-allow.js';
+import type { PathParams, Reference, ResourceBody, ResourceKind, WritePolicy } from '../core/model/kind.js';
 import { invalid, prepareBody } from '../core/model/prepare.js';
 import { itemKey, kindOf, lineage, parentKeyFromParams, paramsFromKey } from '../core/model/registry.js';
 import { deepEqual, isPlainObject } from '../core/validation/values.js';
@@ -30,7 +31,11 @@ export interface WriteOptions {
 }
 
 export class ResourceService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** The operator's write rules (the GitOps allow-list); without them, the safe defaults. */
+    private readonly policy: WritePolicy = { gitops: NO_GITOPS },
+  ) {}
 
   async list(kind: ResourceKind, params: PathParams): Promise<StoredResource[]> {
     const parentKey = parentKeyFromParams(kind, params);
@@ -52,7 +57,7 @@ export class ResourceService {
   async create(kind: ResourceKind, params: PathParams, raw: unknown, options: WriteOptions = {}): Promise<WriteResult> {
     const parentKey = parentKeyFromParams(kind, params);
     const { document, file } = takeUpload(kind, raw, options.file);
-    const body = prepareBody(kind, document, { parentKey, params });
+    const body = prepareBody(kind, document, { parentKey, params, policy: this.policy });
     return this.store.transaction((tx) => createIn(tx, kind, params, body, file));
   }
 
@@ -69,7 +74,7 @@ export class ResourceService {
     return this.store.transaction(async (tx) => {
       const existing = await tx.get(itemKey(kind, parentKey, urlSegments));
       checkVersion(existing, options.ifMatch, kind);
-      const body = prepareBody(kind, document, { parentKey, params }, existing?.body);
+      const body = prepareBody(kind, document, { parentKey, params, policy: this.policy }, existing?.body);
       requireUrlName(kind, body, urlSegments);
       if (!existing) return createIn(tx, kind, params, body, file);
       return replaceIn(tx, kind, existing, body, file);

@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
 import { createGitOpsTarget } from '../adapters/targets/gitops/index.js';
 import { createKubernetesTarget } from '../adapters/targets/kubernetes/index.js';
-import { buildServices, type Database, type DeployOptions } from '../compose.js';
+import { buildServices, gitOpsAllowList, type Database, type DeployOptions } from '../compose.js';
 import type { DeployService } from '../service/deploy/deploy-service.js';
 import { injectRequest, type ApiResponse } from './api.js';
 import { exampleDocuments } from './examples.js';
@@ -52,13 +52,14 @@ async function startWorld(
 ): Promise<DeployWorld> {
   const targets = [
     createKubernetesTarget({ requestTimeoutMs: FAST_RETRY.timeoutMs }),
-    createGitOpsTarget({ workDir: extra.workDir }),
+    createGitOpsTarget({ workDir: extra.workDir, allow: gitOpsAllowList([extra.workDir]) }),
   ];
   const { app, deploy } = await buildServices(database, false, {
     targets,
     reconcileSeconds: 0,
     retry: FAST_RETRY,
     concurrency: 4,
+    gitopsAllow: [extra.workDir],
     ...extra.options.deploy,
   });
   await app.ready();
@@ -118,7 +119,7 @@ export async function exampleDocumentsFor(
 export async function deployWorld(file: string, options: WorldOptions): Promise<DeployWorld> {
   const database = options.database ?? (await openSqliteDatabase(':memory:'));
   const workDir = await mkdtemp(join(tmpdir(), 'meshbridge-deploy-'));
-  const repository = join(workDir, 'repo');
+  const repository = join(workDir, 'repo.git');
   const fleet = new Map<string, FakeKube>();
   const cleanup = async () => {
     await Promise.all([...fleet.values()].map((fake) => fake.close()));
@@ -128,7 +129,7 @@ export async function deployWorld(file: string, options: WorldOptions): Promise<
   const world = await startWorld(database, fleet, { ...(gitops ? { repository } : {}), workDir, options, cleanup });
   if (gitops) {
     await mkdir(repository, { recursive: true });
-    await simpleGit(repository).init(['--initial-branch=main']);
+    await simpleGit(repository).init(['--bare', '--initial-branch=main']);
   }
   for (const document of await exampleDocumentsFor(file, gitops ? { repository } : { fleet })) {
     const response = await world.request('POST', `/v2/${document.anchor}`, document.body);

@@ -45,6 +45,8 @@ export interface ServeRequest {
     reconcileSeconds: number;
     /** Deadline of one call to a cluster. */
     retry: { timeoutMs: number };
+    /** Where GitOps repositories may be: local roots and URL prefixes; none when empty. */
+    gitopsAllow: string[];
   };
 }
 
@@ -117,6 +119,13 @@ interface ServeOptions {
   deployConcurrency?: number;
   reconcileInterval?: number;
   callTimeout?: number;
+  gitopsAllow?: string[];
+}
+
+/** `--gitops-allow`, repeated; without it, `MESHBRIDGE_GITOPS_ALLOW` (comma-separated). */
+function gitopsAllowOf(flags: string[] | undefined, env: CliDependencies['env']): string[] {
+  const entries = flags ?? (env.MESHBRIDGE_GITOPS_ALLOW ?? '').split(',');
+  return entries.map((entry) => entry.trim()).filter((entry) => entry !== '');
 }
 
 /** The admin token: from a file (the operator's choice of path, read once at start), else the environment. */
@@ -164,6 +173,11 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       'deadline of one call to a cluster (env MESHBRIDGE_CALL_TIMEOUT; default 15)',
       wholeNumber(1),
     )
+    .option(
+      '--gitops-allow <prefix>',
+      'a folder or https:// / ssh URL prefix GitOps repositories may be under; repeatable (env MESHBRIDGE_GITOPS_ALLOW, comma-separated; default none)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .action(async (options: ServeOptions) => {
       const database = options.database ?? env.DATABASE_URL;
       const adminToken = await adminTokenOf(options.adminTokenFile ?? env.MESHBRIDGE_ADMIN_TOKEN_FILE, env);
@@ -181,6 +195,7 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
           concurrency: setting(options.deployConcurrency, env, 'MESHBRIDGE_DEPLOY_CONCURRENCY', 1, 8),
           reconcileSeconds: setting(options.reconcileInterval, env, 'MESHBRIDGE_RECONCILE_INTERVAL', 0, 300),
           retry: { timeoutMs: setting(options.callTimeout, env, 'MESHBRIDGE_CALL_TIMEOUT', 1, 15) * 1000 },
+          gitopsAllow: gitopsAllowOf(options.gitopsAllow, env),
         },
       });
       setCode(0);

@@ -19,7 +19,12 @@ describe('serve: deploy settings', () => {
   test('defaults: 8 clusters at once, reconcile every 300 s, 15 s per call', async () => {
     const { code, request } = await serveWith([]);
     expect(code).toBe(0);
-    expect(request?.deploy).toEqual({ concurrency: 8, reconcileSeconds: 300, retry: { timeoutMs: 15000 } });
+    expect(request?.deploy).toEqual({
+      concurrency: 8,
+      reconcileSeconds: 300,
+      retry: { timeoutMs: 15000 },
+      gitopsAllow: [],
+    });
   });
 
   test('flags win over the environment', async () => {
@@ -27,7 +32,7 @@ describe('serve: deploy settings', () => {
       ['--deploy-concurrency', '3', '--reconcile-interval', '0', '--call-timeout', '2'],
       { MESHBRIDGE_DEPLOY_CONCURRENCY: '20', MESHBRIDGE_RECONCILE_INTERVAL: '60', MESHBRIDGE_CALL_TIMEOUT: '30' },
     );
-    expect(request?.deploy).toEqual({ concurrency: 3, reconcileSeconds: 0, retry: { timeoutMs: 2000 } });
+    expect(request?.deploy).toMatchObject({ concurrency: 3, reconcileSeconds: 0, retry: { timeoutMs: 2000 } });
   });
 
   test('the environment is used without flags', async () => {
@@ -56,6 +61,20 @@ describe('serve: deploy settings', () => {
     expect(code).toBe(1);
     expect(request).toBeUndefined();
     expect(err).toContain('MESHBRIDGE_CALL_TIMEOUT must be a whole number ≥ 1');
+  });
+});
+
+describe('serve: GitOps allow-list', () => {
+  test('--gitops-allow repeats, and wins over MESHBRIDGE_GITOPS_ALLOW', async () => {
+    const env = { MESHBRIDGE_GITOPS_ALLOW: '/from/env' };
+    const { request } = await serveWith(['--gitops-allow', '/srv/git', '--gitops-allow', 'git@github.com:org/'], env);
+    expect(request?.deploy.gitopsAllow).toEqual(['/srv/git', 'git@github.com:org/']);
+  });
+
+  test('MESHBRIDGE_GITOPS_ALLOW is comma-separated', async () => {
+    const env = { MESHBRIDGE_GITOPS_ALLOW: ' /srv/git , https://git.example.com/org/,' };
+    const { request } = await serveWith([], env);
+    expect(request?.deploy.gitopsAllow).toEqual(['/srv/git', 'https://git.example.com/org/']);
   });
 });
 

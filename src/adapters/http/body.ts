@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { DomainError, MalformedBodyError, ValidationError } from '../../core/errors.js';
+import { parseJsonText } from './json-text.js';
 import type { StoredFile } from '../../service/store.js';
 
 export interface RequestDocument {
@@ -20,11 +21,7 @@ async function readParts(request: FastifyRequest): Promise<{ raw: unknown; file?
     if (part.type === 'file') {
       file = { fileName: part.filename, contentType: part.mimetype, data: await part.toBuffer() };
     } else if (JSON_PARTS.has(part.fieldname)) {
-      try {
-        raw = JSON.parse(String(part.value));
-      } catch {
-        throw new MalformedBodyError(`the multipart field "${part.fieldname}" is not valid JSON`);
-      }
+      raw = await parseJsonText(String(part.value), `the multipart field "${part.fieldname}"`);
     }
   }
   return file ? { raw, file } : { raw };

@@ -1,9 +1,9 @@
 /** The HTTP adapter: EMCO's `/v2` API, OpenAPI at `/v2/openapi.json`, a browsable page at `/docs`. */
+import { parseJsonText } from './json-text.js';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { MalformedBodyError } from '../../core/errors.js';
 import type { ResolvedGateway } from '../../core/model/gateway.js';
 import type { PathParams } from '../../core/model/kind.js';
 import type { ResourceService } from '../../service/resource-service.js';
@@ -44,13 +44,9 @@ export interface HttpOptions {
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-function parseJson(_request: unknown, body: string, done: (error: Error | null, value?: unknown) => void) {
-  if (body.trim() === '') return done(null, undefined);
-  try {
-    done(null, JSON.parse(body));
-  } catch {
-    done(new MalformedBodyError('the body is not valid JSON'));
-  }
+async function parseJson(_request: unknown, body: string): Promise<unknown> {
+  if (body.trim() === '') return undefined;
+  return parseJsonText(body);
 }
 
 export async function buildHttpServer(services: HttpServices, options: HttpOptions): Promise<FastifyInstance> {

@@ -5,7 +5,8 @@ import { Metadata, Name, Obj, Port, Secret, StringEnum, StringList } from '../va
 import { orderLike } from '../validation/values.js';
 import { DNS_LABEL_PATTERN, isHostname, isIpAddress } from './formats.js';
 import { DEFAULT_GATEWAY_PORT, GATEWAY_KV_KEYS } from './gateway.js';
-import { byMetadataName, specOf, type ResourceBody, type ResourceKind } from './kind.js';
+import { allowedRepository, NO_GITOPS, NOT_ALLOWED } from './gitops-allow.js';
+import { byMetadataName, specOf, type KindContext, type ResourceBody, type ResourceKind } from './kind.js';
 import { readKubeconfig } from './kubeconfig.js';
 
 const controllerSchema = Obj({
@@ -141,7 +142,8 @@ const deploySchema = Obj({
       repository: Type.String({
         minLength: 1,
         maxLength: 2048,
-        description: 'A local path or a URL the server can push to',
+        description:
+          'An absolute path, or an https:// or ssh URL, under a prefix the operator allows (serve --gitops-allow)',
       }),
       branch: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._/-]+$', maxLength: 255 })),
       path: Type.Optional(
@@ -198,7 +200,7 @@ function completeCluster(body: ResourceBody): ResourceBody {
   return { ...body, spec: { ...spec, mesh: orderLike(completedMesh, meshSchema.properties) } };
 }
 
-function checkCluster(body: ResourceBody): Issue[] {
+function checkCluster(body: ResourceBody, context: KindContext): Issue[] {
   const mesh = (specOf(body).mesh ?? {}) as MeshSpec;
   const issues: Issue[] = [];
   const address = mesh.gateway?.address;
@@ -215,7 +217,17 @@ function checkCluster(body: ResourceBody): Issue[] {
         message: 'must be a DNS name such as cluster.local',
       });
   });
-  return [...issues, ...checkDeploy(specOf(body).deploy as DeploySpec | undefined), ...checkKubeconfig(body)];
+  const deploy = specOf(body).deploy as DeploySpec | undefined;
+  return [...issues, ...checkDeploy(deploy), ...checkGitOpsRepository(deploy, context), ...checkKubeconfig(body)];
+}
+
+/** A GitOps repository only where the operator allows one (gitops-allow.ts); the same answer whether it exists or not. */
+function checkGitOpsRepository(deploy: DeploySpec | undefined, context: KindContext): Issue[] {
+  const repository = deploy?.gitops?.repository;
+  if (repository === undefined) return [];
+  return allowedRepository(context.policy?.gitops ?? NO_GITOPS, repository)
+    ? []
+    : [{ path: 'spec.deploy.gitops.repository', message: NOT_ALLOWED }];
 }
 
 /** A kubeconfig is refused when written unless meshbridge's reader allows all of it (kubeconfig.ts); an incomplete one waits for deploy. */

@@ -4,6 +4,7 @@
  * the other resources it names. Everything here is pure; the service layer does
  * the lookups that `references` asks for.
  */
+import type { GitOpsAllowList } from './gitops-allow.js';
 import type { TObject } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
 
@@ -38,6 +39,14 @@ export interface KindContext {
   /** Storage key of the parent resource (`null` at the top of the tree). */
   parentKey: string | null;
   params: PathParams;
+  /** The operator's rules for what may be written (absent: the safe defaults, e.g. no GitOps repository). */
+  policy?: WritePolicy;
+}
+
+/** Operator configuration that write-time checks need; passed in by the service, never read by the core. */
+export interface WritePolicy {
+  /** Where GitOps repositories may be (`serve --gitops-allow`). */
+  gitops: GitOpsAllowList;
 }
 
 /**

@@ -64,8 +64,35 @@ const LOCAL_ACCESS: Record<string, string> = {
 const isEntry = (value: unknown): value is Entry =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Lines, keys and flow entries a kubeconfig may have (a `:`, `,`, `[`, `{` or line break each):
+ * YAML is parsed node by node at some tens of microseconds each, so a 1 MiB kubeconfig of
+ * 40,000 one-line users held the event loop for seconds. A kubeconfig of twenty clusters has a
+ * few hundred.
+ */
+export const KUBECONFIG_MARKS = 2000;
+
+class TooIntricate extends Error {}
+
+function countMarks(source: string): number {
+  let marks = 0;
+  for (let index = 0; index < source.length; index++) {
+    const code = source.charCodeAt(index);
+    if (code === 0x0a || code === 0x3a || code === 0x2c || code === 0x5b || code === 0x7b) marks += 1;
+  }
+  return marks;
+}
+
+function unreadable(error: unknown): string {
+  return error instanceof TooIntricate
+    ? `has more than ${KUBECONFIG_MARKS} lines, keys and list entries: keep only this cluster's entries`
+    : 'is not valid YAML or JSON (or base64 of it)';
+}
+
 function parseText(text: string): unknown {
   const read = (source: string) => {
+    // Base64 (one YAML text, however many lines it is wrapped in) is measured once decoded.
+    if (!/^[A-Za-z0-9+/=\s]+$/.test(source) && countMarks(source) > KUBECONFIG_MARKS) throw new TooIntricate();
     const document = parseDocument(source, { prettyErrors: false, uniqueKeys: true });
     if (document.errors.length > 0) throw new Error('invalid YAML');
     return document.toJS({ maxAliasCount: 100 }) as unknown;
@@ -142,8 +169,8 @@ export function readKubeconfig(text: string): KubeconfigReading {
   let document: unknown;
   try {
     document = parseText(text);
-  } catch {
-    return { ok: false, problems: ['is not valid YAML or JSON (or base64 of it)'], incomplete: false };
+  } catch (error) {
+    return { ok: false, problems: [unreadable(error)], incomplete: false };
   }
   if (!isEntry(document)) return { ok: false, problems: ['is not a kubeconfig document'], incomplete: false };
   const problems: string[] = [];

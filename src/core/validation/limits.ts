@@ -13,19 +13,39 @@ export const LIMITS = {
   /** Nesting of lists and objects. */
   depth: 32,
   /** Values in the whole document. */
-  values: 50_000,
+  values: 10_000,
+  /**
+   * Different key names in the whole document: each new one costs `JSON.parse` a new hidden
+   * class, so 50,000 of them hold the event loop for hundreds of milliseconds. A kv-pair list
+   * of 1,000 entries needs 1,000.
+   */
+  keyNames: 2_000,
+  /** Characters of one text (or key): a kubeconfig's limit, the longest field. */
+  stringLength: 1_048_576,
 } as const;
+
+function tooLong(text: string): string {
+  return `is a text of ${text.length} characters; at most ${LIMITS.stringLength} are accepted`;
+}
 
 /** Problems with the document's size, each named by its path; at most one per kind of limit. */
 export function sizeIssues(document: unknown): Issue[] {
   const issues = new Map<string, Issue>();
   let values = 0;
+  const keyNames = new Set<string>();
   const report = (limit: string, issue: Issue) => {
     if (!issues.has(limit)) issues.set(limit, issue);
+  };
+  const countKey = (key: string, path: string) => {
+    if (keyNames.size <= LIMITS.keyNames) keyNames.add(key);
+    if (key.length > LIMITS.stringLength)
+      report('string', { path: `${path ? `${path}.` : ''}${key.slice(0, 64)}`, message: tooLong(key) });
   };
   const walk = (value: unknown, path: string, depth: number): void => {
     values += 1;
     if (values > LIMITS.values) return;
+    if (typeof value === 'string' && value.length > LIMITS.stringLength)
+      return report('string', { path: path || '(body)', message: tooLong(value) });
     if (typeof value !== 'object' || value === null) return;
     if (depth > LIMITS.depth) return report('depth', { path, message: `nests deeper than ${LIMITS.depth} levels` });
     if (Array.isArray(value)) {
@@ -43,9 +63,14 @@ export function sizeIssues(document: unknown): Issue[] {
         path: path || '(body)',
         message: `has ${keys.length} keys; at most ${LIMITS.objectKeys} are accepted`,
       });
-    for (const key of keys) walk((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, depth + 1);
+    for (const key of keys) {
+      countKey(key, path);
+      walk((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, depth + 1);
+    }
   };
   walk(document, '', 0);
   if (values > LIMITS.values) report('values', { path: '(body)', message: `holds more than ${LIMITS.values} values` });
+  if (keyNames.size > LIMITS.keyNames)
+    report('keyNames', { path: '(body)', message: `uses more than ${LIMITS.keyNames} different key names` });
   return [...issues.values()].slice(0, 20);
 }

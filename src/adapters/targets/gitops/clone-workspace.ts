@@ -10,11 +10,19 @@ import type { SimpleGit } from 'simple-git';
 import { TargetError } from '../../../service/deploy/target.js';
 import { gitError, gitStep, redactCredentials } from './git-errors.js';
 import { gitIn, type GitAuthor } from './git.js';
+import type { RepositoryLocation } from './repository-location.js';
 import { commitPaths, unstagePaths, type StagedChanges, type Workspace } from './workspace.js';
 
 async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
 }
+
+/**
+ * A local repository's receive-pack runs on this host, in that repository, and git does not
+ * hand it our `-c` settings: without this, the repository's own hooks would run as meshbridge.
+ * (A server's receive-pack runs on the server, under the server's rules.)
+ */
+const LOCAL_RECEIVE_PACK = 'git -c core.hooksPath=/dev/null receive-pack';
 
 /** The remote has moved on since the fetch: `! [rejected] main -> main (fetch first)`. */
 const BEHIND = /\[rejected\]|non-fast-forward|fetch first/i;
@@ -22,19 +30,22 @@ const BEHIND = /\[rejected\]|non-fast-forward|fetch first/i;
 export class CloneWorkspace implements Workspace {
   private readonly git: SimpleGit;
 
+  private readonly url: string;
+
   private constructor(
     readonly root: string,
-    private readonly url: string,
+    private readonly location: RepositoryLocation,
     private readonly branch: string,
     author: GitAuthor,
   ) {
     this.git = gitIn(root, author);
+    this.url = location.url;
   }
 
   /** The clone's folder is made first: simple-git wants it to exist. */
-  static async open(root: string, url: string, branch: string, author: GitAuthor): Promise<CloneWorkspace> {
-    await mkdir(root, { recursive: true });
-    return new CloneWorkspace(root, url, branch, author);
+  static async open(location: RepositoryLocation, branch: string, author: GitAuthor): Promise<CloneWorkspace> {
+    await mkdir(location.clone, { recursive: true });
+    return new CloneWorkspace(location.clone, location, branch, author);
   }
 
   private get remoteRef(): string {
@@ -112,7 +123,8 @@ export class CloneWorkspace implements Workspace {
   }
 
   private async push(): Promise<void> {
-    await this.git.raw(['push', 'origin', `HEAD:refs/heads/${this.branch}`]);
+    const receivePack = this.location.local ? [`--receive-pack=${LOCAL_RECEIVE_PACK}`] : [];
+    await this.git.raw(['push', ...receivePack, 'origin', `HEAD:refs/heads/${this.branch}`]);
   }
 
   /** Fetches the branch; false when the remote does not have it (yet). */

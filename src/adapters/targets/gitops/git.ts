@@ -64,13 +64,27 @@ function environment(): { env: Record<string, string>; unsafe: UnsafeFlags } {
   return { env: { ...env, GIT_TERMINAL_PROMPT: '0', GIT_LITERAL_PATHSPECS: '1', LC_ALL: 'C' }, unsafe };
 }
 
+/**
+ * On every git call: no hooks run (not the repository's, not the template's), and git speaks
+ * only https, ssh and local files: no `ext::` command, no `git://` or `http://`, whatever a
+ * repository's URL or `.gitmodules` says.
+ */
+const LOCKED_DOWN = [
+  'core.hooksPath=/dev/null',
+  'protocol.allow=never',
+  'protocol.https.allow=always',
+  'protocol.ssh.allow=always',
+  'protocol.file.allow=always',
+];
+
 /** git in `baseDir`, committing as `author`. */
 export function gitIn(baseDir: string, author: GitAuthor = DEFAULT_AUTHOR): SimpleGit {
   const { env, unsafe } = environment();
   return simpleGit({
     baseDir,
-    config: [`user.name=${author.name}`, `user.email=${author.email}`],
-    unsafe,
+    config: [`user.name=${author.name}`, `user.email=${author.email}`, ...LOCKED_DOWN],
+    // meshbridge's own settings below: LOCKED_DOWN and the local receive-pack (clone-workspace.ts).
+    unsafe: { ...unsafe, allowUnsafeHooksPath: true, allowUnsafeProtocolOverride: true, allowUnsafePack: true },
     // simple-git ignores a failing exit code when git printed nothing on stderr (`rev-parse -q`, a silent hook).
     errors: (error, result) => {
       if (error || result.exitCode === 0) return error;

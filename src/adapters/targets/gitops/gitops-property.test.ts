@@ -5,7 +5,16 @@ import { ownerLabels, type RenderedObject } from '../../../core/render/objects.j
 import { refOf, type KindRef } from '../../../service/deploy/target.js';
 import { identityOf } from './file-names.js';
 import { createGitOpsTarget } from './index.js';
-import { change, clusterFor, filesIn, readFileIn, status, TempDirs, workTree } from './test-support/git-fixtures.js';
+import {
+  ALLOW_TEMP,
+  change,
+  clusterFor,
+  filesIn,
+  readFileIn,
+  status,
+  TempDirs,
+  workTree,
+} from './test-support/git-fixtures.js';
 
 const dirs = new TempDirs();
 afterAll(() => dirs.cleanup());
@@ -42,7 +51,7 @@ const sorted = (items: RenderedObject[]) => items.map((item) => identityOf(refOf
 
 describe('GitOps target file names (property)', () => {
   it('gives every object a file of its own, and lists back exactly what was applied', async () => {
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     await fc.assert(
       fc.asyncProperty(objects, fc.array(fc.nat(), { maxLength: 4 }), async (applied, removals) => {
         const repo = await workTree(dirs);

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { TargetError } from '../../../service/deploy/target.js';
+import { parseGitOpsAllowList } from '../../../core/model/gitops-allow.js';
 import { createGitOpsTarget } from './index.js';
 import {
   bareRepository,
@@ -21,6 +22,7 @@ import {
   workTree,
   writeFileIn,
   applyAll,
+  ALLOW_TEMP,
 } from './test-support/git-fixtures.js';
 
 const dirs = new TempDirs();
@@ -54,7 +56,7 @@ describe('GitOps target on a remote repository', () => {
   it('clones an empty bare repository, commits, pushes; another clone sees the files', async () => {
     const remote = await bareRepository(dirs);
     const workDir = await dirs.make();
-    const target = createGitOpsTarget({ workDir });
+    const target = createGitOpsTarget({ workDir, allow: ALLOW_TEMP });
     await target.session(clusterFor(remote), change(), applyAll(serviceEntry('ns1', 'foo')));
 
     expect(commitCount(remote)).toBe(1);
@@ -76,7 +78,7 @@ describe('GitOps target on a remote repository', () => {
 
   it('starts every session from the remote branch as it is now', async () => {
     const remote = await bareRepository(dirs);
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     await target.session(clusterFor(remote), change(), applyAll(serviceEntry('ns1', 'foo')));
     await humanPush(remote, 'README.md', '# fleet\n');
     const clone = await humanClone(remote);
@@ -107,7 +109,7 @@ describe('GitOps target on a remote repository', () => {
   it('rebases and pushes again when the remote moved during the session', async () => {
     const remote = await bareRepository(dirs);
     await humanPush(remote, 'README.md', '# fleet\n');
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     await target.session(clusterFor(remote), change(), async (session) => {
       await session.apply(serviceEntry('ns1', 'foo'));
       await humanPush(remote, 'other/notes.md', 'pushed meanwhile\n');
@@ -125,7 +127,7 @@ describe('GitOps target on a remote repository', () => {
 
   it('creates the branch in an empty remote while another branch races it, by rebasing', async () => {
     const remote = await bareRepository(dirs);
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     await target.session(clusterFor(remote), change(), async (session) => {
       await session.apply(serviceEntry('ns1', 'foo'));
       await humanPush(remote, 'README.md', 'first\n');
@@ -139,7 +141,7 @@ describe('GitOps target on a remote repository', () => {
 
   it('fails with a retryable git-error when the rebase conflicts, and recovers in the next session', async () => {
     const remote = await bareRepository(dirs);
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     await target.session(clusterFor(remote), change(), applyAll(serviceEntry('ns1', 'foo')));
     const error = await failure(
       target.session(clusterFor(remote), change('update', 2), async (session) => {
@@ -168,7 +170,7 @@ describe('GitOps target on a remote repository', () => {
   it('works with a file:// URL and a branch of its own beside main', async () => {
     const remote = await bareRepository(dirs);
     await humanPush(remote, 'README.md', '# fleet\n');
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     const url = pathToFileURL(remote).href;
     await target.session(
       clusterFor(url, 'cluster01', { branch: 'deploy/prod' }),
@@ -184,7 +186,8 @@ describe('GitOps target on a remote repository', () => {
   });
 
   it('does not leak credentials of a URL in its errors', async () => {
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const allow = parseGitOpsAllowList(['https://127.0.0.1:9/']).list;
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow });
     const error = await failure(
       target.session(clusterFor('https://deployer:s3cr3t-t0ken@127.0.0.1:9/fleet.git'), change(), async () => 1),
     );
@@ -198,7 +201,7 @@ describe('GitOps target on a remote repository', () => {
 describe('GitOps target concurrency', () => {
   it('serializes sessions of two clusters on one remote; both commits land intact', async () => {
     const remote = await bareRepository(dirs);
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     const events: string[] = [];
     const run = (name: string) =>
       target.session(clusterFor(remote, name), change(), async (session) => {
@@ -230,7 +233,7 @@ describe('GitOps target concurrency', () => {
 
   it('serializes sessions of two clusters on one local work tree', async () => {
     const repo = await workTree(dirs);
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     await Promise.all(
       ['cluster01', 'cluster02', 'cluster03'].map((name) =>
         target.session(clusterFor(repo, name), change(), applyAll(serviceEntry('ns1', 'a'), serviceEntry('ns1', 'b'))),
@@ -244,7 +247,7 @@ describe('GitOps target concurrency', () => {
 
   it('runs sessions on different repositories side by side', async () => {
     const [first, second] = [await workTree(dirs), await bareRepository(dirs)];
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     let secondStarted!: () => void;
     const started = new Promise<void>((resolve) => (secondStarted = resolve));
     const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('sessions did not overlap')), 10_000));
@@ -269,7 +272,7 @@ describe('GitOps target concurrency', () => {
 it('keeps one clone per repository and branch under the work folder', async () => {
   const remote = await bareRepository(dirs);
   const workDir = await dirs.make();
-  const target = createGitOpsTarget({ workDir });
+  const target = createGitOpsTarget({ workDir, allow: ALLOW_TEMP });
   await target.session(clusterFor(remote), change(), applyAll(serviceEntry('a', 'b')));
   await target.session(clusterFor(remote, 'cluster02'), change(), applyAll(serviceEntry('a', 'b')));
   await target.session(

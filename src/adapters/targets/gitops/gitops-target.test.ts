@@ -1,5 +1,3 @@
-import { chmodSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { refOf, TargetError, type DeployTarget } from '../../../service/deploy/target.js';
@@ -22,6 +20,7 @@ import {
   workTree,
   writeFileIn,
   applyAll,
+  ALLOW_TEMP,
 } from './test-support/git-fixtures.js';
 
 const dirs = new TempDirs();
@@ -36,7 +35,7 @@ const OURS = { 'app.kubernetes.io/managed-by': 'meshbridge' };
 
 async function setup(): Promise<{ repo: string; target: DeployTarget }> {
   const repo = await workTree(dirs);
-  return { repo, target: createGitOpsTarget({ workDir: await dirs.make() }) };
+  return { repo, target: createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP }) };
 }
 
 function kustomizationOf(text: string): { resources?: string[]; [field: string]: unknown } {
@@ -96,7 +95,7 @@ describe('GitOps target on a local work tree', () => {
   it('commits with the configured author', async () => {
     const repo = await workTree(dirs);
     const author = { name: 'Deploy Bot', email: 'bot@example.com' };
-    const target = createGitOpsTarget({ workDir: await dirs.make(), author });
+    const target = createGitOpsTarget({ workDir: await dirs.make(), author, allow: ALLOW_TEMP });
     await target.session(clusterFor(repo), change(), applyAll(serviceEntry('ns1', 'foo')));
     expect(git(repo, 'log', '-1', '--format=%an <%ae>').trim()).toBe('Deploy Bot <bot@example.com>');
   });
@@ -254,11 +253,10 @@ describe('GitOps target on a local work tree', () => {
     expect(commitCount(repo)).toBe(0);
   });
 
-  it('a commit that fails (a hook refuses it) rejects with git-error and puts the files back', async () => {
+  it('a push the repository refuses rejects with git-error and leaves it as it was', async () => {
     const { repo, target } = await setup();
     await target.session(clusterFor(repo), change(), applyAll(serviceEntry('ns1', 'foo')));
-    await writeFileIn(repo, '.git/hooks/pre-commit', '#!/bin/sh\nexit 1\n');
-    chmodSync(join(repo, '.git/hooks/pre-commit'), 0o755);
+    git(repo, 'config', 'receive.denyCurrentBranch', 'refuse');
 
     const error = await failure(
       target.session(
@@ -364,42 +362,32 @@ describe('GitOps target on a local work tree', () => {
 });
 
 describe('GitOps target branches and settings', () => {
-  it('names the branch of an empty repository after spec.deploy.gitops.branch', async () => {
-    const repo = await workTree(dirs, 'master');
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+  it('creates the branch spec.deploy.gitops.branch names, and leaves the checkout alone', async () => {
+    const repo = await workTree(dirs, 'main');
+    await writeFileIn(repo, 'README.md', 'x\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'start');
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     await target.session(
       clusterFor(repo, 'cluster01', { branch: 'deploy' }),
       change(),
       applyAll(serviceEntry('a', 'b')),
     );
-    expect(git(repo, 'branch', '--show-current').trim()).toBe('deploy');
-    expect(git(repo, 'branch', '--list').trim()).toBe('* deploy');
-  });
-
-  it('refuses to switch a checkout of another branch', async () => {
-    const repo = await workTree(dirs, 'main');
-    await writeFileIn(repo, 'README.md', 'x\n');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'start');
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
-    const error = await failure(
-      target.session(clusterFor(repo, 'cluster01', { branch: 'deploy' }), change(), applyAll(serviceEntry('a', 'b'))),
-    );
-    expect(error).toMatchObject({ reason: 'not-configured', retryable: false });
-    expect(error.message).toMatch(/has branch 'main' checked out, not 'deploy'/);
     expect(git(repo, 'branch', '--show-current').trim()).toBe('main');
+    // A branch the repository lacks starts empty, beside the others.
+    expect(treeFiles(repo, 'deploy')).toEqual([`${FOLDER}/kustomization.yaml`, `${FOLDER}/serviceentry-a-b.yaml`]);
+    expect(await filesIn(repo, '.')).toEqual(['.git', 'README.md']);
     expect(status(repo)).toBe('');
   });
 
-  it('says not-configured without a repository, with a bad one, or for a plain folder', async () => {
-    const target = createGitOpsTarget({ workDir: await dirs.make() });
+  it('says not-configured without a repository, with a bad one, or for a missing folder', async () => {
+    const target = createGitOpsTarget({ workDir: await dirs.make(), allow: ALLOW_TEMP });
     const work = async () => 'ran';
     const noGitops = { key: 'cluster-providers/edge/clusters/c1', provider: 'edge', name: 'c1', spec: {} };
     const plainFolder = await dirs.make();
     for (const cluster of [
       noGitops,
       clusterFor(''),
-      clusterFor(plainFolder),
       clusterFor(`${plainFolder}/missing`),
       clusterFor(plainFolder, 'c1', { branch: 'bad..branch' }),
       clusterFor(plainFolder, 'c1', { path: '../outside' }),
@@ -409,5 +397,7 @@ describe('GitOps target branches and settings', () => {
     }
     const missing = await failure(target.session(noGitops, change(), work));
     expect(missing.message).toMatch(/has no spec\.deploy\.gitops\.repository/);
+    const notGit = await failure(target.session(clusterFor(plainFolder), change(), work));
+    expect(notGit).toMatchObject({ reason: 'git-error', retryable: false });
   });
 });

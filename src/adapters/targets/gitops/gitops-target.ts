@@ -1,9 +1,11 @@
 /**
  * The GitOps deploy target: a cluster's objects become YAML files in a git repository, one
- * folder per cluster with a `kustomization.yaml`, for Argo CD or Flux to deliver. Each session
- * ends in at most one commit (pushed when the repository is remote); sessions on one
+ * folder per cluster with a `kustomization.yaml`, for Argo CD or Flux to deliver. Only
+ * repositories the operator allows (`--gitops-allow`) are used, each through meshbridge's own
+ * clone; each session ends in at most one commit, pushed; sessions on one
  * repository take turns, sessions on different repositories run side by side.
  */
+import type { GitOpsAllowList } from '../../../core/model/gitops-allow.js';
 import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from '../../../service/deploy/target.js';
 import { ClusterFolder } from './cluster-folder.js';
 import { FolderSession } from './cluster-session.js';
@@ -16,7 +18,6 @@ import { KeyedLock } from './keyed-lock.js';
 import { updateKustomization } from './kustomization.js';
 import { locateRepository, type RepositoryLocation } from './repository-location.js';
 import { readSettings } from './settings.js';
-import { WorkTreeWorkspace } from './work-tree-workspace.js';
 import type { StagedChanges, Workspace } from './workspace.js';
 
 export interface GitOpsTargetOptions {
@@ -24,13 +25,12 @@ export interface GitOpsTargetOptions {
   workDir: string;
   /** Who commits; `meshbridge <meshbridge@localhost>` by default. */
   author?: GitAuthor;
+  /** The operator's allow-list, checked again at every session: a cluster stored before it narrowed is refused. */
+  allow: GitOpsAllowList;
 }
 
 async function openWorkspace(location: RepositoryLocation, branch: string, author: GitAuthor): Promise<Workspace> {
-  const workspace =
-    location.mode === 'work-tree'
-      ? new WorkTreeWorkspace(location.root, branch, author)
-      : await CloneWorkspace.open(location.clone, location.url, branch, author);
+  const workspace = await CloneWorkspace.open(location, branch, author);
   await workspace.prepare();
   return workspace;
 }
@@ -86,7 +86,13 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
     work: (session: ClusterSession) => Promise<T>,
   ): Promise<T> {
     const settings = readSettings(cluster);
-    const location = await locateRepository(settings.repository, settings.branch, options.workDir);
+    const location = await locateRepository(
+      cluster.key,
+      settings.repository,
+      settings.branch,
+      options.workDir,
+      options.allow,
+    );
     return lock.run(location.key, async () => {
       const workspace = await gitStep('preparing the repository', () =>
         openWorkspace(location, settings.branch, author),

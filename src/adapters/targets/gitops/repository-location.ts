@@ -1,77 +1,70 @@
 /**
- * Where a cluster's repository is. A local directory holding a non-bare work tree is worked in
- * directly; anything else (a bare repository's path, a `file://` URL, any URL git understands)
- * is a remote, cloned under the target's work folder.
+ * Where a cluster's repository is, once the operator's allow-list has let it through. Every
+ * repository is a remote: meshbridge keeps its own clone of it under the target's work folder,
+ * fetches before and pushes after, and never commits in a work tree it did not clone. A local
+ * repository (a path or `file://`) is used by its real path, and only when no folder below the
+ * allowed root that holds it is a symbolic link: a link could lead git anywhere on the host.
  */
 import { createHash } from 'node:crypto';
-import { realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  allowedRepository,
+  isWithin,
+  NOT_ALLOWED,
+  type GitOpsAllowList,
+  type RepositoryAddress,
+} from '../../../core/model/gitops-allow.js';
 import { TargetError } from '../../../service/deploy/target.js';
 import { redactCredentials } from './git-errors.js';
-import { gitIn } from './git.js';
 
-export type RepositoryLocation =
-  /** A work tree on this machine: meshbridge commits in it, pushes nothing. */
-  | { mode: 'work-tree'; root: string; key: string }
-  /** A remote: meshbridge keeps a clone in `clone`, fetches before and pushes after. */
-  | { mode: 'clone'; url: string; clone: string; key: string };
-
-const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
-/** `git@host:owner/repo.git`, git's scp-like syntax (a `:` before any `/`). */
-const SCP_LIKE = /^[^/\\:]+:(?!\\)/;
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+export interface RepositoryLocation {
+  /** What git fetches from and pushes to. */
+  url: string;
+  /** meshbridge's clone. */
+  clone: string;
+  /** Sessions with the same key take turns. */
+  key: string;
+  /** A repository on this machine: git's receive-pack runs here, so it must run without hooks. */
+  local: boolean;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined)) !== undefined;
+/** The same words whatever the reason (outside the list, missing, a link on the way): nothing about the host leaks. */
+export function notAllowed(cluster: string): TargetError {
+  return new TargetError(`cluster ${cluster}: spec.deploy.gitops.repository ${NOT_ALLOWED}`, 'not-configured', false);
 }
 
-function notConfigured(repository: string, problem: string): TargetError {
-  return new TargetError(`repository ${redactCredentials(repository)} ${problem}`, 'not-configured', false);
-}
-
-function cloneOf(url: string, key: string, branch: string, workDir: string): RepositoryLocation {
+function cloneOf(url: string, key: string, branch: string, workDir: string, local: boolean): RepositoryLocation {
   const hash = createHash('sha256').update(`${key}\n${branch}`).digest('hex').slice(0, 24);
-  return { mode: 'clone', url, clone: join(resolve(workDir), hash), key };
+  return { url, clone: join(resolve(workDir), hash), key, local };
 }
 
-/** A bare repository's own directory (not a folder inside a work tree, which git would also accept). */
-async function isBareRepository(path: string): Promise<boolean> {
-  try {
-    const git = gitIn(path);
-    const bare = (await git.raw(['rev-parse', '--is-bare-repository'])).trim() === 'true';
-    const gitDir = (await git.raw(['rev-parse', '--absolute-git-dir'])).trim();
-    return bare && (await realpath(gitDir)) === path;
-  } catch {
-    return false;
+function pathOf(segments: readonly string[]): string {
+  return `/${segments.join('/')}`;
+}
+
+/** The real path of a local repository whose folders below some allowed root are all real folders. */
+async function realLocalPath(address: RepositoryAddress, allow: GitOpsAllowList): Promise<string | undefined> {
+  const real = await realpath(pathOf(address.segments)).catch(() => undefined);
+  if (real === undefined) return undefined;
+  for (const root of allow.prefixes.filter((prefix) => isWithin(prefix, address))) {
+    const realRoot = await realpath(pathOf(root.segments)).catch(() => undefined);
+    if (realRoot !== undefined && real === join(realRoot, ...address.segments.slice(root.segments.length))) return real;
   }
-}
-
-async function localRepository(repository: string, branch: string, workDir: string): Promise<RepositoryLocation> {
-  const path = resolve(repository);
-  if (!(await isDirectory(path))) throw notConfigured(repository, 'is neither a URL nor an existing directory');
-  const real = await realpath(path);
-  if (await exists(join(real, '.git'))) return { mode: 'work-tree', root: real, key: real };
-  if (await isBareRepository(real)) return cloneOf(real, real, branch, workDir);
-  throw notConfigured(repository, 'is a directory but neither a git work tree (no .git in it) nor a bare repository');
+  return undefined;
 }
 
 export async function locateRepository(
+  cluster: string,
   repository: string,
   branch: string,
   workDir: string,
+  allow: GitOpsAllowList,
 ): Promise<RepositoryLocation> {
-  if (/^file:\/\//i.test(repository)) {
-    const path = fileURLToPath(repository);
-    const key = await realpath(path).catch(() => path);
-    return cloneOf(repository, key, branch, workDir);
-  }
-  if (URL_LIKE.test(repository)) return cloneOf(repository, redactCredentials(repository), branch, workDir);
-  if (!isAbsolute(repository) && SCP_LIKE.test(repository) && !(await exists(repository))) {
-    return cloneOf(repository, repository, branch, workDir);
-  }
-  return localRepository(repository, branch, workDir);
+  const address = allowedRepository(allow, repository);
+  if (!address) throw notAllowed(cluster);
+  if (address.scheme !== 'file') return cloneOf(repository, redactCredentials(repository), branch, workDir, false);
+  const real = await realLocalPath(address, allow);
+  if (real === undefined) throw notAllowed(cluster);
+  return cloneOf(real, real, branch, workDir, true);
 }

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ownerLabels, type RenderedObject } from '../../../../core/render/objects.js';
+import { parseGitOpsAllowList, type GitOpsAllowList } from '../../../../core/model/gitops-allow.js';
 import type { ChangeContext, ClusterSession, TargetCluster } from '../../../../service/deploy/target.js';
 
 const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('GIT_')));
@@ -33,9 +34,17 @@ export class TempDirs {
   }
 }
 
+/** Every test repository is in the system's temporary folder, and the allow-list allows just that. */
+export const ALLOW_TEMP: GitOpsAllowList = parseGitOpsAllowList([tmpdir()]).list;
+
+/**
+ * A human's checkout that takes pushes to its checked-out branch (`updateInstead`): meshbridge
+ * commits in its own clone and pushes, and the checkout shows the result as files.
+ */
 export async function workTree(dirs: TempDirs, branch = 'main'): Promise<string> {
   const dir = await dirs.make('meshbridge-worktree-');
   git(dir, 'init', '-q', '-b', branch);
+  git(dir, 'config', 'receive.denyCurrentBranch', 'updateInstead');
   return dir;
 }
 
