@@ -90,7 +90,7 @@ test('writes through OIDC are on record under the subject', async () => {
   expect(created.statusCode).toBe(201);
   const audit = await app.inject({
     method: 'GET',
-    url: '/v2/audit',
+    url: '/v2/audit?action=create',
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
   });
   expect(audit.json()).toEqual([

@@ -1,9 +1,10 @@
 /** The HTTP adapter: EMCO's `/v2` API, OpenAPI at `/v2/openapi.json`, a browsable page at `/docs`. */
 import { parseJsonText } from './json-text.js';
+import { registerLargeBodyLine, SingleFile, waitForTurn } from './large-bodies.js';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ResolvedGateway } from '../../core/model/gateway.js';
 import type { PathParams } from '../../core/model/kind.js';
 import type { ResourceService } from '../../service/resource-service.js';
@@ -44,8 +45,9 @@ export interface HttpOptions {
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-async function parseJson(_request: unknown, body: string): Promise<unknown> {
+async function parseJson(request: FastifyRequest, body: string, largeBodies: SingleFile): Promise<unknown> {
   if (body.trim() === '') return undefined;
+  await waitForTurn(request, body.length, largeBodies);
   return parseJsonText(body);
 }
 
@@ -62,10 +64,16 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   // JSON only (and multipart): a document sent as text/plain is a 415, not a guess.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
+  const largeBodies = new SingleFile();
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (request: FastifyRequest, body: string | Buffer) => parseJson(request, body as string, largeBodies),
+  );
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerAccess(app, options.access);
+  registerLargeBodyLine(app, largeBodies);
 
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
   await app.register(swagger, {

@@ -1,0 +1,47 @@
+/**
+ * Large JSON bodies are handled one at a time. Each one's work is split into turns of the event
+ * loop (the slices of `json-text.ts`, then parsing, validating and storing), but several at once
+ * would queue their turns ahead of a probe's; in single file, `/healthz` waits for at most one
+ * turn. The turn is entered only once the whole body has arrived, so a client that sends slowly
+ * holds nothing, and small bodies (nearly every request) never wait.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+export const LARGE_BODY_BYTES = 64 * 1024;
+
+/** A FIFO of holders: `enter` resolves with the function that lets the next one in. */
+export class SingleFile {
+  private tail: Promise<void> = Promise.resolve();
+
+  enter(): Promise<() => void> {
+    let leave!: () => void;
+    const left = new Promise<void>((resolve) => (leave = resolve));
+    const turn = this.tail.then(() => {
+      let done = false;
+      return () => {
+        if (!done) ((done = true), leave());
+      };
+    });
+    this.tail = left;
+    return turn;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    leaveLargeBodyLine?: () => void;
+  }
+}
+
+export function registerLargeBodyLine(app: FastifyInstance, line: SingleFile): void {
+  app.decorateRequest('leaveLargeBodyLine', undefined);
+  const leave = async (request: FastifyRequest) => request.leaveLargeBodyLine?.();
+  app.addHook('onResponse', leave);
+  app.addHook('onRequestAbort', leave);
+}
+
+/** Waits for the request's turn when its body is large; the turn ends with its answer. */
+export async function waitForTurn(request: FastifyRequest, bytes: number, line: SingleFile): Promise<void> {
+  if (bytes < LARGE_BODY_BYTES) return;
+  request.leaveLargeBodyLine = await line.enter();
+}
