@@ -65,7 +65,8 @@ function readFilter(query: Record<string, unknown>): AuditFilter {
     ...(pathPrefix === undefined ? {} : { pathPrefix }),
     ...(outcome === undefined ? {} : { outcome: outcome as AuditFilter['outcome'] & string }),
     ...(since === undefined ? {} : { since }),
-    ...(until === undefined ? {} : { until }),
+    // A day alone means the whole of it.
+    ...(until === undefined ? {} : { until: /^\d{4}-\d{2}-\d{2}$/.test(until) ? `${until}T23:59:59.999Z` : until }),
     ...(before === undefined ? {} : { before }),
   };
 }

@@ -11,9 +11,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { auditActionOf, outcomeOf } from '../../core/access/audit.js';
-import { denial, requirementOf } from '../../core/access/policy.js';
+import { denial, requirementOf, type MatchedRequest } from '../../core/access/policy.js';
 import { ADMIN, type Principal } from '../../core/access/principal.js';
 import { ForbiddenError, UnauthenticatedError } from '../../core/errors.js';
+import { rejectCrossSite } from './same-host.js';
 import type { AuditEvent } from '../../service/access/access-records.js';
 
 const PROBES = new Set(['/healthz', '/readyz']);
@@ -73,21 +74,41 @@ async function identify(request: FastifyRequest, authenticate: Authenticator | u
   return principal;
 }
 
+/** What the router matched: the policy never reads the raw URL (absolute form, `#`, encodings). */
+function matched(request: FastifyRequest): MatchedRequest {
+  const params = (request.params ?? {}) as { project?: unknown };
+  return {
+    method: request.method,
+    route: request.routeOptions.url,
+    project: typeof params.project === 'string' ? params.project : undefined,
+    showSecrets: showsSecrets(request),
+  };
+}
+
+/** The path as the router saw it, for the audit log: no scheme and host, no query, no fragment. */
+function pathOf(request: FastifyRequest): string {
+  try {
+    return new URL(request.url, 'http://meshbridge.invalid').pathname;
+  } catch {
+    return request.url.split(/[?#]/)[0] as string;
+  }
+}
+
 export function registerAccess(app: FastifyInstance, options: AccessOptions): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('auditAction', undefined);
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0] as string;
-    if (PROBES.has(path)) return;
+    if (request.routeOptions.url !== undefined && PROBES.has(request.routeOptions.url)) return;
+    rejectCrossSite(request, options.authenticate === undefined);
     const principal = await identify(request, options.authenticate);
     request.principal = principal;
-    const secrets = showsSecrets(request);
-    request.auditAction = auditActionOf(request.method, request.url, secrets);
-    const why = denial(principal, requirementOf(request.method, request.url, secrets));
+    const asked = matched(request);
+    request.auditAction = auditActionOf(asked);
+    const why = denial(principal, requirementOf(asked));
     if (why === undefined) return;
     // A refused read is on record too: someone tried to see what they may not.
     request.auditAction ??= 'read';
-    throw new ForbiddenError(`${principal.name} may not ${request.method} ${path}: ${why}`);
+    throw new ForbiddenError(`${principal.name} may not ${request.method} ${pathOf(request)}: ${why}`);
   });
   app.addHook('onSend', async (request, reply) => {
     if (request.principal === undefined || request.auditAction === undefined) return;
@@ -96,7 +117,7 @@ export function registerAccess(app: FastifyInstance, options: AccessOptions): vo
       actor: request.principal.name,
       action: request.auditAction,
       method: request.method,
-      path: request.url.split('?')[0] as string,
+      path: pathOf(request),
       status: reply.statusCode,
       outcome: outcomeOf(reply.statusCode),
     };

@@ -26,3 +26,12 @@ test('holders enter in the order they asked, one at a time, and leaving twice le
     }),
   );
 });
+
+test('a holder that never leaves is let go after the longest hold', async () => {
+  const line = new SingleFile(20);
+  await line.enter();
+  const started = Date.now();
+  const leave = await line.enter();
+  expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+  leave();
+});

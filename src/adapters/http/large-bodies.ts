@@ -13,13 +13,18 @@ export const LARGE_BODY_BYTES = 64 * 1024;
 export class SingleFile {
   private tail: Promise<void> = Promise.resolve();
 
+  /** `maxHoldMs`: a holder that never leaves (its client went away unanswered) is let go after this. */
+  constructor(private readonly maxHoldMs = 30_000) {}
+
   enter(): Promise<() => void> {
     let leave!: () => void;
     const left = new Promise<void>((resolve) => (leave = resolve));
     const turn = this.tail.then(() => {
-      let done = false;
+      const timer = setTimeout(leave, this.maxHoldMs);
+      timer.unref();
       return () => {
-        if (!done) ((done = true), leave());
+        clearTimeout(timer);
+        leave();
       };
     });
     this.tail = left;
@@ -33,7 +38,7 @@ declare module 'fastify' {
   }
 }
 
-export function registerLargeBodyLine(app: FastifyInstance, line: SingleFile): void {
+export function registerLargeBodyLine(app: FastifyInstance): void {
   app.decorateRequest('leaveLargeBodyLine', undefined);
   const leave = async (request: FastifyRequest) => request.leaveLargeBodyLine?.();
   app.addHook('onResponse', leave);
@@ -43,5 +48,8 @@ export function registerLargeBodyLine(app: FastifyInstance, line: SingleFile): v
 /** Waits for the request's turn when its body is large; the turn ends with its answer. */
 export async function waitForTurn(request: FastifyRequest, bytes: number, line: SingleFile): Promise<void> {
   if (bytes < LARGE_BODY_BYTES) return;
-  request.leaveLargeBodyLine = await line.enter();
+  const leave = await line.enter();
+  request.leaveLargeBodyLine = leave;
+  // The client left while it waited: nothing will answer it, so nothing should hold the line for it.
+  if (request.raw.destroyed) leave();
 }

@@ -73,7 +73,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerAccess(app, options.access);
-  registerLargeBodyLine(app, largeBodies);
+  registerLargeBodyLine(app);
 
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
   await app.register(swagger, {

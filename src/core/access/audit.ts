@@ -4,18 +4,19 @@
  * refused request, as `read` when it was one). Plain reads are not
  * recorded (they would drown the rest), nor are requests never authenticated.
  */
-import { requirementOf } from './policy.js';
+import { requirementOf, type MatchedRequest } from './policy.js';
 
 const READING = new Set(['GET', 'HEAD', 'OPTIONS']);
 const VERBS = new Set(['approve', 'instantiate', 'update', 'terminate', 'rollback']);
 
-export function auditActionOf(method: string, url: string, showSecrets: boolean): string | undefined {
-  const verb = method.toUpperCase();
-  const path = url.split('?')[0]!;
-  const last = path.split('/').filter(Boolean).pop() ?? '';
-  if (READING.has(verb)) return showSecrets ? 'secrets.read' : undefined;
-  if (path.startsWith('/v2/tokens')) return verb === 'DELETE' ? 'token.revoke' : 'token.create';
-  if (requirementOf(verb, url, false).permission === 'deploy') return VERBS.has(last) ? last : 'status.refresh';
+/** Decided on the matched route, as the policy is: a resource named `update` is a `replace`, not a deploy. */
+export function auditActionOf(request: MatchedRequest): string | undefined {
+  const verb = request.method.toUpperCase();
+  if (READING.has(verb)) return request.showSecrets ? 'secrets.read' : undefined;
+  const route = request.route ?? '';
+  if (route.startsWith('/v2/tokens')) return verb === 'DELETE' ? 'token.revoke' : 'token.create';
+  const last = route.split('/').filter(Boolean).pop() ?? '';
+  if (requirementOf(request).permission === 'deploy') return VERBS.has(last) ? last : 'status.refresh';
   if (verb === 'POST') return 'create';
   if (verb === 'DELETE') return 'delete';
   return 'replace';

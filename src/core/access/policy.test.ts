@@ -1,29 +1,38 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { denial, requirementOf } from './policy.js';
+import { denial, requirementOf, type MatchedRequest } from './policy.js';
 import { ADMIN, parseGrant, ROLES, type Principal } from './principal.js';
 
-const GROUP = '/v2/projects/p1/composite-apps/ca/v1/deployment-intent-groups/g';
+const GROUP =
+  '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion/deployment-intent-groups/:deploymentIntentGroup';
+
+/** A concrete URL of the tests as the router would match it: project names become `:project`. */
+function asMatched(method: string, url: string, showSecrets = false): MatchedRequest {
+  const path = url.split('?')[0]!;
+  const project = /^\/v2\/projects\/([^/]+)/.exec(path)?.[1];
+  const route = project === undefined ? path : path.replace(`/v2/projects/${project}`, '/v2/projects/:project');
+  return { method, route, project, showSecrets };
+}
 
 function principal(grants: string[], readSecrets = false): Principal {
   return { name: 'token:t', via: 'token', grants: grants.map((text) => parseGrant(text)!), readSecrets };
 }
 
 const allowed = (who: Principal, method: string, url: string, showSecrets = false) =>
-  denial(who, requirementOf(method, url, showSecrets)) === undefined;
+  denial(who, requirementOf(asMatched(method, url, showSecrets))) === undefined;
 
 test.each([
   // who, method, url, allowed
-  [['viewer:p1'], 'GET', `${GROUP}/status`, true],
+  [['viewer:p1'], 'GET', `${GROUP.replace(':project', 'p1')}/status`, true],
   [['viewer:p1'], 'GET', '/v2/projects/p2', false],
   [['viewer:p1'], 'PUT', '/v2/projects/p1/composite-apps/ca/v1', false],
   [['editor:p1'], 'PUT', '/v2/projects/p1/composite-apps/ca/v1', true],
-  [['editor:p1'], 'POST', `${GROUP}/instantiate`, false],
-  [['editor:p1'], 'POST', `${GROUP}/status?refresh=true`, false],
-  [['deployer:p1'], 'POST', `${GROUP}/instantiate`, true],
-  [['deployer:p1'], 'POST', `${GROUP}/rollback`, true],
-  [['deployer:p1'], 'DELETE', GROUP, false],
-  [['deployer:p2'], 'POST', `${GROUP}/approve`, false],
+  [['editor:p1'], 'POST', `${GROUP.replace(':project', 'p1')}/instantiate`, false],
+  [['editor:p1'], 'POST', `${GROUP.replace(':project', 'p1')}/status?refresh=true`, false],
+  [['deployer:p1'], 'POST', `${GROUP.replace(':project', 'p1')}/instantiate`, true],
+  [['deployer:p1'], 'POST', `${GROUP.replace(':project', 'p1')}/rollback`, true],
+  [['deployer:p1'], 'DELETE', GROUP.replace(':project', 'p1'), false],
+  [['deployer:p2'], 'POST', `${GROUP.replace(':project', 'p1')}/approve`, false],
   [['editor'], 'POST', '/v2/projects', true],
   [['editor:p1'], 'POST', '/v2/projects', false],
   [['viewer:p1'], 'GET', '/v2/projects', false],
@@ -40,27 +49,44 @@ test.each([
   [['editor'], 'GET', '/v2/tokens', false],
   [['viewer:p1'], 'GET', '/v2/openapi.json', true],
   [[], 'GET', '/v2/openapi.json', false],
-  [['viewer:p%31'], 'GET', '/v2/projects/p1', false],
 ])('%j %s %s → %s', (grants, method, url, expected) => {
   expect(allowed(principal(grants.filter((g) => parseGrant(g) !== undefined)), method, url)).toBe(expected);
 });
 
-test('a percent-encoded project name is the project it decodes to', () => {
-  expect(allowed(principal(['viewer:p1']), 'GET', '/v2/projects/%70%31/composite-apps')).toBe(true);
-  expect(allowed(principal(['viewer:p1']), 'GET', '/v2/projects/%70%32/composite-apps')).toBe(false);
+test('the project is the router’s decoded parameter, and a verb is a verb only where the route says so', () => {
+  const route = '/v2/projects/:project/composite-apps';
+  expect(allowed(principal(['viewer:p1']), 'GET', route)).toBe(false);
+  const asked = (project: string, path = route, method = 'GET') => ({
+    method,
+    route: path,
+    project,
+    showSecrets: false,
+  });
+  expect(denial(principal(['viewer:p1']), requirementOf(asked('p1')))).toBeUndefined();
+  expect(denial(principal(['viewer:p1']), requirementOf(asked('p2')))).toBeDefined();
+  const namedUpdate = `${GROUP}/generic-placement-intents/:genericPlacementIntent`;
+  expect(requirementOf(asked('p1', namedUpdate, 'PUT')).permission).toBe('write');
+  expect(requirementOf(asked('p1', `${GROUP}/update`, 'POST')).permission).toBe('deploy');
+  expect(requirementOf({ method: 'GET', route: undefined, project: undefined, showSecrets: true })).toMatchObject({
+    anyGrant: true,
+    readSecrets: false,
+  });
 });
 
 test('showSecrets needs readSecrets on top of the role', () => {
-  expect(allowed(principal(['viewer:p1']), 'GET', `${GROUP}/render`, true)).toBe(false);
-  expect(allowed(principal(['viewer:p1'], true), 'GET', `${GROUP}/render`, true)).toBe(true);
+  expect(allowed(principal(['viewer:p1']), 'GET', `${GROUP.replace(':project', 'p1')}/render`, true)).toBe(false);
+  expect(allowed(principal(['viewer:p1'], true), 'GET', `${GROUP.replace(':project', 'p1')}/render`, true)).toBe(true);
   expect(allowed(principal(['viewer:p1'], true), 'GET', '/v2/render', true)).toBe(false);
-  expect(denial(principal(['admin']), requirementOf('GET', '/v2/render', true))).toMatch(/read-secrets/);
+  expect(denial(principal(['admin']), requirementOf(asMatched('GET', '/v2/render', true)))).toMatch(/read-secrets/);
 });
 
 test('the denial says what is needed and where', () => {
-  expect(denial(principal(['viewer:p1']), requirementOf('POST', `${GROUP}/instantiate`, false))).toBe(
-    'this needs deployer or admin in project p1',
-  );
+  expect(
+    denial(
+      principal(['viewer:p1']),
+      requirementOf(asMatched('POST', `${GROUP.replace(':project', 'p1')}/instantiate`.replace(':project', 'p1'))),
+    ),
+  ).toBe('this needs deployer or admin in project p1');
 });
 
 const anyMethod = fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE');
@@ -80,7 +106,7 @@ test('nobody without a grant may do anything, and grants of one project never re
   fc.assert(
     fc.property(anyMethod, anyUrl, fc.constantFrom(...ROLES), (method, url, role) => {
       expect(allowed(principal([]), method, url)).toBe(false);
-      const requirement = requirementOf(method, url, false);
+      const requirement = requirementOf(asMatched(method, url));
       if (requirement.project !== undefined && requirement.project !== 'p1' && !requirement.anyGrant)
         expect(allowed(principal([`${role}:p1`]), method, url)).toBe(false);
     }),

@@ -34,46 +34,45 @@ const PERMISSIONS_OF: Readonly<Record<Role, readonly Permission[]>> = {
 const LIFECYCLE_VERBS = new Set(['approve', 'instantiate', 'update', 'terminate', 'rollback', 'status']);
 const READING = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function segmentsOf(path: string): string[] {
-  return path
-    .split('?')[0]!
-    .split('/')
-    .filter((segment) => segment !== '')
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment);
-      } catch {
-        return segment;
-      }
-    });
+/** The request as the router matched it: never the raw URL, which the router normalizes its own way. */
+export interface MatchedRequest {
+  method: string;
+  /** The route's pattern (`/v2/projects/:project/...`); undefined when no route matched. */
+  route: string | undefined;
+  /** The decoded `:project` parameter, when the route has one. */
+  project: string | undefined;
+  showSecrets: boolean;
 }
 
-function projectRequirement(method: string, segments: string[], readSecrets: boolean): Requirement {
-  const project = segments[2];
-  const reading = READING.has(method);
-  if (project === undefined) return { permission: reading ? 'read' : 'write', readSecrets };
+function projectRequirement(reading: boolean, segments: string[], request: MatchedRequest): Requirement {
+  const readSecrets = request.showSecrets;
+  if (segments[2] !== ':project' || request.project === undefined)
+    return { permission: reading ? 'read' : 'write', readSecrets };
+  // A literal verb ends the pattern only on the lifecycle routes; a resource named `update` is a parameter.
   const last = segments[segments.length - 1] ?? '';
   const isLifecycle = !reading && segments.includes('deployment-intent-groups') && LIFECYCLE_VERBS.has(last);
   const permission: Permission = reading ? 'read' : isLifecycle ? 'deploy' : 'write';
-  return { permission, project, readSecrets };
+  return { permission, project: request.project, readSecrets };
 }
 
-export function requirementOf(method: string, url: string, showSecrets: boolean): Requirement {
-  const segments = segmentsOf(url);
-  const verb = method.toUpperCase();
+export function requirementOf(request: MatchedRequest): Requirement {
+  const verb = request.method.toUpperCase();
   const reading = READING.has(verb);
+  // Nothing matched: the answer is a 404 for anyone authenticated, and it must not be worth more.
+  if (request.route === undefined) return { permission: 'read', anyGrant: true, readSecrets: false };
+  const segments = request.route.split('/').filter((segment) => segment !== '');
   const [root, area] = segments;
   if (root !== 'v2') return { permission: reading ? 'read' : 'admin', anyGrant: reading, readSecrets: false };
-  if (area === 'projects') return projectRequirement(verb, segments, showSecrets);
+  if (area === 'projects') return projectRequirement(reading, segments, request);
   if (area === 'tokens' || area === 'audit') return { permission: 'admin', readSecrets: false };
   if (area === 'cluster-providers') {
     if (!reading) return { permission: 'admin', readSecrets: false };
     // A cluster's render holds every project's objects.
-    if (segments[segments.length - 1] === 'render') return { permission: 'read', readSecrets: showSecrets };
-    return { permission: 'read', anyGrant: true, readSecrets: false };
+    if (segments[segments.length - 1] === 'render') return { permission: 'read', readSecrets: request.showSecrets };
+    return { permission: 'read', anyGrant: true, readSecrets: request.showSecrets };
   }
   if (area === 'openapi.json') return { permission: 'read', anyGrant: true, readSecrets: false };
-  return { permission: reading ? 'read' : 'admin', readSecrets: showSecrets };
+  return { permission: reading ? 'read' : 'admin', readSecrets: request.showSecrets };
 }
 
 function grantCovers(grant: Grant, requirement: Requirement): boolean {

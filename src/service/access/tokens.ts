@@ -5,7 +5,7 @@
  * token is refused like an unknown one, so the answer tells an attacker nothing.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { NotFoundError, ValidationError, type Issue } from '../../core/errors.js';
+import { ForbiddenError, NotFoundError, ValidationError, type Issue } from '../../core/errors.js';
 import { formatGrant, parseGrant, type Grant, type Principal } from '../../core/access/principal.js';
 import { isPlainObject } from '../../core/validation/values.js';
 import type { AccessRecords, StoredToken } from './access-records.js';
@@ -101,6 +101,9 @@ export class TokenService {
 
   /** The secret is in the answer once, and nowhere else ever. */
   async create(by: Principal, request: NewToken): Promise<TokenView & { token: string }> {
+    // Nobody hands on a permission they do not hold themselves.
+    if (request.readSecrets && !by.readSecrets)
+      throw new ForbiddenError(`${by.name} may not create a token that reads secrets: it cannot read them itself`);
     const id = randomBytes(8).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const now = this.now();
