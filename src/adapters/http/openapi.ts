@@ -31,7 +31,7 @@ const ERROR_MEANINGS = {
   401: 'Authentication is on and no bearer token, or one that is not accepted, was sent',
   403: "The caller's roles do not allow this",
   404: 'The resource, or a parent it lives under, does not exist',
-  409: 'Conflict with what is stored: the name is taken, the resource still has children, or the lifecycle does not allow it now',
+  409: 'Conflict with what is stored: the name is taken, the resource still has children, no address is left to allocate, or the lifecycle does not allow it now',
   412: 'If-Match names a version that is no longer current',
   413: 'The body is larger than the limit',
   415: 'The body is neither JSON nor multipart',
