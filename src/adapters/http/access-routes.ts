@@ -1,13 +1,29 @@
 /** API tokens (`/v2/tokens`) and the audit log (`/v2/audit`): a global admin's. */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError, type Issue } from '../../core/errors.js';
 import { ADMIN } from '../../core/access/principal.js';
 import type { AccessRecords, AuditFilter } from '../../service/access/access-records.js';
-import { readNewToken, type TokenService } from '../../service/access/tokens.js';
+import { DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS, readNewToken, type TokenService } from '../../service/access/tokens.js';
+import { AnyObject, BODY_ERRORS, errorResponses, success } from './openapi.js';
 
 const OUTCOMES = ['succeeded', 'failed', 'denied'] as const;
 const MAX_EVENTS = 1000;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z?)?$/;
+
+/** What `readNewToken` accepts (service/access/tokens.ts checks it and names every bad field). */
+const NEW_TOKEN = Type.Object(
+  {
+    name: Type.String({ pattern: '^[\\w .@:-]{1,100}$' }),
+    grants: Type.Array(Type.String({ description: 'viewer, editor, deployer or admin, optionally :project' }), {
+      minItems: 1,
+      maxItems: 50,
+    }),
+    readSecrets: Type.Optional(Type.Boolean({ description: 'may use showSecrets' })),
+    expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TOKEN_DAYS, default: DEFAULT_TOKEN_DAYS })),
+  },
+  { additionalProperties: false },
+);
 
 const auditQuery = {
   type: 'object',
@@ -77,18 +93,45 @@ export function registerAccessRoutes(app: FastifyInstance, tokens: TokenService,
   const tags = ['access'];
   app.post(
     '/v2/tokens',
-    { schema: { tags, summary: 'Create an API token; its secret is in this answer only' } },
+    {
+      schema: {
+        tags,
+        operationId: 'createToken',
+        summary: 'Create an API token; its secret is in this answer only',
+        body: NEW_TOKEN,
+        response: {
+          201: success('The token, with its secret (mb_...): shown this once, stored hashed', AnyObject),
+          ...errorResponses(...BODY_ERRORS),
+        },
+      },
+    },
     async (request, reply) =>
       reply.status(201).send(await tokens.create(principalOf(request), readNewToken(request.body))),
   );
-  app.get('/v2/tokens', { schema: { tags, summary: 'Every API token, without secrets' } }, async () => tokens.list());
+  app.get(
+    '/v2/tokens',
+    {
+      schema: {
+        tags,
+        operationId: 'listTokens',
+        summary: 'Every API token, without secrets',
+        response: {
+          200: success('Every token, revoked ones too, without secrets', Type.Array(AnyObject)),
+          ...errorResponses(),
+        },
+      },
+    },
+    async () => tokens.list(),
+  );
   app.delete(
     '/v2/tokens/:id',
     {
       schema: {
         tags,
+        operationId: 'revokeToken',
         summary: 'Revoke an API token (it is kept, revoked, for the record)',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: { 200: success('The revoked token', AnyObject), ...errorResponses(404) },
       },
     },
     async (request) => tokens.revoke((request.params as { id: string }).id),
@@ -98,8 +141,10 @@ export function registerAccessRoutes(app: FastifyInstance, tokens: TokenService,
     {
       schema: {
         tags,
+        operationId: 'listAuditEvents',
         summary: 'Who wrote, deployed, changed tokens or read secrets, and when',
         querystring: auditQuery,
+        response: { 200: success('The events, newest first', Type.Array(AnyObject)), ...errorResponses(400) },
       },
     },
     async (request) => records.listAudit(readFilter(request.query as Record<string, unknown>)),

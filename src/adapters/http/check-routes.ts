@@ -4,7 +4,7 @@ import { ValidationError, type Issue } from '../../core/errors.js';
 import { HTTP_METHODS } from '../../core/model/access.js';
 import { isIpAddress } from '../../core/model/formats.js';
 import type { CheckRouteQuery, CheckRouteService } from '../../service/check-route-service.js';
-import { ErrorResponse } from './openapi.js';
+import { AnyObject, errorResponses, success } from './openapi.js';
 
 type RawQuery = Partial<Record<keyof CheckRouteQuery, unknown>>;
 
@@ -97,11 +97,19 @@ export function registerCheckRoutes(app: FastifyInstance, service: CheckRouteSer
     {
       schema: {
         tags: ['render'],
+        operationId: 'checkRoute',
         summary: 'Where a call would go and with what share, and whether the AuthorizationPolicies let it in',
         description:
           'Decided from the rendered objects (not the intents): the VirtualService rule the call matches, each destination with its serving cluster and share, and the verdict of the serving AuthorizationPolicies with its reason.',
         querystring: querySchema,
-        response: { 400: ErrorResponse },
+        response: {
+          200: success(
+            'The matched rule, each destination with its serving cluster and share, and the verdict with its reason',
+            AnyObject,
+          ),
+          // A caller that does not run in that cluster is a 400 naming the candidates, not a 404.
+          ...errorResponses(400),
+        },
       },
     },
     async (request) => service.check(parseCheckQuery(request)),

@@ -1,9 +1,10 @@
 /** The deployment lifecycle of a deployment intent group: EMCO's verbs, status, diff and revisions. */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
 import type { PathParams } from '../../core/model/kind.js';
 import type { DeployService } from '../../service/deploy/deploy-service.js';
-import { paramsSchema } from './openapi.js';
+import { AnyObject, BODY_ERRORS, errorResponses, paramsSchema, success } from './openapi.js';
 
 const GROUP =
   '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion/deployment-intent-groups/:deploymentIntentGroup';
@@ -23,6 +24,10 @@ function revisionOf(body: unknown): number {
   return revision;
 }
 
+const ROLLBACK_BODY = Type.Object({
+  spec: Type.Object({ revision: Type.Integer({ minimum: 1, description: 'The revision to go back to' }) }),
+});
+
 function flag(value: unknown, name: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === '' || value === 'true') return true;
@@ -37,11 +42,17 @@ function accepted(reply: FastifyReply, request: FastifyRequest, body: object) {
     .send(body);
 }
 
+const ACCEPTED = success('Started: the operation runs in the background; Location is its status', AnyObject, {
+  headers: { location: { type: 'string', description: 'The status path of the group' } },
+});
+const STATUS = success('Where every object of the group stands, per cluster, and the last operation', AnyObject);
+
 export function registerDeployRoutes(app: FastifyInstance, deploy: DeployService): void {
-  const schema = (summary: string, extra: object = {}) => ({
+  const schema = (operationId: string, summary: string, extra: object = {}) => ({
     tags: ['deploy'],
+    operationId,
     summary,
-    params: paramsSchema(`${GROUP}/approve`.replace('/v2', '').replace('/approve', '')),
+    params: paramsSchema(GROUP.replace('/v2', '')),
     ...extra,
   });
   const verbs: { verb: string; summary: string; run: (request: FastifyRequest) => Promise<object> }[] = [
@@ -60,15 +71,24 @@ export function registerDeployRoutes(app: FastifyInstance, deploy: DeployService
     },
   ];
   for (const { verb, summary, run } of verbs) {
-    app.post(`${GROUP}/${verb}`, { schema: schema(summary) }, async (request, reply) =>
-      accepted(reply, request, await run(request)),
+    // A refusal by the lifecycle (not approved, already instantiated, ...) is a 409.
+    const errors = verb === 'rollback' ? errorResponses(...BODY_ERRORS, 404, 409) : errorResponses(404, 409);
+    const extra = {
+      ...(verb === 'rollback' ? { body: ROLLBACK_BODY } : {}),
+      response: { 202: ACCEPTED, ...errors },
+    };
+    app.post(
+      `${GROUP}/${verb}`,
+      { schema: schema(`${verb}DeploymentIntentGroup`, summary, extra) },
+      async (request, reply) => accepted(reply, request, await run(request)),
     );
   }
   app.get(
     `${GROUP}/status`,
     {
-      schema: schema('Where every object of the group stands, per cluster', {
+      schema: schema('getDeploymentIntentGroupStatus', 'Where every object of the group stands, per cluster', {
         querystring: { type: 'object', properties: { changes: { type: 'string', enum: ['true', 'false'] } } },
+        response: { 200: STATUS, ...errorResponses(400, 404) },
       }),
     },
     async (request) =>
@@ -78,7 +98,20 @@ export function registerDeployRoutes(app: FastifyInstance, deploy: DeployService
   );
   app.post(
     `${GROUP}/status`,
-    { schema: schema('With ?refresh: read every cluster now, repair drift, retry failures; answers when done') },
+    {
+      schema: schema(
+        'refreshDeploymentIntentGroupStatus',
+        'With ?refresh: read every cluster now, repair drift, retry failures; answers when done',
+        {
+          querystring: {
+            type: 'object',
+            required: ['refresh'],
+            properties: { refresh: { type: 'string', enum: ['', 'true'] } },
+          },
+          response: { 200: STATUS, ...errorResponses(400, 404) },
+        },
+      ),
+    },
     async (request) => {
       if (flag((request.query as { refresh?: string }).refresh, 'refresh') !== true)
         throw new ValidationError('POST status needs ?refresh', [{ path: 'refresh', message: 'is required' }]);
@@ -88,9 +121,20 @@ export function registerDeployRoutes(app: FastifyInstance, deploy: DeployService
   app.get(
     `${GROUP}/diff`,
     {
-      schema: schema('What an update would create, change and delete, per cluster (nothing is touched)', {
-        querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'text'] } } },
-      }),
+      schema: schema(
+        'diffDeploymentIntentGroup',
+        'What an update would create, change and delete, per cluster (nothing is touched)',
+        {
+          querystring: { type: 'object', properties: { format: { type: 'string', enum: ['json', 'text'] } } },
+          response: {
+            200: success('{revision, clusters: [{cluster, patch, ...}]}; format=text: the unified diff', undefined, {
+              content: { 'application/json': AnyObject, 'text/plain': Type.String() },
+            }),
+            // Intents that do not render cleanly cannot be diffed: 409, as for update.
+            ...errorResponses(404, 409),
+          },
+        },
+      ),
     },
     async (request, reply) => {
       const diff = await deploy.diff(params(request));
@@ -102,7 +146,13 @@ export function registerDeployRoutes(app: FastifyInstance, deploy: DeployService
       return diff;
     },
   );
-  app.get(`${GROUP}/revisions`, { schema: schema('Every revision of the group, oldest first') }, async (request) =>
-    deploy.revisions(params(request)),
+  app.get(
+    `${GROUP}/revisions`,
+    {
+      schema: schema('listDeploymentIntentGroupRevisions', 'Every revision of the group, oldest first', {
+        response: { 200: success('Every revision, oldest first', Type.Array(AnyObject)), ...errorResponses(404) },
+      }),
+    },
+    async (request) => deploy.revisions(params(request)),
   );
 }

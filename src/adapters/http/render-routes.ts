@@ -1,11 +1,12 @@
 /** The rendered Istio configuration: of a deployment intent group, of a cluster, of the fleet. */
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
 import type { PathParams } from '../../core/model/kind.js';
 import { renderView, renderYaml } from '../../core/render/present.js';
 import type { RenderResult } from '../../core/render/render.js';
 import type { RenderService } from '../../service/render-service.js';
-import { paramsSchema } from './openapi.js';
+import { AnyObject, errorResponses, paramsSchema, success } from './openapi.js';
 
 interface RenderQuery {
   format?: string;
@@ -51,29 +52,44 @@ function send(reply: FastifyReply, result: RenderResult, options: ReturnType<typ
 type Renderer = (params: PathParams, options: ReturnType<typeof parseQuery>) => Promise<RenderResult>;
 
 export function registerRenderRoutes(app: FastifyInstance, render: RenderService): void {
-  const routes: { path: string; summary: string; run: Renderer }[] = [
+  const routes: { path: string; operationId: string; summary: string; run: Renderer }[] = [
     {
       path: '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion/deployment-intent-groups/:deploymentIntentGroup/render',
+      operationId: 'renderDeploymentIntentGroup',
       summary: "The Istio objects a deployment intent group's intents put in every cluster",
       run: (params, options) => render.renderGroup(params, options),
     },
     {
       path: '/v2/cluster-providers/:clusterProvider/clusters/:cluster/render',
+      operationId: 'renderCluster',
       summary: 'Everything meshbridge manages in one cluster, across all projects',
       run: (params) => render.renderCluster(params),
     },
     {
       path: '/v2/render',
+      operationId: 'renderFleet',
       summary: 'Everything meshbridge manages, in every cluster',
       run: (_params, options) => render.renderFleet(options),
     },
   ];
-  for (const { path, summary, run } of routes) {
+  for (const { path, operationId, summary, run } of routes) {
+    const params = paramsSchema(path.replace('/v2', ''));
     const schema = {
       tags: ['render'],
+      operationId,
       summary,
-      params: paramsSchema(path.replace('/v2', '')),
+      ...(Object.keys(params.properties).length > 0 ? { params } : {}),
       querystring: querySchema,
+      response: {
+        200: success(
+          'The rendered objects per cluster, with what the renderer reports (docs/rendering.md)',
+          undefined,
+          {
+            content: { 'application/json': AnyObject, 'application/yaml': Type.String() },
+          },
+        ),
+        ...errorResponses(400, ...(path === '/v2/render' ? [] : ([404] as const))),
+      },
     };
     app.get(path, { schema }, async (request, reply) => {
       const options = parseQuery(request);

@@ -6,7 +6,7 @@ import type { PathParams, ResourceKind } from '../../core/model/kind.js';
 import { KINDS, parentKeyFromParams, routePatterns } from '../../core/model/registry.js';
 import type { ResourceService } from '../../service/resource-service.js';
 import { readDocument } from './body.js';
-import { ErrorResponse, paramsSchema } from './openapi.js';
+import { BODY_ERRORS, errorResponses, ifMatchHeaders, paramsSchema, pascal, success } from './openapi.js';
 import { sendList, sendOne, sendWrite } from './present.js';
 
 /** Kinds whose uploaded file is kept as a file and can be downloaded again (not secrets: those go in a write-only field). */
@@ -21,18 +21,49 @@ function docs(kind: ResourceKind, summary: string, extra: Record<string, unknown
   return { tags: [kind.label], summary, ...extra };
 }
 
+/** Stable operation ids from the kind's name: `listClusterProviders`, `getClusterProvider`, ... */
+export function kindOperationIds(kind: ResourceKind) {
+  const name = pascal(kind.kind);
+  return {
+    list: `list${name}s`,
+    create: `create${name}`,
+    get: `get${name}`,
+    replace: `replace${name}`,
+    remove: `delete${name}`,
+  };
+}
+
+const VERSION_HEADERS = {
+  etag: { type: 'string', description: 'The version of the resource, e.g. "3"; send it back in If-Match' },
+  'content-location': { type: 'string', description: 'The EMCO path of the resource' },
+} as const;
+const WRITE_HEADERS = {
+  ...VERSION_HEADERS,
+  'meshbridge-outcome': { type: 'string', description: 'created, updated or unchanged' },
+} as const;
+const CREATED_HEADERS = {
+  ...WRITE_HEADERS,
+  location: { type: 'string', description: 'The path of the new resource' },
+} as const;
+
 function registerKind(app: FastifyInstance, kind: ResourceKind, resources: ResourceService): void {
   const { collection, item } = routePatterns(kind);
   const collectionParams = paramsSchema(collection);
   const itemParams = paramsSchema(item);
-  const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 412: ErrorResponse, 422: ErrorResponse };
+  const ids = kindOperationIds(kind);
+  const label = kind.label;
+  const created = success(`The ${label} is created`, kind.schema, { headers: CREATED_HEADERS });
 
   app.get(
     `/v2${collection}`,
     {
-      schema: docs(kind, `List ${kind.label}s`, {
+      schema: docs(kind, `List ${label}s`, {
+        operationId: ids.list,
         params: collectionParams,
-        response: { 200: Type.Array(kind.schema), 404: ErrorResponse },
+        response: {
+          200: success(`Every ${label} here; [] when none`, Type.Array(kind.schema)),
+          ...errorResponses(404),
+        },
       }),
     },
     async (request, reply) => sendList(reply, await resources.list(kind, request.params as PathParams)),
@@ -40,10 +71,11 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
   app.post(
     `/v2${collection}`,
     {
-      schema: docs(kind, `Create a ${kind.label}`, {
+      schema: docs(kind, `Create a ${label}`, {
+        operationId: ids.create,
         params: collectionParams,
         body: kind.schema,
-        response: { 201: kind.schema, ...errors },
+        response: { 201: created, ...errorResponses(...BODY_ERRORS, 404, 409) },
       }),
     },
     async (request, reply) => {
@@ -54,9 +86,13 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
   app.get(
     `/v2${item}`,
     {
-      schema: docs(kind, `Get a ${kind.label}`, {
+      schema: docs(kind, `Get a ${label}`, {
+        operationId: ids.get,
         params: itemParams,
-        response: { 200: kind.schema, 404: ErrorResponse },
+        response: {
+          200: success(`The ${label}, write-only fields redacted`, kind.schema, { headers: VERSION_HEADERS }),
+          ...errorResponses(404),
+        },
       }),
     },
     async (request, reply) => sendOne(reply, await resources.get(kind, request.params as PathParams)),
@@ -64,10 +100,16 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
   app.put(
     `/v2${item}`,
     {
-      schema: docs(kind, `Create or replace a ${kind.label}`, {
+      schema: docs(kind, `Create or replace a ${label}`, {
+        operationId: ids.replace,
         params: itemParams,
+        headers: ifMatchHeaders,
         body: kind.schema,
-        response: { 200: kind.schema, 201: kind.schema, ...errors },
+        response: {
+          200: success(`The ${label} is replaced (or unchanged)`, kind.schema, { headers: WRITE_HEADERS }),
+          201: created,
+          ...errorResponses(...BODY_ERRORS, 404, 409, 412),
+        },
       }),
     },
     async (request, reply) => {
@@ -80,7 +122,14 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
   );
   app.delete(
     `/v2${item}`,
-    { schema: docs(kind, `Delete a ${kind.label}`, { params: itemParams, response: { 204: Type.Null(), ...errors } }) },
+    {
+      schema: docs(kind, `Delete a ${label}`, {
+        operationId: ids.remove,
+        params: itemParams,
+        headers: ifMatchHeaders,
+        response: { 204: success(`The ${label} is deleted`), ...errorResponses(404, 409, 412) },
+      }),
+    },
     async (request, reply) => {
       await resources.remove(kind, request.params as PathParams, { ifMatch: ifMatch(request) });
       return reply.status(204).send();
@@ -89,7 +138,18 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
   if (KINDS_WITH_FILES.has(kind.kind)) {
     app.get(
       `/v2${item}/file`,
-      { schema: docs(kind, `Download the file uploaded with a ${kind.label}`, { params: itemParams }) },
+      {
+        schema: docs(kind, `Download the file uploaded with a ${kind.label}`, {
+          operationId: `${ids.get}File`,
+          params: itemParams,
+          response: {
+            200: success('The file as it was uploaded, with its content type', undefined, {
+              content: { 'application/octet-stream': Type.String({ format: 'binary' }) },
+            }),
+            ...errorResponses(404),
+          },
+        }),
+      },
       async (request, reply) => {
         const file = await resources.getFile(kind, request.params as PathParams);
         return reply
@@ -110,7 +170,12 @@ export function registerResourceRoutes(app: FastifyInstance, resources: Resource
     '/v2/projects/:project/composite-apps/:compositeApp',
     {
       schema: docs(compositeApp, 'List the versions of a composite app', {
+        operationId: 'listCompositeAppVersions',
         params: paramsSchema('/projects/:project/composite-apps/:compositeApp'),
+        response: {
+          200: success('Every version of the composite app', Type.Array(compositeApp.schema)),
+          ...errorResponses(404),
+        },
       }),
     },
     async (request, reply) => {

@@ -20,7 +20,8 @@ import { registerDeployRoutes } from './deploy-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
 import { errorHandler, notFoundHandler } from './errors.js';
-import { paramsSchema } from './openapi.js';
+import { ErrorResponse, errorResponses, paramsSchema, AnyObject, success } from './openapi.js';
+import { openApiOptions } from './openapi-document.js';
 import { registerResourceRoutes } from './resource-routes.js';
 import { registerSeedRoutes } from './seed-routes.js';
 
@@ -76,15 +77,8 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerLargeBodyLine(app);
 
   await app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 1 } });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'meshbridge',
-        version: options.version,
-        description: 'EMCO-compatible API for cross-cluster Istio traffic intents.',
-      },
-    },
-  });
+  app.addSchema(ErrorResponse);
+  await app.register(swagger, openApiOptions(options.version));
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -106,8 +100,13 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
     {
       schema: {
         tags: ['cluster'],
+        operationId: 'getClusterGateway',
         summary: 'The resolved gateway of a cluster (spec or EMCO kv-pairs)',
         params: paramsSchema(gatewayPath.replace('/v2', '')),
+        response: {
+          200: success('{address, port, internalPort, source, warnings}; address is null when neither says', AnyObject),
+          ...errorResponses(404),
+        },
       },
     },
     async (request) => services.clusterGateway(request.params as PathParams),
