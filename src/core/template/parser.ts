@@ -4,6 +4,7 @@
  * `break`/`continue`.
  */
 import { parseError } from './errors.js';
+import { quote } from './format.js';
 import { BUILTIN_NAMES } from './functions.js';
 import { lex, type Token } from './lexer.js';
 import { parseNumber, unescape } from './literals.js';
@@ -277,7 +278,10 @@ class Parser {
       return term;
     }
     if (term.type === 'dot') return { type: 'field', pos: term.pos, names };
-    this.fail(term.pos, `unexpected . after term "${this.source.slice(term.pos, this.tokens[this.index - 1]?.pos)}"`);
+    this.fail(
+      term.pos,
+      `unexpected . after term ${quote(this.source.slice(term.pos, this.tokens[this.index - names.length]?.pos))}`,
+    );
   }
 
   private term(context: string): Operand {
