@@ -99,7 +99,29 @@ describe('execution errors name the file, line, column and action', () => {
   });
 });
 
+describe('limits', () => {
+  test('printf: invalid runes print U+FFFD, huge widths and precisions are refused as Go refuses them', () => {
+    expect(renderTemplate('t', '{{printf "%c|%c|%q" -1 1114112 55296}}', {}).output).toBe("\uFFFD|\uFFFD|'\uFFFD'");
+    expect(renderTemplate('t', '{{printf "%9999999d|%.9999999f" 1 1.5}}', {}).output).toBe(
+      '%!(BADWIDTH)1|%!(BADPREC)1.500000',
+    );
+    expect(renderTemplate('t', '{{printf "%.150f" 1.5}}', {}).output).toBe(`1.5${'0'.repeat(149)}`);
+    expect(renderTemplate('t', '{{printf "%.120e" 1.5}}', {}).output).toBe(`1.5${'0'.repeat(119)}e+00`);
+  });
+
+  test('a huge range is counted lazily and stopped by the step budget; a huge output is stopped too', () => {
+    expect(() => renderTemplate('t', '{{range 1000000000000}}{{end}}', {}, { maxSteps: 1000 })).toThrow(
+      /executing "t" at <.*>: execution took too many steps$/,
+    );
+    expect(() => renderTemplate('t', '{{range 1000}}{{$.Big}}{{end}}', { Big: 'x'.repeat(100_000) })).toThrow(
+      /output exceeds 67108864 characters$/,
+    );
+  });
+});
+
 const FRAGMENTS = [
+  '"%c"',
+  '"%.200f %9d %-3q %x"',
   '{{',
   '}}',
   '{{- ',

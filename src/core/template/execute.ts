@@ -24,6 +24,8 @@ export interface Rendered {
 
 const NONE = Symbol('no final value');
 const MAX_TEMPLATE_DEPTH = 200;
+/** Well past any emcoctl file, well short of JavaScript's longest string. */
+const MAX_OUTPUT = 64 * 1024 * 1024;
 
 class LoopSignal {
   constructor(readonly kind: 'break' | 'continue') {}
@@ -37,6 +39,7 @@ interface Variable {
 class Execution {
   private vars: Variable[];
   private readonly out: string[] = [];
+  private outLength = 0;
   readonly noValue: string[] = [];
   private at: { pos: number; text: string } = { pos: 0, text: '' };
   private executing: string;
@@ -66,15 +69,20 @@ class Execution {
 
   private walk(nodes: Node[], dot: unknown): void {
     for (const node of nodes) {
-      if (++this.steps > (this.options.maxSteps ?? 10_000_000)) this.fail('execution took too many steps');
+      this.step();
       this.walkOne(node, dot);
     }
+  }
+
+  /** Counts work: every node visited and every range iteration, even of an empty body. */
+  private step(): void {
+    if (++this.steps > (this.options.maxSteps ?? 10_000_000)) this.fail('execution took too many steps');
   }
 
   private walkOne(node: Node, dot: unknown): void {
     switch (node.type) {
       case 'text':
-        this.out.push(node.text);
+        this.write(node.text);
         return;
       case 'action': {
         const value = this.pipeline(dot, node.pipe);
@@ -96,8 +104,14 @@ class Execution {
   private print(value: unknown, pipe: Pipeline): void {
     if (value === null || value === undefined || value instanceof NoValue) {
       this.noValue.push(value instanceof NoValue ? value.key : pipe.text);
-      this.out.push('<no value>');
-    } else this.out.push(formatValue(value));
+      this.write('<no value>');
+    } else this.write(formatValue(value));
+  }
+
+  private write(text: string): void {
+    this.outLength += text.length;
+    if (this.outLength > MAX_OUTPUT) this.fail(`output exceeds ${MAX_OUTPUT} characters`);
+    this.out.push(text);
   }
 
   private ifOrWith(node: ControlNode, dot: unknown): void {
@@ -108,13 +122,20 @@ class Execution {
     this.vars.length = mark;
   }
 
-  private items(value: unknown, variables: number): [unknown, unknown][] {
-    if (Array.isArray(value)) return value.map((item, index) => [index, item]);
-    if (isMap(value)) return sortedKeys(value).map((key) => [key, value[key]]);
-    if (value === null || value === undefined || value instanceof NoValue) return [];
+  /** What range visits, as [index or key, element]; integers (Go 1.22) are counted lazily. */
+  private items(value: unknown, variables: number): Iterable<[unknown, unknown]> & { empty: boolean } {
+    const of = (entries: [unknown, unknown][]) => Object.assign(entries, { empty: entries.length === 0 });
+    if (Array.isArray(value)) return of(value.map((item, index) => [index, item]));
+    if (isMap(value)) return of(sortedKeys(value).map((key) => [key, value[key]]));
+    if (value === null || value === undefined || value instanceof NoValue) return of([]);
     if (typeof value === 'number' && Number.isInteger(value)) {
       if (variables > 1) this.fail(`can't use ${value} to iterate over more than one variable`);
-      return Array.from({ length: Math.max(value, 0) }, (_, index) => [index, index]);
+      return {
+        empty: value <= 0,
+        *[Symbol.iterator]() {
+          for (let index = 0; index < value; index += 1) yield [index, index];
+        },
+      };
     }
     this.fail(`range can't iterate over ${formatValue(value)}`);
   }
@@ -123,8 +144,9 @@ class Execution {
     const mark = this.vars.length;
     const { decl, isAssign } = node.pipe;
     const items = this.items(this.pipeline(dot, node.pipe), decl.length);
-    if (items.length === 0 && node.elseList) this.walk(node.elseList, dot);
+    if (items.empty && node.elseList) this.walk(node.elseList, dot);
     for (const [key, item] of items) {
+      this.step();
       const values = decl.length > 1 ? [key, item] : [item];
       decl.forEach((name, position) => {
         if (isAssign) this.setVar(name, values[position]);

@@ -33,7 +33,7 @@ export function quote(text: string): string {
 /** Shortest (or `precision`-digit) decimal digits of |x| and the position of its decimal point. */
 function digitsOf(x: number, precision?: number): { digits: string; point: number } {
   const [mantissa, exponent] = Math.abs(x)
-    .toExponential(precision === undefined ? undefined : Math.max(precision - 1, 0))
+    .toExponential(precision === undefined ? undefined : Math.min(Math.max(precision - 1, 0), 100))
     .split('e');
   const digits = (mantissa as string).replace('.', '').replace(/0+$/, '') || '0';
   return { digits, point: Number(exponent) + 1 };
@@ -68,8 +68,9 @@ function decimalForm(digits: string, point: number): string {
 
 export function formatE(x: number, precision = 6, upper = false): string {
   if (!Number.isFinite(x)) return formatG(x);
-  const [mantissa, exponent] = x.toExponential(precision).split('e');
-  const text = `${mantissa}${exponentText(Number(exponent))}`;
+  // JavaScript gives at most 100 digits; Go's further digits of a double are zeros anyway.
+  const [mantissa, exponent] = x.toExponential(Math.min(precision, 100)).split('e');
+  const text = `${mantissa}${'0'.repeat(Math.max(precision - 100, 0))}${exponentText(Number(exponent))}`;
   return upper ? text.toUpperCase() : text;
 }
 

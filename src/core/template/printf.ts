@@ -38,6 +38,13 @@ const RADIX: Record<string, [number, string]> = {
   b: [2, '0b'],
 };
 
+/** A rune as text; Go prints U+FFFD for a value that is not one. */
+const runeText = (value: number): string =>
+  value >= 0 && value <= 0x10ffff && (value < 0xd800 || value > 0xdfff) ? String.fromCodePoint(value) : '\uFFFD';
+
+const fixed = (value: number, precision: number): string =>
+  value.toFixed(Math.min(precision, 100)) + '0'.repeat(Math.max(precision - 100, 0));
+
 function integerBody(verb: string, value: number, spec: Spec): string | undefined {
   const radix = RADIX[verb];
   if (radix) {
@@ -47,9 +54,8 @@ function integerBody(verb: string, value: number, spec: Spec): string | undefine
     const prefix = spec.flags.includes('#') || verb === 'O' ? radix[1] : '';
     return signed(prefix + digits, value < 0, spec.flags);
   }
-  if (verb === 'c') return String.fromCodePoint(value);
-  if (verb === 'q')
-    return `'${quote(String.fromCodePoint(value)).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+  if (verb === 'c') return runeText(value);
+  if (verb === 'q') return `'${quote(runeText(value)).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
   if (verb === 'U') return `U+${value.toString(16).toUpperCase().padStart(4, '0')}`;
   if (verb === 'v') return signed(formatNumber(Math.abs(value)), value < 0, spec.flags);
   return undefined;
@@ -62,7 +68,7 @@ function floatBody(verb: string, value: number, spec: Spec): string | undefined 
   if (verb === 'v' || verb === 'g' || verb === 'G') digits = formatG(magnitude, spec.precision);
   else if (verb === 'e' || verb === 'E') digits = formatE(magnitude, spec.precision ?? 6, verb === 'E');
   else if (verb === 'f' || verb === 'F')
-    digits = Number.isFinite(magnitude) ? magnitude.toFixed(spec.precision ?? 6) : formatG(magnitude);
+    digits = Number.isFinite(magnitude) ? fixed(magnitude, spec.precision ?? 6) : formatG(magnitude);
   if (digits === undefined) return undefined;
   if (verb === 'G') digits = digits.toUpperCase();
   return signed(digits.replace(/^\+/, ''), negative && !Number.isNaN(value), spec.flags);
@@ -105,6 +111,24 @@ function formatOne(verb: string, value: unknown, spec: Spec): string {
 
 const DIRECTIVE = /%([-+# 0]*)(\d+)?(?:\.(\d*))?(.)?/suy;
 
+/** One `%...` directive with its argument. Go refuses widths and precisions over a million, and formats without them. */
+function directive(
+  verb: string,
+  flags: string,
+  width: string | undefined,
+  precision: string | undefined,
+  arg: unknown,
+): string {
+  const badWidth = Number(width ?? 0) > 1e6;
+  const badPrecision = Number(precision ?? 0) > 1e6;
+  const spec: Spec = {
+    flags,
+    ...(width && !badWidth ? { width: Number(width) } : {}),
+    ...(precision !== undefined && !badPrecision ? { precision: Number(precision || 0) } : {}),
+  };
+  return `${badWidth ? '%!(BADWIDTH)' : ''}${badPrecision ? '%!(BADPREC)' : ''}${formatOne(verb, arg, spec)}`;
+}
+
 export function sprintf(format: string, args: unknown[]): string {
   let out = '';
   let used = 0;
@@ -124,12 +148,7 @@ export function sprintf(format: string, args: unknown[]): string {
     else if (verb === '%') out += '%';
     else if (used >= args.length) out += `%!${verb}(MISSING)`;
     else {
-      const spec: Spec = {
-        flags,
-        ...(width ? { width: Number(width) } : {}),
-        ...(precision !== undefined ? { precision: Number(precision || 0) } : {}),
-      };
-      out += formatOne(verb, args[used], spec);
+      out += directive(verb, flags, width, precision, args[used]);
       used += 1;
     }
   }
