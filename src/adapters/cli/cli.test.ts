@@ -183,6 +183,17 @@ describe('apply -f', () => {
     expect(missing.stderr).toMatch(/^error: .*Project.*Namespace/);
   });
 
+  test('a Go template error is exit 1 with the file and line, and nothing is sent', async () => {
+    const path = await fileWith(
+      `${doc('projects', 'metadata:\n  name: first\n')}{{- range .Apps }}\n`,
+      'unclosed.yaml',
+    );
+    const result = await run('apply', '-f', path);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: template: unclosed\.yaml:\d+: unexpected EOF/);
+    expect((await server.fetchJson('/v2/projects')).body).toEqual([]);
+  });
+
   test('a file that cannot be read or parsed is exit 1 with a message, and nothing is sent', async () => {
     const missing = await run('apply', '-f', join(dir, 'missing.yaml'));
     expect(missing.code).toBe(1);

@@ -1,12 +1,14 @@
 /**
  * emcoctl's file format: multi-document YAML, each document
  * `{version: emco/v2, resourceContext: {anchor}, metadata, spec}` (or `clusterLabel`
- * for labels, `file` for an uploaded file), with `{{.Key}}` filled from a values file.
+ * for labels, `file` for an uploaded file), run first through Go's text/template with the
+ * values file as data, as emcoctl does (`template.ParseFiles` then `Execute`, no extra functions).
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import type { ApiDocument } from '../../core/model/addresses.js';
+import { renderTemplate, TemplateError } from '../../core/template/index.js';
 
 export interface FileDocument extends ApiDocument {
   /** 1-based position in the file, for messages. */
@@ -17,21 +19,23 @@ export interface FileDocument extends ApiDocument {
 
 export class FileError extends Error {}
 
-/** Only `{{.Key}}` substitution: the part of Go templates that emcoctl files use. */
-export function fillTemplate(text: string, values: Record<string, unknown>): string {
-  const missing = new Set<string>();
-  const filled = text.replace(/\{\{-?\s*([^}]*?)\s*-?\}\}/g, (whole, expression: string) => {
-    const match = /^\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(expression);
-    if (!match) throw new FileError(`unsupported template expression ${whole}: only {{.Key}} is supported`);
-    const key = match[1] as string;
-    if (!Object.hasOwn(values, key)) {
-      missing.add(key);
-      return whole;
-    }
-    return String(values[key]);
-  });
-  if (missing.size > 0) throw new FileError(`the values file does not define: ${[...missing].join(', ')}`);
-  return filled;
+/**
+ * Go text/template over the values. Where Go would print `<no value>` (a key the values
+ * do not define, or a nil one) emcoctl sends that text to the server; we refuse instead
+ * and name the keys, since `<no value>` in an anchor or a spec is never what was meant.
+ * `{{ if .Optional }}` on a missing key stays false, as in Go.
+ */
+export function fillTemplate(text: string, values: Record<string, unknown>, name = 'template'): string {
+  let rendered;
+  try {
+    rendered = renderTemplate(name, text, values);
+  } catch (error) {
+    if (error instanceof TemplateError) throw new FileError(error.message);
+    throw error;
+  }
+  if (rendered.noValue.length > 0)
+    throw new FileError(`the values file does not define: ${[...new Set(rendered.noValue)].join(', ')}`);
+  return rendered.output;
 }
 
 function toDocument(raw: unknown, index: number, folder: string): FileDocument | undefined {
@@ -71,7 +75,7 @@ export async function readDocuments(path: string, valuesPath?: string): Promise<
     throw new FileError(`cannot read ${path}: ${error.message}`);
   });
   const values = valuesPath ? await readValues(valuesPath) : {};
-  const parsed = parseAllDocuments(fillTemplate(text, values));
+  const parsed = parseAllDocuments(fillTemplate(text, values, basename(path)));
   const documents: FileDocument[] = [];
   let index = 0;
   for (const document of Array.isArray(parsed) ? parsed : [parsed]) {
