@@ -100,7 +100,7 @@ export async function freePort(): Promise<number> {
 
 /** The rows of an `apply`/`delete` table: `{index, result, name, anchor}` per document. */
 export function resultRows(table: string): { index: number; result: string; name: string; anchor: string }[] {
-  const row = /^(\d+)\s+(created|updated|unchanged|deleted|absent|failed)\s+(\S+)\s+(\S+)$/;
+  const row = /^(\d+)\s+(created|updated|unchanged|accepted|skipped|deleted|absent|failed)\s+(\S+)\s+(\S+)$/;
   return table.split('\n').flatMap((line) => {
     const match = row.exec(line.trim());
     return match

@@ -3,27 +3,35 @@
  * PUT it with `If-Match` of the version just read, which the server answers with whether
  * anything changed. Safe to repeat; a concurrent change is reported, never overwritten.
  * `meshbridge delete -f FILE`: DELETE each document, last first.
+ * Lifecycle documents (approve, instantiate, ...) are POSTed by `apply` (lifecycle-document.ts)
+ * and skipped by `delete`: there is nothing to delete, terminate is a document of its own.
  */
 import { itemPathOf } from '../../core/model/addresses.js';
 import { describeError, type ApiClient } from './api-client.js';
 import type { FileDocument } from './emcoctl-file.js';
+import { applyLifecycle, lifecycleTargetName, lifecycleVerbOf } from './lifecycle-document.js';
 import { formatData, table, type Output, type OutputFormat } from './output.js';
 
 export interface DocumentResult {
   index: number;
   anchor: string;
   name: string;
-  result: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'failed';
+  result: 'created' | 'updated' | 'unchanged' | 'accepted' | 'skipped' | 'deleted' | 'absent' | 'failed';
+  /** Why a lifecycle document was `unchanged` (the state the group is already in). */
+  detail?: string;
   error?: string;
 }
 
 function nameOf(document: FileDocument): string {
+  if (lifecycleVerbOf(document)) return lifecycleTargetName(document.anchor);
   const metadata = document.body.metadata as { name?: unknown } | undefined;
   return String(metadata?.name ?? document.body.clusterLabel ?? '?');
 }
 
 async function applyOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
   const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  const verb = lifecycleVerbOf(document);
+  if (verb) return { ...base, ...(await applyLifecycle(client, document, verb)) };
   const posted = await client.request('POST', document.anchor, document.body, document.upload);
   if (posted.status === 201) return { ...base, result: 'created' };
   if (posted.status !== 409) return { ...base, result: 'failed', error: describeError(posted) };
@@ -46,6 +54,7 @@ async function applyOne(client: ApiClient, document: FileDocument): Promise<Docu
 
 async function deleteOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
   const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  if (lifecycleVerbOf(document)) return { ...base, result: 'skipped' };
   const path = itemPathOf(document);
   if (!path) return { ...base, result: 'failed', error: 'the document does not say its name' };
   const response = await client.request('DELETE', path);
