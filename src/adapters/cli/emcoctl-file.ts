@@ -70,7 +70,16 @@ export async function readDocuments(path: string, valuesPath?: string): Promise<
   const text = await readFile(path, 'utf8').catch((error: Error) => {
     throw new FileError(`cannot read ${path}: ${error.message}`);
   });
-  const values = valuesPath ? await readValues(valuesPath) : {};
+  return parseDocuments(text, dirname(path), valuesPath ? await readValues(valuesPath) : {});
+}
+
+/** Values for `{{.Key}}` from a YAML file; none without one. */
+export async function valuesOf(valuesPath: string | undefined): Promise<Record<string, unknown>> {
+  return valuesPath ? readValues(valuesPath) : {};
+}
+
+/** The documents of one file's text; `folder`: where its `file:` uploads are resolved. */
+export function parseDocuments(text: string, folder: string, values: Record<string, unknown>): FileDocument[] {
   const parsed = parseAllDocuments(fillTemplate(text, values));
   const documents: FileDocument[] = [];
   let index = 0;
@@ -78,7 +87,7 @@ export async function readDocuments(path: string, valuesPath?: string): Promise<
     index += 1;
     if (document.errors.length > 0)
       throw new FileError(`document ${index} is not valid YAML: ${document.errors[0]?.message}`);
-    const converted = toDocument(document.toJS(), index, dirname(path));
+    const converted = toDocument(document.toJS(), index, folder);
     if (converted) documents.push(converted);
   }
   return documents;

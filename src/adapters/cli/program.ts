@@ -9,7 +9,8 @@ import { addCheckCommand } from './check.js';
 import { addConfigCommands } from './config-commands.js';
 import { connect, contextOption } from './connection.js';
 import { addClusterCommands } from './cluster-add.js';
-import { FileError, readDocuments } from './emcoctl-file.js';
+import { FileError } from './emcoctl-file.js';
+import { fileArgument, processStdin, readFileArguments } from './file-sources.js';
 import { getResource } from './get.js';
 import {
   addKeysCommands,
@@ -211,14 +212,18 @@ function addFileCommands(program: Command, deps: CliDependencies, setCode: (code
           ? 'create or update every document of an emcoctl file, in order'
           : 'delete every document of an emcoctl file, last first',
       )
-      .requiredOption('-f, --file <file>', 'emcoctl-format YAML file')
+      .requiredOption(
+        '-f, --file <file>',
+        'emcoctl-format YAML file, folder (its .yaml/.yml/.json) or - (stdin); repeatable',
+        fileArgument,
+      )
       .option('-v, --values <file>', 'values for {{.Key}} in the file')
       .option('--stop-on-failure', 'stop at the first document that fails')
       .addOption(serverOption())
       .addOption(contextOption())
       .addOption(outputOption())
-      .action(async (options: ClientOptions & { file: string; values?: string; stopOnFailure?: boolean }) => {
-        const documents = await readDocuments(options.file, options.values);
+      .action(async (options: ClientOptions & { file: string[]; values?: string; stopOnFailure?: boolean }) => {
+        const documents = await readFileArguments(options.file, options.values, deps.stdin ?? processStdin);
         const client = await clientFor(options, deps);
         const run = verb === 'apply' ? applyDocuments : deleteDocuments;
         const results = await run(client, documents, options.stopOnFailure ?? false);
@@ -250,7 +255,10 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
   program
     .command('render')
     .description('print the Istio objects of every cluster; with -f, offline from emcoctl files (no server needed)')
-    .option('-f, --file <file...>', 'emcoctl files to render, applied in order to a throwaway in-memory server')
+    .option(
+      '-f, --file <file...>',
+      'emcoctl files, folders or - (stdin) to render, applied in order to a throwaway in-memory server',
+    )
     .option('--cluster <provider/cluster>', 'only this cluster')
     .option('--out <dir>', 'write one file per cluster: <dir>/<provider>/<cluster>.yaml')
     .option('--show-secrets', 'show Secret data instead of redacting it')
@@ -261,6 +269,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
       async (options: ClientOptions & { file?: string[]; cluster?: string; out?: string; showSecrets?: boolean }) => {
         const request: RenderOptions = {
           files: options.file ?? [],
+          ...(deps.stdin ? { stdin: deps.stdin } : {}),
           format: options.output === 'json' ? 'json' : 'yaml',
           showSecrets: options.showSecrets ?? false,
           ...(options.cluster ? { cluster: options.cluster } : {}),
