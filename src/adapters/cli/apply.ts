@@ -10,12 +10,15 @@ import { itemPathOf } from '../../core/model/addresses.js';
 import { describeError, type ApiClient } from './api-client.js';
 import type { FileDocument } from './emcoctl-file.js';
 import { applyLifecycle, lifecycleTargetName, lifecycleVerbOf } from './lifecycle-document.js';
-import { formatData, table, type Output, type OutputFormat } from './output.js';
+import type { Output } from './output.js';
+import { printResources, type ResourceFormat, type ResourceView } from './resource-output.js';
 
 export interface DocumentResult {
   index: number;
   anchor: string;
   name: string;
+  /** Where the resource lives (what `get` takes); the anchor itself for a lifecycle document. */
+  path: string;
   result: 'created' | 'updated' | 'unchanged' | 'accepted' | 'skipped' | 'deleted' | 'absent' | 'failed';
   /** Why a lifecycle document was `unchanged` (the state the group is already in). */
   detail?: string;
@@ -28,8 +31,13 @@ function nameOf(document: FileDocument): string {
   return String(metadata?.name ?? document.body.clusterLabel ?? '?');
 }
 
+function baseOf(document: FileDocument): Pick<DocumentResult, 'index' | 'anchor' | 'name' | 'path'> {
+  const path = lifecycleVerbOf(document) ? document.anchor : (itemPathOf(document) ?? document.anchor);
+  return { index: document.index, anchor: document.anchor, name: nameOf(document), path };
+}
+
 async function applyOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
-  const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  const base = baseOf(document);
   const verb = lifecycleVerbOf(document);
   if (verb) return { ...base, ...(await applyLifecycle(client, document, verb)) };
   const posted = await client.request('POST', document.anchor, document.body, document.upload);
@@ -53,7 +61,7 @@ async function applyOne(client: ApiClient, document: FileDocument): Promise<Docu
 }
 
 async function deleteOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
-  const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  const base = baseOf(document);
   if (lifecycleVerbOf(document)) return { ...base, result: 'skipped' };
   const path = itemPathOf(document);
   if (!path) return { ...base, result: 'failed', error: 'the document does not say its name' };
@@ -91,18 +99,26 @@ export async function deleteDocuments(
   return results;
 }
 
-export function report(results: DocumentResult[], format: OutputFormat, output: Output): boolean {
+const resultView: ResourceView<DocumentResult> = {
+  headers: ['#', 'RESULT', 'NAME', 'ANCHOR'],
+  row: (result) => [String(result.index), result.result, result.name, result.anchor],
+  wideHeaders: ['PATH', 'DETAIL'],
+  wideRow: (result) => [result.path, result.detail ?? result.error?.split('\n')[0] ?? ''],
+  nameOf: (result) => result.path,
+  empty: 'No documents.',
+};
+
+/** `-o name` lists what was applied (kubectl's `kind/name`: here the path); failures go to stderr, as in a table. */
+export function report(results: DocumentResult[], format: ResourceFormat, output: Output): boolean {
   const failed = results.filter((result) => result.result === 'failed');
   if (format === 'json' || format === 'yaml') {
-    output.out(formatData(results, format));
-  } else {
-    output.out(
-      table(
-        ['#', 'RESULT', 'NAME', 'ANCHOR'],
-        results.map((result) => [String(result.index), result.result, result.name, result.anchor]),
-      ),
-    );
-    for (const failure of failed) output.err(`document ${failure.index} (${failure.name}): ${failure.error}`);
+    printResources(results, format, resultView, output);
+    return failed.length === 0;
+  }
+  const shown = format === 'name' ? results.filter((result) => result.result !== 'failed') : results;
+  printResources(shown, format, resultView, output);
+  for (const failure of failed) output.err(`document ${failure.index} (${failure.name}): ${failure.error}`);
+  if (format !== 'name') {
     const counts = new Map<string, number>();
     for (const result of results) counts.set(result.result, (counts.get(result.result) ?? 0) + 1);
     output.out([...counts].map(([result, count]) => `${count} ${result}`).join(', '));

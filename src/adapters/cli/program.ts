@@ -22,8 +22,9 @@ import {
 } from './keys.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
 import { oidcSettings } from './oidc-settings.js';
-import { parseFormat, type Output } from './output.js';
+import type { Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
+import { parseResourceFormat, resourceOutputOption } from './resource-output.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:9015';
 export const DEFAULT_PORT = 9015;
@@ -80,8 +81,6 @@ function clientFor(options: ClientOptions, deps: CliDependencies): Promise<ApiCl
 
 const serverOption = () =>
   new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${DEFAULT_SERVER})`);
-const outputOption = () =>
-  new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']);
 
 /** An option's value, else its environment variable's, else the default; a bad variable is named. */
 function setting(
@@ -221,13 +220,13 @@ function addFileCommands(program: Command, deps: CliDependencies, setCode: (code
       .option('--stop-on-failure', 'stop at the first document that fails')
       .addOption(serverOption())
       .addOption(contextOption())
-      .addOption(outputOption())
+      .addOption(resourceOutputOption())
       .action(async (options: ClientOptions & { file: string[]; values?: string; stopOnFailure?: boolean }) => {
         const documents = await readFileArguments(options.file, options.values, deps.stdin ?? processStdin);
         const client = await clientFor(options, deps);
         const run = verb === 'apply' ? applyDocuments : deleteDocuments;
         const results = await run(client, documents, options.stopOnFailure ?? false);
-        setCode(report(results, parseFormat(options.output, 'table'), deps.output) ? 0 : 1);
+        setCode(report(results, parseResourceFormat(options.output, 'table'), deps.output) ? 0 : 1);
       });
   }
 }
@@ -239,12 +238,12 @@ function addGet(program: Command, deps: CliDependencies, setCode: (code: number)
     .argument('<anchor>', 'path below /v2')
     .addOption(serverOption())
     .addOption(contextOption())
-    .addOption(outputOption())
+    .addOption(resourceOutputOption())
     .action(async (anchor: string, options: ClientOptions) => {
       const ok = await getResource(
         await clientFor(options, deps),
         anchor,
-        options.output ? parseFormat(options.output, 'yaml') : undefined,
+        options.output ? parseResourceFormat(options.output, 'yaml') : undefined,
         deps.output,
       );
       setCode(ok ? 0 : 1);
