@@ -25,6 +25,8 @@ import { oidcSettings } from './oidc-settings.js';
 import type { Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
 import { parseResourceFormat, resourceOutputOption } from './resource-output.js';
+import { addCompletionCommand } from './completion.js';
+import { addVersionCommand } from './version.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:9015';
 export const DEFAULT_PORT = 9015;
@@ -302,6 +304,8 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addClusterCommands(program, deps, setCode, DEFAULT_SERVER);
   addKeysCommands(program, deps, setCode);
   addAccessCommands(program, (options) => clientFor(options, deps), deps.output, setCode);
+  addVersionCommand(program, { ...deps, connect: (options) => clientFor(options, deps) }, DEFAULT_SERVER, setCode);
+  addCompletionCommand(program, deps.output, setCode);
   return program;
 }
 

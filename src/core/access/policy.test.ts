@@ -40,6 +40,8 @@ test.each([
   [['editor'], 'GET', '/v2/tokens', false],
   [['viewer:p1'], 'GET', '/v2/openapi.json', true],
   [[], 'GET', '/v2/openapi.json', false],
+  [['viewer:p1'], 'GET', '/v2/version', true],
+  [[], 'GET', '/v2/version', false],
   [['viewer:p%31'], 'GET', '/v2/projects/p1', false],
 ])('%j %s %s → %s', (grants, method, url, expected) => {
   expect(allowed(principal(grants.filter((g) => parseGrant(g) !== undefined)), method, url)).toBe(expected);

@@ -72,7 +72,7 @@ export function requirementOf(method: string, url: string, showSecrets: boolean)
     if (segments[segments.length - 1] === 'render') return { permission: 'read', readSecrets: showSecrets };
     return { permission: 'read', anyGrant: true, readSecrets: false };
   }
-  if (area === 'openapi.json') return { permission: 'read', anyGrant: true, readSecrets: false };
+  if (area === 'openapi.json' || area === 'version') return { permission: 'read', anyGrant: true, readSecrets: false };
   return { permission: reading ? 'read' : 'admin', readSecrets: showSecrets };
 }
 
