@@ -3,7 +3,6 @@
  * builds the services on it, picks the deploy targets and hands it all to the HTTP
  * adapter; it also starts (and on close stops) the background deploy work.
  */
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -34,9 +33,8 @@ import { parseGitOpsAllowList, type GitOpsAllowList } from './core/model/gitops-
 import type { Store } from './service/store.js';
 import type { OidcConfig } from './core/access/oidc-config.js';
 
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { VERSION } from './version.js';
+export { VERSION };
 
 export interface Database {
   store: Store;

@@ -1,6 +1,13 @@
-/** Entry point of the `meshbridge` command: wires the CLI to the real server and terminal. */
+/**
+ * Entry point of the `meshbridge` command: wires the CLI to the real server and terminal.
+ * The server side (compose.ts: Fastify, kysely, the Kubernetes client, simple-git...) is
+ * imported only by the commands that run one (`serve`, `render -f`, `keys rotate`), so
+ * `--help`, `get`, `apply` and the rest start in a fraction of the time (bench/startup.ts).
+ */
 import { runCli } from './adapters/cli/program.js';
-import { rotateMasterKeys, startServer, VERSION } from './compose.js';
+import { VERSION } from './version.js';
+
+const serverSide = () => import('./compose.js');
 
 export async function main(argv: string[]): Promise<number> {
   return runCli(argv, {
@@ -9,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     version: VERSION,
     ...(process.stdout.isTTY ? { terminal: { isTTY: true, write: (text: string) => process.stdout.write(text) } } : {}),
     withEphemeralServer: async (work) => {
+      const { startServer } = await serverSide();
       const server = await startServer({
         port: 0,
         host: '127.0.0.1',
@@ -22,8 +30,9 @@ export async function main(argv: string[]): Promise<number> {
         await server.close();
       }
     },
-    rotateKeys: rotateMasterKeys,
+    rotateKeys: async (request) => (await serverSide()).rotateMasterKeys(request),
     serve: async (request) => {
+      const { startServer } = await serverSide();
       const server = await startServer(request);
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -55,11 +55,11 @@ export interface CliRun {
   terminal: string;
 }
 
-/** Runs `meshbridge ...args` in-process; `serve` is not available here. `tty`: stdout is a terminal. */
+/** Runs `meshbridge ...args` in-process; `serve` is not available here. `tty`: stdout is a terminal; `stdin`: standard input. */
 export async function cli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  options: { tty?: boolean } = {},
+  options: { tty?: boolean; stdin?: string } = {},
 ): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
@@ -67,6 +67,7 @@ export async function cli(
   const code = await runCli(['node', 'meshbridge', ...args], {
     output: { out: (text) => out.push(text), err: (text) => err.push(text) },
     ...(options.tty ? { terminal: { isTTY: true, write: (text: string) => void terminal.push(text) } } : {}),
+    ...(options.stdin === undefined ? {} : { stdin: async () => options.stdin as string }),
     env,
     version: '0.0.0-test',
     serve: () => Promise.reject(new Error('serve is not available in this test')),
@@ -100,7 +101,7 @@ export async function freePort(): Promise<number> {
 
 /** The rows of an `apply`/`delete` table: `{index, result, name, anchor}` per document. */
 export function resultRows(table: string): { index: number; result: string; name: string; anchor: string }[] {
-  const row = /^(\d+)\s+(created|updated|unchanged|deleted|absent|failed)\s+(\S+)\s+(\S+)$/;
+  const row = /^(\d+)\s+(created|updated|unchanged|accepted|skipped|deleted|absent|failed)\s+(\S+)\s+(\S+)$/;
   return table.split('\n').flatMap((line) => {
     const match = row.exec(line.trim());
     return match

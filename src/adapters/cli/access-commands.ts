@@ -8,6 +8,7 @@ import type { TokenView as StoredTokenView } from '../../service/access/tokens.j
 import { describeError, type ApiClient } from './api-client.js';
 import { contextOption } from './connection.js';
 import { formatData, parseFormat, table, type Output } from './output.js';
+import { parseResourceFormat, printResources, resourceOutputOption, type ResourceView } from './resource-output.js';
 
 interface Connected {
   server?: string;
@@ -27,11 +28,16 @@ function dayCount(value: string): number {
   return Number(value);
 }
 
-function withConnection(command: Command): Command {
+/** `listing`: the command prints resources, so it takes `-o wide` and `-o name` too. */
+function withConnection(command: Command, listing = false): Command {
   return command
     .addOption(new Option('-s, --server <url>', 'meshbridge server (env MESHBRIDGE_SERVER)'))
     .addOption(contextOption())
-    .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']));
+    .addOption(
+      listing
+        ? resourceOutputOption()
+        : new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']),
+    );
 }
 
 /** The answer's body, or the error on stderr and a failed exit. */
@@ -48,21 +54,22 @@ async function call(
   return undefined;
 }
 
-function tokenRows(tokens: TokenView[]): string {
-  if (tokens.length === 0) return 'No tokens.';
-  return table(
-    ['ID', 'NAME', 'GRANTS', 'SECRETS', 'STATE', 'EXPIRES', 'CREATED BY'],
-    tokens.map((token) => [
-      token.id,
-      token.name,
-      token.grants.join(','),
-      token.readSecrets ? 'read' : '-',
-      token.state,
-      token.expiresAt.slice(0, 10),
-      token.createdBy,
-    ]),
-  );
-}
+const tokenView: ResourceView<TokenView> = {
+  headers: ['ID', 'NAME', 'GRANTS', 'SECRETS', 'STATE', 'EXPIRES', 'CREATED BY'],
+  row: (token) => [
+    token.id,
+    token.name,
+    token.grants.join(','),
+    token.readSecrets ? 'read' : '-',
+    token.state,
+    token.expiresAt.slice(0, 10),
+    token.createdBy,
+  ],
+  wideHeaders: ['CREATED', 'REVOKED'],
+  wideRow: (token) => [token.createdAt, token.revokedAt ?? '-'],
+  nameOf: (token) => `tokens/${token.id}`,
+  empty: 'No tokens.',
+};
 
 function auditRows(events: AuditView[]): string {
   if (events.length === 0) return 'No events.';
@@ -136,13 +143,10 @@ export function addAccessCommands(
     }
     done(created !== undefined);
   });
-  withConnection(token.command('list').description('every token, without secrets')).action(
+  withConnection(token.command('list').description('every token, without secrets'), true).action(
     async (options: Connected) => {
       const tokens = (await call(await connectWith(options), output, 'GET', '/v2/tokens')) as TokenView[] | undefined;
-      if (tokens !== undefined) {
-        const format = parseFormat(options.output, 'table');
-        output.out(format === 'table' ? tokenRows(tokens) : formatData(tokens, format));
-      }
+      if (tokens !== undefined) printResources(tokens, parseResourceFormat(options.output, 'table'), tokenView, output);
       done(tokens !== undefined);
     },
   );

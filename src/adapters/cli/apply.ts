@@ -3,27 +3,43 @@
  * PUT it with `If-Match` of the version just read, which the server answers with whether
  * anything changed. Safe to repeat; a concurrent change is reported, never overwritten.
  * `meshbridge delete -f FILE`: DELETE each document, last first.
+ * Lifecycle documents (approve, instantiate, ...) are POSTed by `apply` (lifecycle-document.ts)
+ * and skipped by `delete`: there is nothing to delete, terminate is a document of its own.
  */
 import { itemPathOf } from '../../core/model/addresses.js';
 import { describeError, type ApiClient } from './api-client.js';
 import type { FileDocument } from './emcoctl-file.js';
-import { formatData, table, type Output, type OutputFormat } from './output.js';
+import { applyLifecycle, lifecycleTargetName, lifecycleVerbOf } from './lifecycle-document.js';
+import type { Output } from './output.js';
+import { printResources, type ResourceFormat, type ResourceView } from './resource-output.js';
 
 export interface DocumentResult {
   index: number;
   anchor: string;
   name: string;
-  result: 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent' | 'failed';
+  /** Where the resource lives (what `get` takes); the anchor itself for a lifecycle document. */
+  path: string;
+  result: 'created' | 'updated' | 'unchanged' | 'accepted' | 'skipped' | 'deleted' | 'absent' | 'failed';
+  /** Why a lifecycle document was `unchanged` (the state the group is already in). */
+  detail?: string;
   error?: string;
 }
 
 function nameOf(document: FileDocument): string {
+  if (lifecycleVerbOf(document)) return lifecycleTargetName(document.anchor);
   const metadata = document.body.metadata as { name?: unknown } | undefined;
   return String(metadata?.name ?? document.body.clusterLabel ?? '?');
 }
 
+function baseOf(document: FileDocument): Pick<DocumentResult, 'index' | 'anchor' | 'name' | 'path'> {
+  const path = lifecycleVerbOf(document) ? document.anchor : (itemPathOf(document) ?? document.anchor);
+  return { index: document.index, anchor: document.anchor, name: nameOf(document), path };
+}
+
 async function applyOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
-  const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  const base = baseOf(document);
+  const verb = lifecycleVerbOf(document);
+  if (verb) return { ...base, ...(await applyLifecycle(client, document, verb)) };
   const posted = await client.request('POST', document.anchor, document.body, document.upload);
   if (posted.status === 201) return { ...base, result: 'created' };
   if (posted.status !== 409) return { ...base, result: 'failed', error: describeError(posted) };
@@ -45,7 +61,8 @@ async function applyOne(client: ApiClient, document: FileDocument): Promise<Docu
 }
 
 async function deleteOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
-  const base = { index: document.index, anchor: document.anchor, name: nameOf(document) };
+  const base = baseOf(document);
+  if (lifecycleVerbOf(document)) return { ...base, result: 'skipped' };
   const path = itemPathOf(document);
   if (!path) return { ...base, result: 'failed', error: 'the document does not say its name' };
   const response = await client.request('DELETE', path);
@@ -82,18 +99,26 @@ export async function deleteDocuments(
   return results;
 }
 
-export function report(results: DocumentResult[], format: OutputFormat, output: Output): boolean {
+const resultView: ResourceView<DocumentResult> = {
+  headers: ['#', 'RESULT', 'NAME', 'ANCHOR'],
+  row: (result) => [String(result.index), result.result, result.name, result.anchor],
+  wideHeaders: ['PATH', 'DETAIL'],
+  wideRow: (result) => [result.path, result.detail ?? result.error?.split('\n')[0] ?? ''],
+  nameOf: (result) => result.path,
+  empty: 'No documents.',
+};
+
+/** `-o name` lists what was applied (kubectl's `kind/name`: here the path); failures go to stderr, as in a table. */
+export function report(results: DocumentResult[], format: ResourceFormat, output: Output): boolean {
   const failed = results.filter((result) => result.result === 'failed');
   if (format === 'json' || format === 'yaml') {
-    output.out(formatData(results, format));
-  } else {
-    output.out(
-      table(
-        ['#', 'RESULT', 'NAME', 'ANCHOR'],
-        results.map((result) => [String(result.index), result.result, result.name, result.anchor]),
-      ),
-    );
-    for (const failure of failed) output.err(`document ${failure.index} (${failure.name}): ${failure.error}`);
+    printResources(results, format, resultView, output);
+    return failed.length === 0;
+  }
+  const shown = format === 'name' ? results.filter((result) => result.result !== 'failed') : results;
+  printResources(shown, format, resultView, output);
+  for (const failure of failed) output.err(`document ${failure.index} (${failure.name}): ${failure.error}`);
+  if (format !== 'name') {
     const counts = new Map<string, number>();
     for (const result of results) counts.set(result.result, (counts.get(result.result) ?? 0) + 1);
     output.out([...counts].map(([result, count]) => `${count} ${result}`).join(', '));

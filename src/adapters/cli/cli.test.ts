@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { itemPathOf } from '../../core/model/addresses.js';
 import { cli, freePort, resultRows, startLiveServer, type LiveServer } from '../../test-support/cli.js';
 import { EXAMPLE_FILES, exampleDocuments, examplePath } from '../../test-support/examples.js';
 
@@ -98,6 +99,7 @@ describe('apply -f', () => {
         index: document.index,
         anchor: document.anchor,
         name: (document.body.metadata as { name: string }).name,
+        path: itemPathOf(document),
         result: 'created',
       })),
     );

@@ -74,15 +74,29 @@ export async function readDocuments(path: string, valuesPath?: string): Promise<
   const text = await readFile(path, 'utf8').catch((error: Error) => {
     throw new FileError(`cannot read ${path}: ${error.message}`);
   });
-  const values = valuesPath ? await readValues(valuesPath) : {};
-  const parsed = parseAllDocuments(fillTemplate(text, values, basename(path)));
+  return parseDocuments(text, dirname(path), valuesPath ? await readValues(valuesPath) : {}, basename(path));
+}
+
+/** Values for `{{.Key}}` from a YAML file; none without one. */
+export async function valuesOf(valuesPath: string | undefined): Promise<Record<string, unknown>> {
+  return valuesPath ? readValues(valuesPath) : {};
+}
+
+/** The documents of one file's text; `folder`: where its `file:` uploads are resolved. */
+export function parseDocuments(
+  text: string,
+  folder: string,
+  values: Record<string, unknown>,
+  name: string,
+): FileDocument[] {
+  const parsed = parseAllDocuments(fillTemplate(text, values, name));
   const documents: FileDocument[] = [];
   let index = 0;
   for (const document of Array.isArray(parsed) ? parsed : [parsed]) {
     index += 1;
     if (document.errors.length > 0)
       throw new FileError(`document ${index} is not valid YAML: ${document.errors[0]?.message}`);
-    const converted = toDocument(document.toJS(), index, dirname(path));
+    const converted = toDocument(document.toJS(), index, folder);
     if (converted) documents.push(converted);
   }
   return documents;

@@ -9,7 +9,8 @@ import { addCheckCommand } from './check.js';
 import { addConfigCommands } from './config-commands.js';
 import { connect, contextOption } from './connection.js';
 import { addClusterCommands } from './cluster-add.js';
-import { FileError, readDocuments } from './emcoctl-file.js';
+import { FileError } from './emcoctl-file.js';
+import { fileArgument, processStdin, readFileArguments } from './file-sources.js';
 import { getResource } from './get.js';
 import {
   addKeysCommands,
@@ -21,8 +22,11 @@ import {
 } from './keys.js';
 import { addLifecycleCommands, type Terminal } from './lifecycle.js';
 import { oidcSettings } from './oidc-settings.js';
-import { parseFormat, type Output } from './output.js';
+import type { Output } from './output.js';
 import { renderWith, type RenderOptions } from './render.js';
+import { parseResourceFormat, resourceOutputOption } from './resource-output.js';
+import { addCompletionCommand } from './completion.js';
+import { addVersionCommand } from './version.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:9015';
 export const DEFAULT_PORT = 9015;
@@ -79,8 +83,6 @@ function clientFor(options: ClientOptions, deps: CliDependencies): Promise<ApiCl
 
 const serverOption = () =>
   new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${DEFAULT_SERVER})`);
-const outputOption = () =>
-  new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']);
 
 /** An option's value, else its environment variable's, else the default; a bad variable is named. */
 function setting(
@@ -211,18 +213,22 @@ function addFileCommands(program: Command, deps: CliDependencies, setCode: (code
           ? 'create or update every document of an emcoctl file, in order'
           : 'delete every document of an emcoctl file, last first',
       )
-      .requiredOption('-f, --file <file>', 'emcoctl-format YAML file')
+      .requiredOption(
+        '-f, --file <file>',
+        'emcoctl-format YAML file, folder (its .yaml/.yml/.json) or - (stdin); repeatable',
+        fileArgument,
+      )
       .option('-v, --values <file>', 'values for {{.Key}} in the file')
       .option('--stop-on-failure', 'stop at the first document that fails')
       .addOption(serverOption())
       .addOption(contextOption())
-      .addOption(outputOption())
-      .action(async (options: ClientOptions & { file: string; values?: string; stopOnFailure?: boolean }) => {
-        const documents = await readDocuments(options.file, options.values);
+      .addOption(resourceOutputOption())
+      .action(async (options: ClientOptions & { file: string[]; values?: string; stopOnFailure?: boolean }) => {
+        const documents = await readFileArguments(options.file, options.values, deps.stdin ?? processStdin);
         const client = await clientFor(options, deps);
         const run = verb === 'apply' ? applyDocuments : deleteDocuments;
         const results = await run(client, documents, options.stopOnFailure ?? false);
-        setCode(report(results, parseFormat(options.output, 'table'), deps.output) ? 0 : 1);
+        setCode(report(results, parseResourceFormat(options.output, 'table'), deps.output) ? 0 : 1);
       });
   }
 }
@@ -234,12 +240,12 @@ function addGet(program: Command, deps: CliDependencies, setCode: (code: number)
     .argument('<anchor>', 'path below /v2')
     .addOption(serverOption())
     .addOption(contextOption())
-    .addOption(outputOption())
+    .addOption(resourceOutputOption())
     .action(async (anchor: string, options: ClientOptions) => {
       const ok = await getResource(
         await clientFor(options, deps),
         anchor,
-        options.output ? parseFormat(options.output, 'yaml') : undefined,
+        options.output ? parseResourceFormat(options.output, 'yaml') : undefined,
         deps.output,
       );
       setCode(ok ? 0 : 1);
@@ -250,7 +256,10 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
   program
     .command('render')
     .description('print the Istio objects of every cluster; with -f, offline from emcoctl files (no server needed)')
-    .option('-f, --file <file...>', 'emcoctl files to render, applied in order to a throwaway in-memory server')
+    .option(
+      '-f, --file <file...>',
+      'emcoctl files, folders or - (stdin) to render, applied in order to a throwaway in-memory server',
+    )
     .option('--cluster <provider/cluster>', 'only this cluster')
     .option('--out <dir>', 'write one file per cluster: <dir>/<provider>/<cluster>.yaml')
     .option('--show-secrets', 'show Secret data instead of redacting it')
@@ -261,6 +270,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
       async (options: ClientOptions & { file?: string[]; cluster?: string; out?: string; showSecrets?: boolean }) => {
         const request: RenderOptions = {
           files: options.file ?? [],
+          ...(deps.stdin ? { stdin: deps.stdin } : {}),
           format: options.output === 'json' ? 'json' : 'yaml',
           showSecrets: options.showSecrets ?? false,
           ...(options.cluster ? { cluster: options.cluster } : {}),
@@ -294,6 +304,8 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addClusterCommands(program, deps, setCode, DEFAULT_SERVER);
   addKeysCommands(program, deps, setCode);
   addAccessCommands(program, (options) => clientFor(options, deps), deps.output, setCode);
+  addVersionCommand(program, { ...deps, connect: (options) => clientFor(options, deps) }, DEFAULT_SERVER, setCode);
+  addCompletionCommand(program, deps.output, setCode);
   return program;
 }
 

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import type { ApiClient } from './api-client.js';
 import { describeError } from './api-client.js';
 import { applyDocuments } from './apply.js';
-import { readDocuments } from './emcoctl-file.js';
+import { processStdin, readFileArguments } from './file-sources.js';
 import type { Output } from './output.js';
 
 export interface RenderOptions {
+  /** `-f` arguments: files, folders, `-` for standard input. */
   files: string[];
+  stdin?: () => Promise<string>;
   cluster?: string;
   out?: string;
   format: 'yaml' | 'json';
@@ -25,16 +27,12 @@ interface ClusterView {
   resources: unknown[];
 }
 
-async function applyAll(client: ApiClient, files: string[], output: Output): Promise<boolean> {
-  let ok = true;
-  for (const file of files) {
-    const results = await applyDocuments(client, await readDocuments(file), false);
-    for (const failed of results.filter((result) => result.result === 'failed')) {
-      output.err(`${file}: document ${failed.index} (${failed.name}): ${failed.error}`);
-      ok = false;
-    }
-  }
-  return ok;
+async function applyAll(client: ApiClient, options: RenderOptions, output: Output): Promise<boolean> {
+  const documents = await readFileArguments(options.files, undefined, options.stdin ?? processStdin);
+  const results = await applyDocuments(client, documents, false);
+  const failures = results.filter((result) => result.result === 'failed');
+  for (const failed of failures) output.err(`document ${failed.index} (${failed.name}): ${failed.error}`);
+  return failures.length === 0;
 }
 
 function query(options: RenderOptions, format: 'yaml' | 'json'): string {
@@ -67,7 +65,7 @@ async function writeClusters(client: ApiClient, options: RenderOptions, out: str
 }
 
 export async function renderWith(client: ApiClient, options: RenderOptions, output: Output): Promise<boolean> {
-  if (options.files.length > 0 && !(await applyAll(client, options.files, output))) return false;
+  if (options.files.length > 0 && !(await applyAll(client, options, output))) return false;
   if (options.out) return writeClusters(client, options, options.out, output);
   const response = await client.request('GET', query(options, options.format));
   if (response.status !== 200) {

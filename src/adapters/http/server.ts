@@ -87,6 +87,8 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unavailable' });
   });
   app.get('/v2/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // `meshbridge version` asks this; any token may, as any may read the OpenAPI document.
+  app.get('/v2/version', { schema: { hide: true } }, async () => ({ version: options.version }));
 
   registerResourceRoutes(app, services.resources);
   registerSeedRoutes(app, services.seedPaths);

@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import type { Store } from '../../service/store.js';
 import type { OpenedDatabase } from './database.js';
-import { openPostgresDatabase } from './postgres.js';
 import type { Keyring } from './sealing/keyring.js';
 import { openSqliteDatabase } from './sqlite.js';
 
@@ -27,7 +26,11 @@ export const sqliteFileName = 'meshbridge.db';
 export function openDatabase(options: SealedStoreOptions): Promise<OpenedDatabase> {
   const { database, keyring } = options;
   if (isSqlite(options)) return openSqliteDatabase(join(options.dataDir, sqliteFileName), keyring);
-  if (isPostgres(options)) return openPostgresDatabase(database as string, keyring);
+  // pg is loaded only when PostgreSQL is asked for: SQLite servers and the CLI's offline render start without it.
+  if (isPostgres(options))
+    return import('./postgres.js').then(({ openPostgresDatabase }) =>
+      openPostgresDatabase(database as string, keyring),
+    );
   // Falling back to SQLite here would quietly keep the data somewhere the operator did not ask for.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(database ?? '')?.[0];
   const what = scheme === undefined ? 'a database setting that is not a URL' : `a ${scheme} database URL`;

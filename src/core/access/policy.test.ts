@@ -49,6 +49,8 @@ test.each([
   [['editor'], 'GET', '/v2/tokens', false],
   [['viewer:p1'], 'GET', '/v2/openapi.json', true],
   [[], 'GET', '/v2/openapi.json', false],
+  [['viewer:p1'], 'GET', '/v2/version', true],
+  [[], 'GET', '/v2/version', false],
 ])('%j %s %s → %s', (grants, method, url, expected) => {
   expect(allowed(principal(grants.filter((g) => parseGrant(g) !== undefined)), method, url)).toBe(expected);
 });

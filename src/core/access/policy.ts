@@ -71,7 +71,7 @@ export function requirementOf(request: MatchedRequest): Requirement {
     if (segments[segments.length - 1] === 'render') return { permission: 'read', readSecrets: request.showSecrets };
     return { permission: 'read', anyGrant: true, readSecrets: request.showSecrets };
   }
-  if (area === 'openapi.json') return { permission: 'read', anyGrant: true, readSecrets: false };
+  if (area === 'openapi.json' || area === 'version') return { permission: 'read', anyGrant: true, readSecrets: false };
   return { permission: reading ? 'read' : 'admin', readSecrets: request.showSecrets };
 }
 

@@ -5,11 +5,23 @@
  * Clients are kept per cluster and kubeconfig (by its hash, not its text), so the
  * API discovery a client caches is not repeated every session; a changed
  * kubeconfig gets a new client.
+ *
+ * The Kubernetes client library is imported at the first session, not with this module:
+ * it takes over a second to load, and a server that never deploys to Kubernetes (the
+ * CLI's offline `render -f`, a GitOps-only fleet) should not pay for it.
  */
 import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from '../../../service/deploy/target.js';
-import { ClusterClient } from './client.js';
-import { loadKubeconfig } from './kubeconfig.js';
-import { createSession } from './session.js';
+import type { ClusterClient } from './client.js';
+
+const clientLibrary = async () => {
+  const [{ ClusterClient }, { loadKubeconfig }, { createSession }] = await Promise.all([
+    import('./client.js'),
+    import('./kubeconfig.js'),
+    import('./session.js'),
+  ]);
+  return { ClusterClient, loadKubeconfig, createSession };
+};
+type ClientLibrary = Awaited<ReturnType<typeof clientLibrary>>;
 
 export interface KubernetesTargetOptions {
   /** How long one request to an API server may take before it is given up (default 10000). */
@@ -23,8 +35,13 @@ const MAX_CLIENTS = 256;
 export function createKubernetesTarget(options: KubernetesTargetOptions = {}): DeployTarget {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clients = new Map<string, { hash: string; client: ClusterClient }>();
+  let library: Promise<ClientLibrary> | undefined;
 
-  function clientFor(cluster: TargetCluster, label: string): ClusterClient {
+  function clientFor(
+    { ClusterClient, loadKubeconfig }: ClientLibrary,
+    cluster: TargetCluster,
+    label: string,
+  ): ClusterClient {
     const { config, hash } = loadKubeconfig(cluster.spec.kubeconfig, label);
     const cached = clients.get(cluster.key);
     clients.delete(cluster.key);
@@ -42,8 +59,9 @@ export function createKubernetesTarget(options: KubernetesTargetOptions = {}): D
       work: (session: ClusterSession) => Promise<T>,
     ): Promise<T> {
       const label = `${cluster.provider}/${cluster.name}`;
-      const client = clientFor(cluster, label);
-      return work(createSession({ client, cluster: label, timeoutMs }));
+      const loaded = await (library ??= clientLibrary());
+      const client = clientFor(loaded, cluster, label);
+      return work(loaded.createSession({ client, cluster: label, timeoutMs }));
     },
   };
 }

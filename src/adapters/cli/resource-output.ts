@@ -1,0 +1,55 @@
+/**
+ * kubectl's `-o` for commands that print resources: `table` (the default), `wide`
+ * (more columns), `name` (one `kind/name`-like path per line: the path to `get` it,
+ * which in this API is the resource's anchor) and `yaml` / `json` (the whole data).
+ */
+import { Option } from 'commander';
+import { formatData, table, type Output } from './output.js';
+
+export const RESOURCE_FORMATS = ['table', 'wide', 'name', 'yaml', 'json'] as const;
+export type ResourceFormat = (typeof RESOURCE_FORMATS)[number];
+
+export const resourceOutputOption = () =>
+  new Option('-o, --output <format>', 'table, wide, name, yaml or json').choices(RESOURCE_FORMATS);
+
+export function parseResourceFormat(value: string | undefined, fallback: ResourceFormat): ResourceFormat {
+  if (value === undefined) return fallback;
+  if ((RESOURCE_FORMATS as readonly string[]).includes(value)) return value as ResourceFormat;
+  throw new Error(`unknown output format ${value}: use ${RESOURCE_FORMATS.join(', ')}`);
+}
+
+/** How one kind of listed item is shown. */
+export interface ResourceView<T> {
+  headers: string[];
+  row(item: T): string[];
+  /** Columns `wide` adds after the table's. */
+  wideHeaders: string[];
+  wideRow(item: T): string[];
+  /** The line `-o name` prints. */
+  nameOf(item: T): string;
+  /** What the table says when there is nothing. */
+  empty: string;
+}
+
+/** The items in `format`; `data` is what yaml and json print (the items unless given). */
+export function printResources<T>(
+  items: T[],
+  format: ResourceFormat,
+  view: ResourceView<T>,
+  output: Output,
+  data: unknown = items,
+): void {
+  if (format === 'yaml' || format === 'json') return output.out(formatData(data, format));
+  if (format === 'name') {
+    if (items.length > 0) output.out(items.map((item) => view.nameOf(item)).join('\n'));
+    return;
+  }
+  if (items.length === 0) return output.out(view.empty);
+  const wide = format === 'wide';
+  output.out(
+    table(
+      wide ? [...view.headers, ...view.wideHeaders] : view.headers,
+      items.map((item) => (wide ? [...view.row(item), ...view.wideRow(item)] : view.row(item))),
+    ),
+  );
+}

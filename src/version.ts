@@ -1,0 +1,6 @@
+/** meshbridge's version, from package.json: light enough for the CLI to load at start-up. */
+import { readFileSync } from 'node:fs';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
