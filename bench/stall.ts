@@ -1,0 +1,88 @@
+/**
+ * Issue 9's stall figure: clients send every hostile body of `hostile-bodies.ts` (past every input
+ * limit up to the 4 MB body limit, and at every limit), several at once and again and again, to a
+ * real `meshbridge serve` process, while a separate process asks for `/healthz` every few
+ * milliseconds. Printed as JSON next to the goal (every answer within 100 ms). The senders, the
+ * prober and the server are separate processes; on a 2-core machine they still share the cores,
+ * so the figure is the machine's as much as meshbridge's — hence a benchmark, not a timed test.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostileBodies } from '../src/test-support/hostile-bodies.js';
+import { killAll, startServer } from '../src/test-support/server-process.js';
+
+const GOAL_MS = 100;
+const SECONDS = 8;
+const SENDERS = Number(process.env.STALL_SENDERS ?? 4);
+
+/** A separate node process that asks for `/healthz` one after another and prints every latency. */
+function probe(url: string, seconds: number): Promise<number[]> {
+  const script = `
+    const until = Date.now() + ${seconds * 1000};
+    const latencies = [];
+    while (Date.now() < until) {
+      const start = performance.now();
+      const response = await fetch(${JSON.stringify(`${url}/healthz`)});
+      await response.text();
+      if (response.status !== 200) throw new Error('healthz ' + response.status);
+      latencies.push(performance.now() - start);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    process.stdout.write(JSON.stringify(latencies));`;
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, ['--input-type=module', '-e', script], (error, stdout) =>
+      error ? reject(error) : resolve(JSON.parse(stdout) as number[]),
+    ),
+  );
+}
+
+const folder = await mkdtemp(join(tmpdir(), 'meshbridge-stall-'));
+const server = await startServer(folder, undefined);
+try {
+  const post = (path: string, name: string) =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metadata: { name } }),
+    });
+  await post('/v2/cluster-providers', 'edge');
+  await post('/v2/cluster-providers/edge/clusters', 'c1');
+  const bodies = hostileBodies().map((hostile) => ({ ...hostile, bytes: Buffer.from(hostile.body) }));
+  const statuses: number[] = [];
+  const until = Date.now() + SECONDS * 1000;
+  const probing = probe(server.url, SECONDS);
+  await Promise.all(
+    Array.from({ length: SENDERS }, async (_, sender) => {
+      for (let round = sender; Date.now() < until; round++) {
+        const { below, bytes } = bodies[round % bodies.length]!;
+        const response = await fetch(`${server.url}/v2/cluster-providers/edge/clusters${below}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: bytes,
+        });
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+    }),
+  );
+  const sorted = (await probing).sort((a, b) => a - b);
+  const at = (share: number) => Math.round(sorted[Math.floor(share * (sorted.length - 1))]!);
+  console.log(
+    JSON.stringify({
+      benchmark: 'healthz while hostile bodies arrive',
+      senders: SENDERS,
+      bodiesSent: statuses.length,
+      serverErrors: statuses.filter((status) => status >= 500).length,
+      probes: sorted.length,
+      healthzP50Ms: at(0.5),
+      healthzP99Ms: at(0.99),
+      healthzMaxMs: Math.round(sorted[sorted.length - 1]!),
+      goalMaxMs: GOAL_MS,
+    }),
+  );
+} finally {
+  await killAll();
+  await rm(folder, { recursive: true, force: true });
+}
