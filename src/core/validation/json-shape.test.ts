@@ -93,6 +93,15 @@ describe('JSON shape scanner', () => {
     ]);
   });
 
+  test('a \\uXXXX escape is one character: a text of exactly the limit passes, one more does not', () => {
+    const written = (length: number) => JSON.stringify({ a: '\u0001'.repeat(length) });
+    expect(written(1)).toBe('{"a":"\\u0001"}');
+    expect(scanJsonShape(written(LIMITS.stringLength))).toEqual([]);
+    expect(scanJsonShape(written(LIMITS.stringLength + 1))).toEqual([
+      { path: 'a', message: `is a text longer than ${LIMITS.stringLength} characters` },
+    ]);
+  });
+
   test('leaves text that is not JSON to the parser', () => {
     for (const text of ['{"a":}', '[1,,2]', '{"a" 1}', '[1]]', '{]', 'x'.repeat(10)]) {
       expect(scanJsonShape(text)).toEqual([]);

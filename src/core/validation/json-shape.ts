@@ -176,7 +176,7 @@ export class JsonShapeScanner {
       const code = text.charCodeAt(position++);
       if (this.escaped) {
         this.escaped = false;
-        if (code === 0x75) this.stringLength -= 4; // \uXXXX is one character
+        if (code === 0x75) this.stringLength -= 4; // the six characters of \uXXXX count as one
       } else if (code === BACKSLASH) {
         this.escaped = true;
         continue;
