@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { runCli } from '../adapters/cli/program.js';
+import { runCli, type ServeRequest } from '../adapters/cli/program.js';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
 import { buildApp, startServer, type AccessOptions, type Database, type DeployOptions } from '../compose.js';
 
@@ -108,4 +108,21 @@ export function resultRows(table: string): { index: number; result: string; name
       ? [{ index: Number(match[1]), result: match[2] as string, name: match[3] as string, anchor: match[4] as string }]
       : [];
   });
+}
+
+/** Runs `meshbridge serve ...args` without serving: what it would ask the composition root to start. */
+export async function serveWith(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; request: ServeRequest | undefined; err: string }> {
+  const requests: ServeRequest[] = [];
+  const err: string[] = [];
+  const code = await runCli(['node', 'meshbridge', 'serve', ...args], {
+    output: { out: () => {}, err: (text) => err.push(text) },
+    env,
+    version: '0.0.0-test',
+    serve: async (request) => void requests.push(request),
+    withEphemeralServer: () => Promise.reject(new Error('not used')),
+  });
+  return { code, request: requests[0], err: err.join('\n') };
 }

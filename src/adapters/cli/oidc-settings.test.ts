@@ -3,20 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli, type ServeRequest } from './program.js';
-
-async function serveWith(args: string[], env: Record<string, string> = {}) {
-  const requests: ServeRequest[] = [];
-  const err: string[] = [];
-  const code = await runCli(['node', 'meshbridge', 'serve', ...args], {
-    output: { out: () => {}, err: (text) => err.push(text) },
-    env,
-    version: '0.0.0-test',
-    serve: async (request) => void requests.push(request),
-    withEphemeralServer: () => Promise.reject(new Error('not used')),
-  });
-  return { code, request: requests[0], err: err.join('\n') };
-}
+import { serveWith } from '../../test-support/cli.js';
 
 describe('serve: OIDC settings', () => {
   test('none: OIDC is off', async () => {

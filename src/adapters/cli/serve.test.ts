@@ -1,19 +1,6 @@
 /** `meshbridge serve`: what it asks the composition root to start, from flags, environment and defaults. */
 import { describe, expect, test } from 'vitest';
-import { runCli, type ServeRequest } from './program.js';
-
-async function serveWith(args: string[], env: Record<string, string> = {}) {
-  const requests: ServeRequest[] = [];
-  const err: string[] = [];
-  const code = await runCli(['node', 'meshbridge', 'serve', ...args], {
-    output: { out: () => {}, err: (text) => err.push(text) },
-    env,
-    version: '0.0.0-test',
-    serve: async (request) => void requests.push(request),
-    withEphemeralServer: () => Promise.reject(new Error('not used')),
-  });
-  return { code, request: requests[0], err: err.join('\n') };
-}
+import { serveWith } from '../../test-support/cli.js';
 
 describe('serve: deploy settings', () => {
   test('defaults: 8 clusters at once, reconcile every 300 s, 15 s per call', async () => {
