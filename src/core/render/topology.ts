@@ -8,6 +8,7 @@ import type { PlacementEntry } from '../model/apps.js';
 import { specOf } from '../model/kind.js';
 import { childKey, clusterKey, logicalCloudKey } from '../model/keys.js';
 import { kindOf, paramsFromKey } from '../model/registry.js';
+import { cloudNamespace } from '../model/tenancy.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { ClusterFacts, Snapshot } from './snapshot.js';
 
@@ -47,7 +48,7 @@ export interface Topology {
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 
 function groupsOf(snapshot: Snapshot): Map<string, GroupInfo> {
-  const namespaces = new Map(snapshot.logicalClouds.map((cloud) => [cloud.key, String(specOf(cloud.body).namespace)]));
+  const namespaces = new Map(snapshot.logicalClouds.map((cloud) => [cloud.key, cloudNamespace(cloud.body)]));
   const references = new Map<string, Set<string>>();
   for (const reference of snapshot.clusterReferences) {
     const cloud = reference.key.slice(0, reference.key.lastIndexOf('/cluster-references/'));
