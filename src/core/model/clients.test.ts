@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ValidationError } from '../errors.js';
+import { prepareIssues } from '../../test-support/prepare-issues.js';
 import { accessPointKind, inboundClientKind } from './clients.js';
 import { prepareBody } from './prepare.js';
 import { routingIntentKind } from './routing.js';
@@ -8,15 +8,7 @@ import type { ResourceKind } from './kind.js';
 
 const context = { parentKey: null, params: { project: 'demo', compositeApp: 'blue-app', compositeAppVersion: 'v1' } };
 
-function issuesOf(kind: ResourceKind, raw: unknown) {
-  try {
-    prepareBody(kind, raw, context);
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details;
-    throw error;
-  }
-  return [];
-}
+const issuesOf = (kind: ResourceKind, raw: unknown) => prepareIssues(kind, raw, context);
 
 describe('client', () => {
   test('named by clientServiceName only, by app only, or both', () => {

@@ -1,20 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { ValidationError } from '../errors.js';
+import { prepareIssues } from '../../test-support/prepare-issues.js';
 import { inboundIntentKind } from './inbound.js';
 import { prepareBody } from './prepare.js';
 import { PEM_CERT, PEM_KEY, seedInbound } from '../../test-support/scenarios.js';
 
 const context = { parentKey: null, params: { project: 'demo', compositeApp: 'blue-app', compositeAppVersion: 'v1' } };
 
-function issuesOf(raw: unknown) {
-  try {
-    prepareBody(inboundIntentKind, raw, context);
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details;
-    throw error;
-  }
-  return [];
-}
+const issuesOf = (raw: unknown) => prepareIssues(inboundIntentKind, raw, context);
 
 const seedSpec = seedInbound().spec;
 

@@ -1,19 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { ValidationError } from '../errors.js';
-import { prepareBody } from './prepare.js';
+import { prepareIssues } from '../../test-support/prepare-issues.js';
 import { cloudNamespace, logicalCloudKind } from './tenancy.js';
 
 const context = { parentKey: 'projects/proj1', params: { project: 'proj1' } };
 
-function issuesOf(raw: unknown) {
-  try {
-    prepareBody(logicalCloudKind, raw, context);
-  } catch (error) {
-    if (error instanceof ValidationError) return error.details;
-    throw error;
-  }
-  return [];
-}
+const issuesOf = (raw: unknown) => prepareIssues(logicalCloudKind, raw, context);
 
 describe('logical cloud levels (EMCO DCM)', () => {
   test('an admin cloud (level "0") needs no namespace, and its services live in \'default\'', () => {
