@@ -10,7 +10,8 @@ import { NAME_PATTERN } from '../../core/validation/schema.js';
 import { injectRequest, sqliteApi, type ApiHarness } from '../../test-support/api.js';
 import { openSqliteDatabase } from '../storage/sqlite.js';
 import { buildApp } from '../../compose.js';
-import { servedRoutesOf, type ServedRoute } from './not-found.js';
+import { MethodNotAllowedError } from '../../core/errors.js';
+import { ServedRoutes, servedRoutesOf, unmatchedRequestError, type ServedRoute } from './not-found.js';
 
 const DIG = '/v2/projects/p/composite-apps/ca/v1/deployment-intent-groups/dig';
 
@@ -221,5 +222,31 @@ describe('every route meshbridge serves', () => {
       const allowed = [...methods, ...(methods.has('GET') ? ['HEAD'] : [])];
       expect(String(response.headers.allow).split(', ')).toEqual([...new Set(allowed)].sort());
     }
+  });
+});
+
+describe('the answer for a request no route matched, from the routes registered', () => {
+  const served = new ServedRoutes();
+  served.add(['GET', 'POST'], '/v2/cluster-providers/:clusterProvider/clusters/:cluster/networks');
+
+  it('says when EMCO has the refused method on a path meshbridge serves in part', () => {
+    const error = unmatchedRequestError('DELETE', '/v2/cluster-providers/cp/clusters/c/networks/', served);
+    expect(error).toBeInstanceOf(MethodNotAllowedError);
+    expect((error as MethodNotAllowedError).allowed).toEqual(['GET', 'HEAD', 'POST']);
+    expect(error.message).toBe(
+      'DELETE is not served on /v2/cluster-providers/cp/clusters/c/networks; meshbridge serves GET, HEAD, POST there.',
+    );
+    const elsewhere = unmatchedRequestError('PUT', '/v2/cluster-providers/cp/clusters/c/networks/n', served);
+    expect(elsewhere.code).toBe('NotServedByMeshbridge');
+  });
+
+  it("adds EMCO's component when EMCO has that method there", () => {
+    const onlyGet = new ServedRoutes();
+    onlyGet.add('GET', '/v2/cluster-providers/:clusterProvider/clusters/:cluster/networks/:network');
+    const error = unmatchedRequestError('PUT', '/v2/cluster-providers/cp/clusters/c/networks/n', onlyGet);
+    expect(error.message).toBe(
+      'PUT is not served on /v2/cluster-providers/cp/clusters/c/networks/n; meshbridge serves GET, HEAD there. ' +
+        "EMCO's network configuration manager (ncm) has PUT here, and meshbridge does not.",
+    );
   });
 });
