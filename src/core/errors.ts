@@ -39,6 +39,25 @@ export class NotFoundError extends DomainError {
   readonly code = 'NotFound';
 }
 
+/**
+ * A path EMCO has and meshbridge does not serve: a 404 like any missing path (nothing is
+ * there, on any method), with its own code and a message naming the EMCO component and what to do.
+ */
+export class NotServedError extends DomainError {
+  readonly code = 'NotServedByMeshbridge';
+}
+
+/** A path meshbridge serves, asked with a method it does not serve there. */
+export class MethodNotAllowedError extends DomainError {
+  readonly code = 'MethodNotAllowed';
+  readonly allowed: readonly string[];
+
+  constructor(message: string, allowed: readonly string[], details: Issue[] = []) {
+    super(message, details);
+    this.allowed = allowed;
+  }
+}
+
 /** A duplicate name, a resource that still has children, or an ambiguous name. */
 export class ConflictError extends DomainError {
   readonly code = 'Conflict';

@@ -6,7 +6,9 @@ import {
   ExhaustedError,
   ForbiddenError,
   MalformedBodyError,
+  MethodNotAllowedError,
   NotFoundError,
+  NotServedError,
   StaleVersionError,
   UnauthenticatedError,
   ValidationError,
@@ -22,7 +24,8 @@ function statusOf(error: DomainError): number {
   if (error instanceof ValidationError) return 400;
   if (error instanceof UnauthenticatedError) return 401;
   if (error instanceof ForbiddenError) return 403;
-  if (error instanceof NotFoundError) return 404;
+  if (error instanceof NotFoundError || error instanceof NotServedError) return 404;
+  if (error instanceof MethodNotAllowedError) return 405;
   if (error instanceof ConflictError || error instanceof ExhaustedError) return 409;
   if (error instanceof StaleVersionError) return 412;
   if (error instanceof MalformedBodyError) return 422;
@@ -52,6 +55,7 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (error instanceof DomainError) {
     if (error instanceof ConflictError && error.existingKey) reply.header('location', `/v2/${error.existingKey}`);
     if (error instanceof UnauthenticatedError) reply.header('www-authenticate', 'Bearer realm="meshbridge"');
+    if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '));
     const body: ErrorBody = { error: error.code, message: error.message, details: cappedDetails(error.details) };
     return reply.status(statusOf(error)).send(body);
   }
@@ -65,13 +69,4 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     details: [],
   };
   return reply.status(500).send(body);
-}
-
-export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
-  const body: ErrorBody = {
-    error: 'NotFound',
-    message: `no such path: ${request.method} ${request.url.split('?')[0]}`,
-    details: [],
-  };
-  return reply.status(404).send(body);
 }

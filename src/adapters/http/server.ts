@@ -19,7 +19,8 @@ import { registerAccessRoutes } from './access-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler } from './errors.js';
+import { registerNotFound } from './not-found.js';
 import { ErrorResponse, errorResponses, paramsSchema, AnyObject, success } from './openapi.js';
 import { openApiOptions } from './openapi-document.js';
 import { registerResourceRoutes } from './resource-routes.js';
@@ -72,7 +73,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
     (request: FastifyRequest, body: string | Buffer) => parseJson(request, body as string, largeBodies),
   );
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  registerNotFound(app);
   registerAccess(app, options.access);
   registerLargeBodyLine(app);
 
