@@ -3,13 +3,15 @@
  * builds the services on it, picks the deploy targets and hands it all to the HTTP
  * adapter; it also starts (and on close stops) the background deploy work.
  */
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { adminTokenAuthenticator, firstAccepting, type Authenticator } from './adapters/http/authentication.js';
 import { oidcAuthenticator } from './adapters/http/oidc-check.js';
 import { buildHttpServer } from './adapters/http/server.js';
-import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
+import { isSqlite, openDatabase, type OpenedDatabase, type StoreOptions } from './adapters/storage/open.js';
+import { lockDataFolder } from './adapters/storage/process-lock.js';
 import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
 import type { ResealReport } from './adapters/storage/sealing/rotate.js';
 import { openSqliteDatabase } from './adapters/storage/sqlite.js';
@@ -26,6 +28,8 @@ import type { AddressLedger } from './service/address-ledger.js';
 import type { DeployRecords } from './service/deploy/deploy-records.js';
 import { DeployService } from './service/deploy/deploy-service.js';
 import { DeployState } from './service/deploy/deploy-state.js';
+import { DEFAULT_LEASE_TIMINGS, LeaseKeeper, leaseTimings } from './service/deploy/lease-keeper.js';
+import type { OperationLeases } from './service/deploy/operation-leases.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './service/deploy/retry.js';
 import type { DeployTarget } from './service/deploy/target.js';
 import { validateRendered } from './core/render/validate.js';
@@ -40,6 +44,7 @@ export interface Database {
   store: Store;
   ledger: AddressLedger;
   deployRecords: DeployRecords;
+  leases: OperationLeases;
   access: AccessRecords;
 }
 
@@ -56,6 +61,8 @@ export interface DeployOptions {
   gitopsAllow?: readonly string[];
   /** Replaces the built-in targets (tests). */
   targets?: DeployTarget[];
+  /** Seconds an operation lease lives unrenewed: how soon another replica takes over a dead one's work (default 15). */
+  leaseSeconds?: number;
 }
 
 function deployTargets(options: DeployOptions, policy: RetryPolicy, allow: GitOpsAllowList): Map<string, DeployTarget> {
@@ -118,10 +125,12 @@ export async function buildServices(
   const render = new RenderService(store, ledger, validateRendered, () => deployState.heldClaims());
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const gitops = gitOpsAllowList(options.gitopsAllow ?? []);
+  const timings = options.leaseSeconds ? leaseTimings(options.leaseSeconds) : DEFAULT_LEASE_TIMINGS;
   const deploy = new DeployService(store, deployState, render, {
     targets: deployTargets(options, policy, gitops),
     concurrency: options.concurrency ?? 8,
     run: { policy, now: () => new Date().toISOString() },
+    leases: new LeaseKeeper(database.leases, replicaId(), timings),
   });
   const tokens = new TokenService(database.access);
   const app = await buildHttpServer(
@@ -147,24 +156,60 @@ export async function buildServices(
     },
   );
   deploy.setLog((message, error) => app.log.error({ err: error }, message));
-  let timer: NodeJS.Timeout | undefined;
+  const timers = backgroundWork(deploy, options.reconcileSeconds ?? 300, timings.renewMs, (message, error) =>
+    app.log.error({ err: error }, message),
+  );
   app.addHook('onReady', async () => {
     await deploy.resume();
-    const seconds = options.reconcileSeconds ?? 300;
-    if (seconds > 0) {
-      timer = setInterval(
-        () => void deploy.reconcileAll().catch((error: unknown) => app.log.error({ err: error }, 'reconcile failed')),
-        seconds * 1000,
-      );
-      timer.unref();
-    }
+    timers.start();
   });
   app.addHook('onClose', async () => {
-    clearInterval(timer);
+    timers.stop();
     await deploy.idle();
     await store.close();
   });
   return { app, deploy };
+}
+
+/** This process among the replicas, as leases name it: host, pid and a random part (pids repeat across containers). */
+function replicaId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * The deploy service's timers: reconcile passes (a group reconciled by any replica less
+ * than half an interval ago is skipped, so replicas share the passes out) and the
+ * search for abandoned leases every renewal period.
+ */
+function backgroundWork(
+  deploy: DeployService,
+  reconcileSeconds: number,
+  takeOverMs: number,
+  log: (message: string, error: unknown) => void,
+): { start(): void; stop(): void } {
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, work: () => Promise<void>, what: string) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      void work()
+        .catch((error: unknown) => log(what, error))
+        .finally(() => (running = false));
+    }, ms);
+    timer.unref();
+    timers.push(timer);
+  };
+  return {
+    start() {
+      const reconcileMs = reconcileSeconds * 1000;
+      if (reconcileMs > 0) every(reconcileMs, () => deploy.reconcileAll(reconcileMs / 2), 'reconcile failed');
+      every(takeOverMs, () => deploy.takeOver(), 'taking over abandoned operations failed');
+    },
+    stop() {
+      for (const timer of timers.splice(0)) clearInterval(timer);
+    },
+  };
 }
 
 export interface ServeOptions extends StoreOptions, AccessOptions {
@@ -195,10 +240,35 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     throw new UnsafeListenError(
       `refusing to listen on ${options.host} without authentication: anyone who reaches it could read kubeconfigs and keys; set MESHBRIDGE_ADMIN_TOKEN (or --admin-token-file), configure OIDC, or listen on 127.0.0.1`,
     );
+  // SQLite serves one process: a second server on the folder is refused before it touches anything.
+  const lock = options.inMemory || !isSqlite(options) ? undefined : await lockDataFolder(options.dataDir);
+  try {
+    const server = await serveOn(options, lock !== undefined);
+    return { url: server.url, close: () => server.close().finally(() => lock?.release()) };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+/**
+ * On a SQLite file this process alone holds (`alone`), every lease in it belonged to
+ * an earlier process that is gone, so they end now and its operations resume at once.
+ */
+async function openServedDatabase(
+  options: ServeOptions,
+  alone: boolean,
+): Promise<{ database: OpenedDatabase; notice?: string }> {
   const { keyring, notice } = await masterKeyring(options);
   const database = options.inMemory
     ? await openSqliteDatabase(':memory:', keyring)
     : await openDatabase({ ...options, keyring });
+  if (alone) await database.leases.expireAll();
+  return { database, ...(notice ? { notice } : {}) };
+}
+
+async function serveOn(options: ServeOptions, alone: boolean): Promise<RunningServer> {
+  const { database, notice } = await openServedDatabase(options, alone);
   const logger = {
     level: options.logLevel ?? 'info',
     // Request bodies are never logged; these headers would carry credentials.

@@ -11,35 +11,29 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import { afterEach, expect, test } from 'vitest';
 import { exampleDocumentsFor, groupPaths } from './test-support/deploy.js';
-import type { FakeKube, KubeObject, RecordedCall } from './test-support/fake-kube/index.js';
-import { kill, killAll, startServer, type ServerProcess } from './test-support/server-process.js';
+import {
+  call,
+  inPlace,
+  live,
+  notApplied,
+  patches,
+  repeatedApplies,
+  someApplyAnswered,
+  until,
+  wantedOf,
+  type RenderView,
+  type StatusView,
+} from './test-support/deploy-process.js';
+import type { FakeKube, KubeObject } from './test-support/fake-kube/index.js';
+import { kill, killAll, startServer } from './test-support/server-process.js';
 
 const FILE = 'seed-replication.yaml';
 /** Every server-side apply waits this long in the fakes until the kill: a deploy of a few seconds. */
 const PATCH_DELAY_MS = 600;
 /** How long the restarted server has to finish the deploy (tsx start-up on a slow machine included). */
 const RESUME_DEADLINE_MS = 60_000;
-const REQUEST_TIMEOUT_MS = 10_000;
-
-interface RenderView {
-  clusters: { clusterProvider: string; cluster: string; resources: KubeObject[] }[];
-}
-
-interface StatusView {
-  state: string;
-  operation?: { action: string; status: string };
-  summary: { objects: number; applied: number };
-  clusters: { cluster: string; state: string; objects: { kind: string; name: string; state: string }[] }[];
-}
-
-interface Wanted {
-  cluster: string;
-  fake: FakeKube;
-  object: KubeObject;
-}
 
 /** One fake API server per cluster, by `provider/cluster`. */
 const fleet = new Map<string, FakeKube>();
@@ -53,49 +47,7 @@ afterEach(async () => {
   dataDir = undefined;
 });
 
-async function call(server: ServerProcess, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: text === '' ? {} : (JSON.parse(text) as unknown) };
-}
-
-function fakeFor(cluster: string): FakeKube {
-  const fake = fleet.get(cluster);
-  if (!fake) throw new Error(`the render names cluster ${cluster}, which has no fake API server`);
-  return fake;
-}
-
-function live(wanted: Wanted): KubeObject | undefined {
-  const { object } = wanted;
-  return wanted.fake.get({
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    ...(object.metadata.namespace === undefined ? {} : { namespace: object.metadata.namespace }),
-    name: object.metadata.name,
-  });
-}
-
-/** In its cluster with the rendered content. */
-function inPlace(wanted: Wanted): boolean {
-  const found = live(wanted);
-  return found !== undefined && isDeepStrictEqual(found.spec ?? found.data, wanted.object.spec ?? wanted.object.data);
-}
-
 const identity = (object: KubeObject) => `${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-
-const patches = (fake: FakeKube): RecordedCall[] => fake.calls.filter((recorded) => recorded.method === 'PATCH');
-
-async function until(what: string, deadlineMs: number, check: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${deadlineMs} ms waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 test(
   'a meshbridge process SIGKILLed in the middle of a deploy: the next one on the same data finishes it',
@@ -113,10 +65,7 @@ test(
     }
     const [group] = (await groupPaths(FILE)) as [string];
     const rendered = (await call(server, 'GET', `${group}/render`)).json as RenderView;
-    const wanted: Wanted[] = rendered.clusters.flatMap((view) => {
-      const cluster = `${view.clusterProvider}/${view.cluster}`;
-      return view.resources.map((object) => ({ cluster, fake: fakeFor(cluster), object }));
-    });
+    const wanted = wantedOf(rendered, fleet);
     // At least two objects per cluster, so that the kill can land between two applies.
     expect(wanted.length).toBeGreaterThanOrEqual(rendered.clusters.length * 2);
     expect(wanted.filter(inPlace), 'nothing is deployed before instantiate').toEqual([]);
@@ -126,9 +75,7 @@ test(
     const instantiated = await call(server, 'POST', `${group}/instantiate`);
     expect(instantiated.status, instantiated.text).toBe(202);
     const deployStarted = Date.now();
-    await until('a fake has answered a server-side apply', 30_000, () =>
-      [...fleet.values()].some((fake) => patches(fake).some((recorded) => recorded.status !== 0)),
-    );
+    await until('a fake has answered a server-side apply', 30_000, () => someApplyAnswered(fleet));
     const before = (await call(server, 'GET', `${group}/status?changes=false`)).json as StatusView;
     await kill(server);
     const killedAfterMs = Date.now() - deployStarted;
@@ -163,12 +110,7 @@ test(
     expect(finished.state, JSON.stringify(finished, null, 2)).toBe('Instantiated');
     expect(finished.operation).toMatchObject({ action: 'instantiate', status: 'succeeded' });
     expect(finished.summary.objects).toBe(wanted.length);
-    const notApplied = finished.clusters.flatMap((cluster) =>
-      cluster.objects
-        .filter((object) => object.state !== 'applied')
-        .map((object) => `${cluster.cluster} ${object.kind}/${object.name}: ${object.state}`),
-    );
-    expect(notApplied).toEqual([]);
+    expect(notApplied(finished)).toEqual([]);
     expect(finished.summary.applied).toBe(wanted.length);
 
     // Every rendered object is in its cluster as rendered (and the render has not moved).
@@ -197,18 +139,7 @@ test(
     expect(reapplied).toEqual([]);
 
     // Nothing applied twice to a different result: every apply of one object sent the same body.
-    const conflicting: string[] = [];
-    let twice = 0;
-    for (const [cluster, fake] of fleet) {
-      const byPath = new Map<string, unknown[]>();
-      for (const recorded of patches(fake))
-        byPath.set(recorded.path, [...(byPath.get(recorded.path) ?? []), recorded.body]);
-      for (const [path, bodies] of byPath) {
-        if (bodies.length > 1) twice += 1;
-        if (bodies.some((body) => !isDeepStrictEqual(body, bodies[0])))
-          conflicting.push(`${cluster} ${path}: ${bodies.length} applies, not all with the same body`);
-      }
-    }
+    const { twice, conflicting } = repeatedApplies(fleet);
     expect(conflicting).toEqual([]);
 
     process.stderr.write(

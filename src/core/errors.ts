@@ -84,3 +84,12 @@ export class ExhaustedError extends DomainError {
 export class ForbiddenError extends DomainError {
   readonly code = 'Forbidden';
 }
+
+/** A group's operation is running, here or on another replica: a lifecycle request must wait for it (409). */
+export class OperationBusyError extends ConflictError {}
+
+/**
+ * An operation's lease passed to another holder (fencing): the writes of the one that lost it are refused.
+ * Shown as a 409 should it ever reach a request.
+ */
+export class LeaseLostError extends ConflictError {}

@@ -51,6 +51,8 @@ export interface ServeRequest {
     retry: { timeoutMs: number };
     /** Where GitOps repositories may be: local roots and URL prefixes; none when empty. */
     gitopsAllow: string[];
+    /** Seconds an operation lease lives unrenewed (failover time after a replica dies). */
+    leaseSeconds: number;
   };
 }
 
@@ -122,6 +124,7 @@ interface ServeOptions {
   reconcileInterval?: number;
   callTimeout?: number;
   gitopsAllow?: string[];
+  leaseTtl?: number;
 }
 
 /** `--gitops-allow`, repeated; without it, `MESHBRIDGE_GITOPS_ALLOW` (comma-separated). */
@@ -176,6 +179,11 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
       wholeNumber(1),
     )
     .option(
+      '--lease-ttl <seconds>',
+      'seconds an operation lease lives unrenewed: how soon another replica takes over a dead one (env MESHBRIDGE_LEASE_TTL; default 15)',
+      wholeNumber(3),
+    )
+    .option(
       '--gitops-allow <prefix>',
       'a folder or https:// / ssh URL prefix GitOps repositories may be under; repeatable (env MESHBRIDGE_GITOPS_ALLOW, comma-separated; default none)',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
@@ -198,6 +206,7 @@ function addServe(program: Command, deps: CliDependencies, setCode: (code: numbe
           reconcileSeconds: setting(options.reconcileInterval, env, 'MESHBRIDGE_RECONCILE_INTERVAL', 0, 300),
           retry: { timeoutMs: setting(options.callTimeout, env, 'MESHBRIDGE_CALL_TIMEOUT', 1, 15) * 1000 },
           gitopsAllow: gitopsAllowOf(options.gitopsAllow, env),
+          leaseSeconds: setting(options.leaseTtl, env, 'MESHBRIDGE_LEASE_TTL', 3, 15),
         },
       });
       setCode(0);

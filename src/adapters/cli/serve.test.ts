@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { serveWith } from '../../test-support/cli.js';
 
 describe('serve: deploy settings', () => {
-  test('defaults: 8 clusters at once, reconcile every 300 s, 15 s per call', async () => {
+  test('defaults: 8 clusters at once, reconcile every 300 s, 15 s per call, leases of 15 s', async () => {
     const { code, request } = await serveWith([]);
     expect(code).toBe(0);
     expect(request?.deploy).toEqual({
@@ -11,7 +11,19 @@ describe('serve: deploy settings', () => {
       reconcileSeconds: 300,
       retry: { timeoutMs: 15000 },
       gitopsAllow: [],
+      leaseSeconds: 15,
     });
+  });
+
+  test('--lease-ttl wins over MESHBRIDGE_LEASE_TTL, which is used without it; under 3 s is refused', async () => {
+    expect((await serveWith(['--lease-ttl', '4'], { MESHBRIDGE_LEASE_TTL: '30' })).request?.deploy.leaseSeconds).toBe(
+      4,
+    );
+    expect((await serveWith([], { MESHBRIDGE_LEASE_TTL: '30' })).request?.deploy.leaseSeconds).toBe(30);
+    const { code, err, request } = await serveWith(['--lease-ttl', '2']);
+    expect(code).toBe(1);
+    expect(err).toContain("option '--lease-ttl");
+    expect(request).toBeUndefined();
   });
 
   test('flags win over the environment', async () => {

@@ -6,11 +6,13 @@ import type { Kysely } from 'kysely';
 import type { AccessRecords } from '../../service/access/access-records.js';
 import type { AddressLedger } from '../../service/address-ledger.js';
 import type { DeployRecords } from '../../service/deploy/deploy-records.js';
+import type { OperationLeases } from '../../service/deploy/operation-leases.js';
 import type { Store } from '../../service/store.js';
 import { createKyselyAccessRecords } from './access-records.js';
 import { createKyselyAddressLedger } from './address-ledger.js';
 import { createKyselyDeployRecords } from './deploy-records.js';
 import { createKyselyStore } from './kysely-store.js';
+import { createKyselyOperationLeases } from './operation-leases.js';
 import type { Database, SqlDialect } from './schema.js';
 import { checkMasterKeys } from './sealing/key-check.js';
 import type { Keyring } from './sealing/keyring.js';
@@ -22,6 +24,8 @@ export interface OpenedDatabase {
   store: Store;
   ledger: AddressLedger;
   deployRecords: DeployRecords;
+  /** Which process runs each group's operation (`operation-leases.ts`). */
+  leases: OperationLeases;
   access: AccessRecords;
   /** Rotation: every secret sealed under the keyring's active key (`sealing/rotate.ts`), `batchSize` rows a transaction. */
   resealAll(batchSize?: number): Promise<ResealReport>;
@@ -44,6 +48,7 @@ export async function databaseOver(
     store: createKyselyStore(db, sealing, close),
     ledger: createKyselyAddressLedger(db, dialect),
     deployRecords: createKyselyDeployRecords(db, dialect, sealing),
+    leases: createKyselyOperationLeases(db, dialect),
     access: createKyselyAccessRecords(db),
     resealAll: (batchSize) => resealAll(db, sealing, batchSize),
     close,

@@ -18,7 +18,9 @@
  */
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DeployRecord, DeployRecords, DeployRecordWrite } from '../../service/deploy/deploy-records.js';
+import type { Fence } from '../../service/deploy/operation-leases.js';
 import { prefixUpperBound } from './key-range.js';
+import { checkFence } from './operation-leases.js';
 import type { RowSealing } from './sealing/sealed-rows.js';
 import type { Database, DeployRecordsTable, SqlDialect } from './schema.js';
 
@@ -93,11 +95,13 @@ class KyselyDeployRecords implements DeployRecords {
    * order, so two writes that touch the same rows lock them in the same order and
    * do not deadlock on PostgreSQL; the upsert needs no stronger isolation than
    * READ COMMITTED. On SQLite every transaction begins IMMEDIATE (`sqlite.ts`).
+   * A `fence` is checked first, in the same transaction (`checkFence`).
    */
-  async write(entries: readonly DeployRecordWrite[]): Promise<void> {
+  async write(entries: readonly DeployRecordWrite[], fence?: Fence): Promise<void> {
     const planned = plan(entries, this.sealing);
     if (planned.length === 0) return;
     await this.inTransaction(async (tx) => {
+      if (fence) await checkFence(tx, this.dialect, fence);
       const now = new Date().toISOString();
       for (const run of runs(planned)) await applyRun(tx, run, now);
     });

@@ -159,12 +159,32 @@ const createMasterKeyCheck: Step = {
   },
 };
 
+/**
+ * Operation leases (`operation-leases.ts`): one row per group that ever had one, kept after release so
+ * the group's fencing token only ever grows. Times are milliseconds on the database's clock.
+ */
+const createOperationLeases: Step = {
+  async up(db, dialect) {
+    await db.schema
+      .createTable('operation_leases')
+      .addColumn('group_key', 'text', (column) => column.primaryKey().modifyEnd(keyCollation(dialect)))
+      .addColumn('holder', 'text')
+      .addColumn('token', 'bigint', (column) => column.notNull())
+      .addColumn('expires_at', 'bigint', (column) => column.notNull())
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('operation_leases').execute();
+  },
+};
+
 const migrations: Readonly<Record<string, Step>> = {
   '0001_resources': createResources,
   '0002_virtual_ips': createVirtualIps,
   '0003_deploy_records': createDeployRecords,
   '0004_access_records': createAccessRecords,
   '0005_master_key_check': createMasterKeyCheck,
+  '0006_operation_leases': createOperationLeases,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

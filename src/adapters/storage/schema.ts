@@ -77,6 +77,16 @@ export interface MasterKeyCheckTable {
   sealed: string;
 }
 
+/** A group's operation lease (`operation-leases.ts`); a released one keeps its row and token, without a holder. */
+export interface OperationLeasesTable {
+  group_key: string;
+  holder: string | null;
+  /** Fencing token: grows with every grant. PostgreSQL's bigint arrives as text. */
+  token: number | string;
+  /** Milliseconds since the epoch on the database's clock; bigint on PostgreSQL. */
+  expires_at: number | string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   resource_files: ResourceFilesTable;
@@ -85,6 +95,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_events: AuditEventsTable;
   master_key_check: MasterKeyCheckTable;
+  operation_leases: OperationLeasesTable;
 }
 
 /** The SQL dialects the adapters speak; the few DDL differences hang off this. */

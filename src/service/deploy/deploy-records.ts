@@ -8,7 +8,12 @@
  * objects of every cluster) and one `cluster/<cluster key>` document per cluster
  * (what is desired and applied there, per object). Records of other groups are read
  * to keep shared objects and virtual addresses alive while any group still uses them.
+ *
+ * A write made by a group's operation names the lease it runs under (`fence`,
+ * `operation-leases.ts`): it is refused with a `LeaseLostError`, writing nothing,
+ * once another holder has taken that lease over.
  */
+import type { Fence } from './operation-leases.js';
 
 export interface DeployRecord {
   /** The deployment intent group's storage key. */
@@ -32,8 +37,8 @@ export interface DeployRecords {
   list(group: string, keyPrefix: string): Promise<DeployRecord[]>;
   /** Every group's records whose key starts with `keyPrefix`, ordered by group then key. */
   listAll(keyPrefix: string): Promise<DeployRecord[]>;
-  /** Writes (or deletes) every entry in one transaction: all of them or none. */
-  write(entries: readonly DeployRecordWrite[]): Promise<void>;
+  /** Writes (or deletes) every entry in one transaction: all of them or none; none when `fence` is no longer current. */
+  write(entries: readonly DeployRecordWrite[], fence?: Fence): Promise<void>;
   /** Deletes every record of the group. */
   removeGroup(group: string): Promise<void>;
 }

@@ -3,7 +3,9 @@
  * instantiate, update, rollback, terminate, status), plus diff and drift repair.
  * A request decides and records what is to happen in one write (the revision, the
  * clusters' new records, the group's running operation) and answers; the work runs
- * in the background and a restart resumes it from the records.
+ * in the background and a restart resumes it from the records. Which process runs a
+ * group's operation is decided by its lease (`operation-runner.ts`), so any number of
+ * processes may serve one database.
  */
 import { diffRevisions, hasChanges, type ClusterDiff, type DiffSide } from '../../core/deploy/diff.js';
 import { prepareClusterRecord } from '../../core/deploy/entries.js';
@@ -26,7 +28,9 @@ import type { RenderService } from '../render-service.js';
 import { getOrThrow } from '../resource-service.js';
 import type { Store } from '../store.js';
 import type { DeployState } from './deploy-state.js';
-import { deployTargetName, executeOperation, type OperationDeps } from './operation.js';
+import type { HeldLease, LeaseKeeper } from './lease-keeper.js';
+import { deployTargetName, type OperationDeps } from './operation.js';
+import { OperationRunner } from './operation-runner.js';
 import { readdressed } from './readdress.js';
 
 export interface Accepted {
@@ -37,12 +41,12 @@ export interface Accepted {
 
 export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'state'> {
   log?: (message: string, error?: unknown) => void;
+  /** This process's hold on the groups' operation leases. */
+  leases: LeaseKeeper;
 }
 
 export class DeployService {
-  private readonly jobs = new Map<string, Promise<unknown>>();
-  private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly deps: OperationDeps;
+  private readonly runner: OperationRunner;
 
   constructor(
     private readonly store: Store,
@@ -50,24 +54,13 @@ export class DeployService {
     private readonly render: RenderService,
     private readonly options: DeployServiceOptions,
   ) {
-    this.deps = { ...options, store, state };
+    const deps: OperationDeps = { ...options, store, state };
+    this.runner = new OperationRunner(deps, options.leases, () => this.options.log);
   }
 
   /** Where background failures are reported (the server's log). */
   setLog(log: (message: string, error?: unknown) => void): void {
     this.options.log = log;
-  }
-
-  /** Lifecycle requests of one group take turns, so two of them never both start an operation. */
-  private async serialized<T>(group: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(group) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.locks.set(group, next);
-    try {
-      return await next;
-    } finally {
-      if (this.locks.get(group) === next) this.locks.delete(group);
-    }
   }
 
   private async groupKey(params: PathParams): Promise<string> {
@@ -76,11 +69,11 @@ export class DeployService {
 
   async approve(params: PathParams): Promise<Accepted> {
     const group = await this.groupKey(params);
-    return this.serialized(group, async () => {
+    return this.runner.exclusive(group, 'approve', async (lease) => {
       const record = await this.state.group(group);
       checkApprove(record);
       const approved: GroupRecord = { ...record, approved: true, state: 'Approved' };
-      await this.state.write(group, { group: approved });
+      await this.state.write(group, { group: approved }, lease.fence);
       return { state: approved.state, revision: approved.revision };
     });
   }
@@ -95,23 +88,23 @@ export class DeployService {
 
   async rollback(params: PathParams, revision: number): Promise<Accepted> {
     const group = await this.groupKey(params);
-    return this.serialized(group, async () => {
+    return this.runner.exclusive(group, 'rollback', async (lease) => {
       const record = await this.state.group(group);
       checkUpdate(record, 'rollback');
       const earlier = await this.state.revision(group, revision);
       if (!earlier) throw new NotFoundError(`revision ${revision} of this group does not exist`);
       if (revision === record.revision) throw new ConflictError(`revision ${revision} is already the deployed one`);
       const clusters = await readdressed(earlier.clusters, (claims) => this.render.syncAddresses(claims));
-      return this.start(group, record, { action: 'rollback', clusters, restores: revision });
+      return this.start(lease, record, { action: 'rollback', clusters, restores: revision });
     });
   }
 
   async terminate(params: PathParams): Promise<Accepted> {
     const group = await this.groupKey(params);
-    return this.serialized(group, async () => {
+    return this.runner.exclusive(group, 'terminate', async (lease) => {
       const record = await this.state.group(group);
       checkTerminate(record);
-      return this.start(group, record, { action: 'terminate', clusters: {} });
+      return this.start(lease, record, { action: 'terminate', clusters: {} });
     });
   }
 
@@ -121,11 +114,11 @@ export class DeployService {
     check: (record: GroupRecord) => void,
   ): Promise<Accepted> {
     const group = await this.groupKey(params);
-    return this.serialized(group, async () => {
+    return this.runner.exclusive(group, action, async (lease) => {
       const record = await this.state.group(group);
       check(record);
       const clusters = await this.desired(params);
-      return this.start(group, record, { action, clusters });
+      return this.start(lease, record, { action, clusters });
     });
   }
 
@@ -145,10 +138,11 @@ export class DeployService {
   }
 
   private async start(
-    group: string,
+    lease: HeldLease,
     record: GroupRecord,
     next: { action: OperationAction; clusters: Record<string, RenderedObject[]>; restores?: number },
   ): Promise<Accepted> {
+    const group = lease.fence.group;
     const now = this.options.run.now();
     const current = record.revision > 0 ? await this.state.revision(group, record.revision) : undefined;
     const unchanged = next.action === 'update' && current !== undefined && !hasChanges(current, next);
@@ -177,8 +171,8 @@ export class DeployService {
       latestRevision: Math.max(record.latestRevision, number),
       operation: { action: next.action, revision: number, startedAt: now, status: 'running' },
     };
-    await this.state.write(group, { group: started, ...(revision ? { revision } : {}), clusters });
-    this.launch(group);
+    await this.state.write(group, { group: started, ...(revision ? { revision } : {}), clusters }, lease.fence);
+    this.runner.launch(group, lease);
     return { state: started.state, revision: number, action: next.action };
   }
 
@@ -205,16 +199,6 @@ export class DeployService {
     return records;
   }
 
-  private launch(group: string): Promise<unknown> {
-    const running = this.jobs.get(group);
-    if (running) return running;
-    const job = executeOperation(this.deps, group)
-      .catch((error: unknown) => this.options.log?.(`deploy of ${group} stopped`, error))
-      .finally(() => this.jobs.delete(group));
-    this.jobs.set(group, job);
-    return job;
-  }
-
   async status(params: PathParams, options: { changes?: boolean } = {}): Promise<GroupStatus> {
     const group = await this.groupKey(params);
     const record = await this.state.group(group);
@@ -231,26 +215,28 @@ export class DeployService {
     return status;
   }
 
-  /** Reads every cluster now, repairs drift and retries what failed; answers when done. */
+  /**
+   * Reads every cluster now, repairs drift and retries what failed; answers when done.
+   * While the group's operation runs (here: it is waited for; on another replica: the
+   * status shows it running), nothing more is started.
+   */
   async refresh(params: PathParams): Promise<GroupStatus> {
     const group = await this.groupKey(params);
-    await this.serialized(group, () => this.rerun(group));
-    await this.jobs.get(group);
+    await this.runner.rerun(group, (record, lease) => this.restart(group, record, lease));
     return this.status(params);
   }
 
-  /** Runs the group's last operation again (drift repair, retries): nothing when one is running or nothing is deployed. */
-  private async rerun(group: string): Promise<void> {
-    const record = await this.state.group(group);
+  /** Marks the group's last (finished) operation running again, under `lease`, for the runner to run. */
+  private async restart(group: string, record: GroupRecord, lease: HeldLease): Promise<boolean> {
     const operation = record.operation;
-    if (!operation || operation.status === 'running' || !isDeployed(record)) return;
+    if (!operation) return false;
     const restarted: GroupRecord = {
       ...record,
       operation: { ...operation, status: 'running', startedAt: this.options.run.now() },
     };
     delete restarted.operation?.finishedAt;
-    await this.state.write(group, { group: restarted });
-    this.launch(group);
+    await this.state.write(group, { group: restarted }, lease.fence);
+    return true;
   }
 
   /** What is deployed now and what the intents render to now. */
@@ -275,23 +261,32 @@ export class DeployService {
     return this.state.revisions(await this.groupKey(params));
   }
 
-  /** Resumes every operation a stop interrupted. */
+  /** Resumes every operation a stop interrupted that no other process has taken up. */
   async resume(): Promise<void> {
-    for (const { group, record } of await this.state.groupsWithRecords()) {
-      if (record.operation?.status === 'running') this.launch(group);
-    }
+    await this.runner.resume(await this.state.groupsWithRecords());
   }
 
-  /** One reconcile pass over every deployed group: drift repaired, failures retried. */
-  async reconcileAll(): Promise<void> {
-    for (const { group } of await this.state.groupsWithRecords()) {
-      await this.serialized(group, () => this.rerun(group));
-      await this.jobs.get(group);
+  /** Resumes the operations of processes that died (their leases expired); run every renewal period. */
+  takeOver(): Promise<void> {
+    return this.runner.takeOver();
+  }
+
+  /**
+   * One reconcile pass over every deployed group: drift repaired, failures retried.
+   * Groups another process is working on are skipped, and so are groups whose last
+   * operation ended less than `freshMs` ago (another replica's pass, or a deploy).
+   */
+  async reconcileAll(freshMs = 0): Promise<void> {
+    const now = Date.parse(this.options.run.now());
+    for (const { group, record } of await this.state.groupsWithRecords()) {
+      const finished = Date.parse(record.operation?.finishedAt ?? '');
+      if (freshMs > 0 && now - finished < freshMs) continue;
+      await this.runner.rerun(group, (current, lease) => this.restart(group, current, lease));
     }
   }
 
   /** Waits for every background operation (graceful shutdown, tests). */
-  async idle(): Promise<void> {
-    while (this.jobs.size > 0) await Promise.allSettled([...this.jobs.values()]);
+  idle(): Promise<void> {
+    return this.runner.idle();
   }
 }

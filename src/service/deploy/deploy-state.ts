@@ -10,6 +10,7 @@ import {
 } from '../../core/deploy/records.js';
 import type { AddressClaim } from '../address-ledger.js';
 import type { DeployRecords, DeployRecordWrite } from './deploy-records.js';
+import type { Fence } from './operation-leases.js';
 
 export class DeployState {
   constructor(private readonly records: DeployRecords) {}
@@ -69,6 +70,7 @@ export class DeployState {
   write(
     group: string,
     changes: { group?: GroupRecord; revision?: RevisionRecord; clusters?: ClusterRecord[]; removeClusters?: string[] },
+    fence?: Fence,
   ): Promise<void> {
     const entries: DeployRecordWrite[] = [];
     if (changes.group) entries.push({ group, key: GROUP_RECORD_KEY, body: changes.group });
@@ -77,7 +79,7 @@ export class DeployState {
       entries.push({ group, key: clusterRecordKey(cluster.cluster), body: cluster });
     for (const cluster of changes.removeClusters ?? [])
       entries.push({ group, key: clusterRecordKey(cluster), body: undefined });
-    return this.records.write(entries);
+    return this.records.write(entries, fence);
   }
 
   remove(group: string): Promise<void> {

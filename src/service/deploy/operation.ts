@@ -3,7 +3,8 @@
  * each cluster's outcome saved as soon as it is known, the group's state settled at
  * the end. Everything it needs is in the records, so a restart simply runs it again:
  * objects already right are left alone and server-side apply of the same object
- * gives the same result.
+ * gives the same result. An operation runs under its group's lease (`lease-keeper.ts`):
+ * every write names the lease's fence, and no cluster is started once it is lost.
  */
 import { statesOf } from '../../core/deploy/lifecycle.js';
 import { groupRefOf } from '../../core/deploy/keys.js';
@@ -13,6 +14,7 @@ import { specOf } from '../../core/model/kind.js';
 import type { Store } from '../store.js';
 import { runCluster, type RunOptions } from './cluster-run.js';
 import type { DeployState } from './deploy-state.js';
+import type { OperationGuard } from './lease-keeper.js';
 import type { ChangeContext, DeployTarget, TargetCluster } from './target.js';
 
 export interface OperationDeps {
@@ -66,7 +68,9 @@ async function workCluster(
   deps: OperationDeps,
   job: { group: string; ref: GroupRef; context: ChangeContext; revision: RevisionRecord | undefined },
   record: ClusterRecord,
+  guard: OperationGuard | undefined,
 ): Promise<ClusterRecord> {
+  guard?.check();
   const cluster = await targetCluster(deps.store, record);
   const result = await runCluster(
     {
@@ -80,13 +84,17 @@ async function workCluster(
     },
     deps.run,
   );
-  await deps.state.write(job.group, { clusters: [result] });
+  await deps.state.write(job.group, { clusters: [result] }, guard?.fence);
   deps.onCluster?.(job.group, result);
   return result;
 }
 
 /** Runs the group's running operation to its end and settles the group's state. */
-export async function executeOperation(deps: OperationDeps, group: string): Promise<GroupRecord> {
+export async function executeOperation(
+  deps: OperationDeps,
+  group: string,
+  guard?: OperationGuard,
+): Promise<GroupRecord> {
   const record = await deps.state.group(group);
   const operation = record.operation;
   if (operation?.status !== 'running') return record;
@@ -95,7 +103,7 @@ export async function executeOperation(deps: OperationDeps, group: string): Prom
   const ref = groupRefOf(group);
   const results: ClusterRecord[] = [];
   await forEachLimit(await deps.state.clusters(group), deps.concurrency, async (cluster) => {
-    results.push(await workCluster(deps, { group, ref, context, revision }, cluster));
+    results.push(await workCluster(deps, { group, ref, context, revision }, cluster, guard));
   });
   const succeeded = results.every((cluster) => cluster.state === 'applied' || cluster.state === 'removed');
   const states = statesOf(operation.action);
@@ -105,6 +113,6 @@ export async function executeOperation(deps: OperationDeps, group: string): Prom
     operation: { ...operation, status: succeeded ? 'succeeded' : 'failed', finishedAt: deps.run.now() },
   };
   const emptied = results.filter((cluster) => cluster.state === 'removed').map((cluster) => cluster.cluster);
-  await deps.state.write(group, { group: settled, removeClusters: emptied });
+  await deps.state.write(group, { group: settled, removeClusters: emptied }, guard?.fence);
   return settled;
 }
