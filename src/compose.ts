@@ -19,6 +19,7 @@ import { createGitOpsTarget } from './adapters/targets/gitops/gitops-target.js';
 import { createKubernetesTarget } from './adapters/targets/kubernetes/index.js';
 import { clusterGateway } from './service/cluster-gateway.js';
 import { ResourceService } from './service/resource-service.js';
+import { LogicalCloudService } from './service/logical-cloud-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import { RenderService } from './service/render-service.js';
 import { CheckRouteService } from './service/check-route-service.js';
@@ -140,6 +141,7 @@ export async function buildServices(
       render,
       checkRoute: new CheckRouteService(render),
       deploy,
+      logicalClouds: new LogicalCloudService(store, database.deployRecords, deployState),
       tokens,
       accessRecords: database.access,
       clusterGateway: (params) => clusterGateway(store, params),

@@ -12,7 +12,7 @@ import { fillTemplate, readDocuments } from './emcoctl-file.js';
 
 const ROOT = fileURLToPath(new URL('../../../examples/emco-dtc/', import.meta.url));
 const EXAMPLES = (await readdir(ROOT, { withFileTypes: true }))
-  .filter((entry) => entry.isDirectory())
+  .filter((entry) => entry.isDirectory() && entry.name !== 'kube')
   .map((entry) => entry.name);
 
 async function templatesOf(example: string): Promise<string[]> {

@@ -3,8 +3,8 @@
  * (`.../deployment-intent-groups/g/approve`, `.../instantiate`, `terminate`, `update`,
  * `stop`, `rollback`) and no metadata. `apply` POSTs them; the server answers 202.
  *
- * Applying a file twice must not fail, so a 409 of a deployment intent group is
- * looked into: when the group's status shows it already is where the verb would take
+ * Applying a file twice must not fail, so a 409 of a deployment intent group or a logical
+ * cloud is looked into: when its status shows it already is where the verb would take
  * it (approved, instantiated, nothing deployed for terminate), the document is
  * `unchanged`, as a resource applied twice is. Any other refusal stays `failed`.
  * The state is read from `GET .../status`, not parsed out of the error's wording.
@@ -42,7 +42,7 @@ interface GroupStatusView {
   approved?: boolean;
 }
 
-/** Whether a group in this state already is where `verb` would take it. */
+/** Whether a group (or a logical cloud: `Created`, `Instantiated`, `Terminated`) in this state already is where `verb` would take it. */
 export function alreadyDone(verb: LifecycleVerb, status: GroupStatusView): boolean {
   const state = status.state ?? '';
   if (verb === 'approve') return status.approved === true || DEPLOYED.includes(state);
@@ -51,11 +51,13 @@ export function alreadyDone(verb: LifecycleVerb, status: GroupStatusView): boole
   return false;
 }
 
-async function groupStatus(client: ApiClient, anchor: string): Promise<GroupStatusView | undefined> {
-  if (!/(^|\/)deployment-intent-groups\/[^/]+\/[^/]+$/.test(anchor)) return undefined;
-  const group = anchor.slice(0, anchor.lastIndexOf('/'));
-  const response = await client.request('GET', `${group}/status?changes=false`);
-  return response.status === 200 ? (response.body as GroupStatusView) : undefined;
+/** What a lifecycle anchor acts on, and where its status is read: a group's, or a logical cloud's (EMCO's DCM). */
+function statusTarget(anchor: string): { what: string; path: string } | undefined {
+  const owner = anchor.slice(0, anchor.lastIndexOf('/'));
+  if (/(^|\/)deployment-intent-groups\/[^/]+$/.test(owner))
+    return { what: 'group', path: `${owner}/status?changes=false` };
+  if (/(^|\/)logical-clouds\/[^/]+$/.test(owner)) return { what: 'logical cloud', path: `${owner}/status` };
+  return undefined;
 }
 
 export async function applyLifecycle(
@@ -66,10 +68,15 @@ export async function applyLifecycle(
   const body = Object.keys(document.body).length > 0 ? document.body : undefined;
   const response = await client.request('POST', document.anchor, body);
   if (response.status >= 200 && response.status < 300) return { result: 'accepted' };
-  if (response.status === 409) {
-    const status = await groupStatus(client, document.anchor);
+  const target = response.status === 409 ? statusTarget(document.anchor) : undefined;
+  if (target) {
+    const current = await client.request('GET', target.path);
+    const status = current.status === 200 ? (current.body as GroupStatusView) : undefined;
     if (status && alreadyDone(verb, status))
-      return { result: 'unchanged', detail: `the group is ${status.state}${status.approved ? ' (approved)' : ''}` };
+      return {
+        result: 'unchanged',
+        detail: `the ${target.what} is ${status.state}${status.approved ? ' (approved)' : ''}`,
+      };
   }
   return { result: 'failed', error: describeError(response) };
 }

@@ -87,6 +87,22 @@ const EXTRA_DOCUMENTS: { anchor: string; body: JsonObject }[] = [
     anchor: `${REPLICA_CLIENT}/access-points`,
     body: { metadata: { name: 'headers', description: 'GET /headers' }, spec: { url: '/headers', access: ['GET'] } },
   },
+  {
+    anchor: 'projects/demo/logical-clouds/logicalcloud01/user-permissions',
+    body: {
+      metadata: { name: 'primary' },
+      spec: { namespace: 'namespace01', apiGroups: ['', 'apps'], resources: ['*'], verbs: ['get', 'list'] },
+    },
+  },
+  {
+    anchor: 'projects/demo/logical-clouds/logicalcloud01/cluster-quotas',
+    body: { metadata: { name: 'quota' }, spec: { pods: '10', 'limits.cpu': '2', 'count/deployments.apps': '5' } },
+  },
+  { anchor: 'projects/demo/composite-apps/blue-app/v1/composite-profiles', body: { metadata: { name: 'profile' } } },
+  {
+    anchor: 'projects/demo/composite-apps/blue-app/v1/composite-profiles/profile/profiles',
+    body: { metadata: { name: 'httpbin-profile' }, spec: { app: 'httpbin' } },
+  },
   // Seed 000's path on a composite app whose group has no "default" traffic group yet:
   // creating one there writes two rows, which a rejected request must roll back.
   {
@@ -151,6 +167,8 @@ function renamed(kind: ResourceKind, body: JsonObject, name: string): JsonObject
   if (kind.kind === 'inboundIntent' && isObject(copy.spec)) {
     for (const key of Object.keys(copy.spec)) if (foldKey(key) === 'servicename') copy.spec[key] = name;
   }
+  // A composite profile has one profile per app.
+  if (kind.kind === 'appProfile' && isObject(copy.spec)) copy.spec.app = name;
   return copy;
 }
 
@@ -240,7 +258,7 @@ async function send(
 
 /**
  * Every row of every kind: key, version and body; with `withFiles`, also the uploaded
- * file of apps and clusters (only multipart requests can send one, so only they pay for it).
+ * file of apps, app profiles and clusters (only multipart requests can send one, so only they pay for it).
  */
 async function snapshot(api: ApiHarness, withFiles = false): Promise<Map<string, string>> {
   const rows = new Map<string, string>();
@@ -250,7 +268,7 @@ async function snapshot(api: ApiHarness, withFiles = false): Promise<Map<string,
   for (const { kind, resources } of byKind) {
     for (const resource of resources) {
       let file = '';
-      if (withFiles && (kind.kind === 'app' || kind.kind === 'cluster')) {
+      if (withFiles && (kind.kind === 'app' || kind.kind === 'appProfile' || kind.kind === 'cluster')) {
         const stored = await api.store.getFile(resource.key);
         if (stored) file = ` file=${stored.fileName}:${createHash('sha1').update(stored.data).digest('hex')}`;
       }

@@ -5,28 +5,9 @@
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { describeOnBothDatabases, type ApiHarness } from '../../test-support/api.js';
 import { detailPaths, snapshot } from '../../test-support/fixtures.js';
+import { multipart, MULTIPART_CONTENT_TYPE, type Part } from '../../test-support/multipart.js';
 
 const APPS = '/v2/projects/p1/composite-apps/ca1/v1/apps';
-const BOUNDARY = '------------------------emcoctl4f1e2d';
-
-interface Part {
-  name: string;
-  value: string | Buffer;
-  fileName?: string;
-}
-
-function multipart(parts: Part[]): Buffer {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.name}"${part.fileName ? `; filename="${part.fileName}"` : ''}`;
-    const type = part.fileName ? 'Content-Type: application/octet-stream\r\n' : '';
-    chunks.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n${type}\r\n`));
-    chunks.push(typeof part.value === 'string' ? Buffer.from(part.value) : part.value);
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return Buffer.concat(chunks);
-}
 
 /** Bytes a text round trip would damage: a gzip header, NUL, invalid UTF-8, CR LF. */
 const CHART = Buffer.concat([
@@ -52,7 +33,7 @@ describeOnBothDatabases('multipart uploads', (open) => {
       method,
       url,
       payload: multipart(parts),
-      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      headers: { 'content-type': MULTIPART_CONTENT_TYPE },
     });
 
   test('an app POSTed as multipart is created, and its file comes back byte for byte', async () => {

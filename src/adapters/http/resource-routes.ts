@@ -10,7 +10,7 @@ import { BODY_ERRORS, errorResponses, ifMatchHeaders, paramsSchema, pascal, succ
 import { sendList, sendOne, sendWrite } from './present.js';
 
 /** Kinds whose uploaded file is kept as a file and can be downloaded again (not secrets: those go in a write-only field). */
-const KINDS_WITH_FILES = new Set(['app']);
+const KINDS_WITH_FILES = new Set(['app', 'appProfile']);
 
 function ifMatch(request: FastifyRequest): string | undefined {
   const header = request.headers['if-match'];

@@ -12,11 +12,13 @@ import type { SeedPathService } from '../../service/seed-paths.js';
 import type { RenderService } from '../../service/render-service.js';
 import type { CheckRouteService } from '../../service/check-route-service.js';
 import type { DeployService } from '../../service/deploy/deploy-service.js';
+import type { LogicalCloudService } from '../../service/logical-cloud-service.js';
 import type { AccessRecords } from '../../service/access/access-records.js';
 import type { TokenService } from '../../service/access/tokens.js';
 import { registerAccess, type AccessOptions } from './authentication.js';
 import { registerAccessRoutes } from './access-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
+import { registerLogicalCloudRoutes } from './logical-cloud-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
 import { errorHandler } from './errors.js';
@@ -32,6 +34,7 @@ export interface HttpServices {
   render: RenderService;
   checkRoute: CheckRouteService;
   deploy: DeployService;
+  logicalClouds: LogicalCloudService;
   tokens: TokenService;
   accessRecords: AccessRecords;
   clusterGateway(params: PathParams): Promise<ResolvedGateway>;
@@ -96,6 +99,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerRenderRoutes(app, services.render);
   registerCheckRoutes(app, services.checkRoute);
   registerDeployRoutes(app, services.deploy);
+  registerLogicalCloudRoutes(app, services.logicalClouds);
   registerAccessRoutes(app, services.tokens, services.accessRecords);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
   app.get(

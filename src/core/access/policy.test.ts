@@ -33,6 +33,13 @@ test.each([
   [['deployer:p1'], 'POST', `${GROUP.replace(':project', 'p1')}/rollback`, true],
   [['deployer:p1'], 'DELETE', GROUP.replace(':project', 'p1'), false],
   [['deployer:p2'], 'POST', `${GROUP.replace(':project', 'p1')}/approve`, false],
+  // A logical cloud's instantiate and terminate are lifecycle verbs too (EMCO's DCM); its status is a read.
+  [['editor:p1'], 'POST', '/v2/projects/p1/logical-clouds/lc/instantiate', false],
+  [['deployer:p1'], 'POST', '/v2/projects/p1/logical-clouds/lc/instantiate', true],
+  [['deployer:p1'], 'POST', '/v2/projects/p1/logical-clouds/lc/terminate', true],
+  [['deployer:p1'], 'POST', '/v2/projects/p1/logical-clouds/lc/user-permissions', false],
+  [['editor:p1'], 'POST', '/v2/projects/p1/logical-clouds/lc/user-permissions', true],
+  [['viewer:p1'], 'GET', '/v2/projects/p1/logical-clouds/lc/status', true],
   [['editor'], 'POST', '/v2/projects', true],
   [['editor:p1'], 'POST', '/v2/projects', false],
   [['viewer:p1'], 'GET', '/v2/projects', false],

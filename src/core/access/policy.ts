@@ -3,8 +3,9 @@
  * One pure function for the whole API, so the rules can be read (and tested) in one place:
  *
  * - reading a project's resources needs `viewer` of that project (or of every project);
- * - writing them needs `editor`; the lifecycle verbs (approve, instantiate, update,
- *   terminate, rollback, status refresh) need `deployer` — editing and shipping are separate duties;
+ * - writing them needs `editor`; the lifecycle verbs of a deployment intent group (approve,
+ *   instantiate, update, terminate, rollback, status refresh) and of a logical cloud (instantiate,
+ *   terminate) need `deployer` — editing and shipping are separate duties;
  * - cluster providers, clusters and their gateways can be read by anyone with a grant
  *   (logical clouds name them) and written only by a global `admin`;
  * - what spans every project (the project list, a cluster's or the fleet's render) needs a global grant;
@@ -50,7 +51,11 @@ function projectRequirement(reading: boolean, segments: string[], request: Match
     return { permission: reading ? 'read' : 'write', readSecrets };
   // A literal verb ends the pattern only on the lifecycle routes; a resource named `update` is a parameter.
   const last = segments[segments.length - 1] ?? '';
-  const isLifecycle = !reading && segments.includes('deployment-intent-groups') && LIFECYCLE_VERBS.has(last);
+  const lifecycleOwner = segments[segments.length - 3];
+  const isLifecycle =
+    !reading &&
+    LIFECYCLE_VERBS.has(last) &&
+    (segments.includes('deployment-intent-groups') || lifecycleOwner === 'logical-clouds');
   const permission: Permission = reading ? 'read' : isLifecycle ? 'deploy' : 'write';
   return { permission, project: request.project, readSecrets };
 }

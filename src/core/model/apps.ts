@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Issue } from '../errors.js';
 import { Metadata, Name, Obj } from '../validation/schema.js';
 import { byMetadataName, metadataName, specOf, type Reference, type ResourceBody, type ResourceKind } from './kind.js';
-import { childKey, clusterKey, joinKey, logicalCloudKey } from './keys.js';
+import { childKey, clusterKey, compositeAppKey, joinKey, logicalCloudKey } from './keys.js';
 
 export const compositeAppKind: ResourceKind = {
   kind: 'compositeApp',
@@ -54,21 +54,42 @@ export const deploymentIntentGroupKind: ResourceKind = {
     spec: Obj({
       logicalCloud: Name(),
       version: Type.Optional(Type.String({ maxLength: 63 })),
-      compositeProfile: Type.Optional(Type.String()),
+      compositeProfile: Type.Optional(Name()),
+      // EMCO's OverrideValues (`deployment_intent_groups.go`): `{app, values: {"image.repository": "..."}}`.
       overrideValues: Type.Optional(
-        Type.Array(Obj({ app: Name(), values: Type.Object({}, { additionalProperties: Type.String() }) })),
+        Type.Array(
+          Obj({ app: Name(), values: Type.Object({}, { additionalProperties: Type.String({ maxLength: 128 }) }) }),
+        ),
       ),
     }),
   }),
   itemSegments: byMetadataName,
-  references: (body, { params }) => [
+  references: (body, { params }) => groupReferences(body, params),
+};
+
+function groupReferences(body: ResourceBody, params: Record<string, string>): Reference[] {
+  const spec = specOf(body);
+  const references: Reference[] = [
     {
       path: 'spec.logicalCloud',
       what: 'logical cloud',
-      key: logicalCloudKey(params.project as string, String(specOf(body).logicalCloud)),
+      key: logicalCloudKey(params.project as string, String(spec.logicalCloud)),
     },
-  ],
-};
+  ];
+  if (typeof spec.compositeProfile === 'string') {
+    const compositeApp = compositeAppKey(
+      params.project as string,
+      params.compositeApp as string,
+      params.compositeAppVersion as string,
+    );
+    references.push({
+      path: 'spec.compositeProfile',
+      what: 'composite profile of this composite app version',
+      key: childKey(compositeApp, 'composite-profiles', spec.compositeProfile),
+    });
+  }
+  return references;
+}
 
 /** EMCO's `{dig}/intents`: which intent each controller uses. Kept for EMCO files. */
 export const groupIntentKind: ResourceKind = {

@@ -8,6 +8,7 @@ import {
   groupIntentKind,
 } from './apps.js';
 import { accessPointKind, inboundClientKind } from './clients.js';
+import { clusterQuotaKind, userPermissionKind } from './cloud-access.js';
 import { inboundIntentKind, trafficGroupIntentKind } from './inbound.js';
 import {
   clusterKind,
@@ -19,6 +20,7 @@ import {
 } from './infrastructure.js';
 import type { KindName, PathParams, ResourceKind } from './kind.js';
 import { joinKey } from './keys.js';
+import { appProfileKind, compositeProfileKind } from './profiles.js';
 import { routingIntentKind } from './routing.js';
 import { clusterReferenceKind, logicalCloudKind, projectKind } from './tenancy.js';
 
@@ -32,8 +34,12 @@ export const KINDS: readonly ResourceKind[] = [
   projectKind,
   logicalCloudKind,
   clusterReferenceKind,
+  userPermissionKind,
+  clusterQuotaKind,
   compositeAppKind,
   appKind,
+  compositeProfileKind,
+  appProfileKind,
   deploymentIntentGroupKind,
   groupIntentKind,
   genericPlacementIntentKind,
