@@ -22,11 +22,13 @@ import { ConflictError, NotFoundError } from '../../core/errors.js';
 import { deploymentIntentGroupKind } from '../../core/model/apps.js';
 import type { PathParams } from '../../core/model/kind.js';
 import type { RenderedObject } from '../../core/render/objects.js';
+import { NO_METRICS, secondsSince, type Metrics, type OperationKind, type QueueDepth } from '../metrics.js';
 import type { RenderService } from '../render-service.js';
 import { getOrThrow } from '../resource-service.js';
 import type { Store } from '../store.js';
 import type { DeployState } from './deploy-state.js';
 import { deployTargetName, executeOperation, type OperationDeps } from './operation.js';
+import { PassSnapshot } from './pass-snapshot.js';
 import { readdressed } from './readdress.js';
 
 export interface Accepted {
@@ -35,7 +37,7 @@ export interface Accepted {
   action?: OperationAction;
 }
 
-export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'state'> {
+export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'state' | 'currentPass'> {
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -43,6 +45,11 @@ export class DeployService {
   private readonly jobs = new Map<string, Promise<unknown>>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly deps: OperationDeps;
+  /** The reconcile pass under way: its snapshot, and the groups it has yet to reach. */
+  private pass: { snapshot: PassSnapshot; remaining: number } | undefined;
+  private passRun: Promise<void> | undefined;
+  /** Lifecycle requests waiting for their group's turn. */
+  private waiting = 0;
 
   constructor(
     private readonly store: Store,
@@ -50,7 +57,16 @@ export class DeployService {
     private readonly render: RenderService,
     private readonly options: DeployServiceOptions,
   ) {
-    this.deps = { ...options, store, state };
+    this.deps = { ...options, store, state, currentPass: () => this.pass?.snapshot };
+  }
+
+  private get metrics(): Metrics {
+    return this.options.run.metrics ?? NO_METRICS;
+  }
+
+  /** Operations running now, and those waiting: requests queued behind their group's, groups the pass has yet to reach. */
+  queue(): QueueDepth {
+    return { running: this.jobs.size, waiting: this.waiting + (this.pass?.remaining ?? 0) };
   }
 
   /** Where background failures are reported (the server's log). */
@@ -61,7 +77,13 @@ export class DeployService {
   /** Lifecycle requests of one group take turns, so two of them never both start an operation. */
   private async serialized<T>(group: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(group) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
+    this.waiting++;
+    const next = previous
+      .catch(() => undefined)
+      .then(() => {
+        this.waiting--;
+        return work();
+      });
     this.locks.set(group, next);
     try {
       return await next;
@@ -178,7 +200,7 @@ export class DeployService {
       operation: { action: next.action, revision: number, startedAt: now, status: 'running' },
     };
     await this.state.write(group, { group: started, ...(revision ? { revision } : {}), clusters });
-    this.launch(group);
+    this.launch(group, next.action);
     return { state: started.state, revision: number, action: next.action };
   }
 
@@ -205,11 +227,23 @@ export class DeployService {
     return records;
   }
 
-  private launch(group: string): Promise<unknown> {
+  private launch(group: string, kind: OperationKind, snapshot?: PassSnapshot): Promise<unknown> {
     const running = this.jobs.get(group);
     if (running) return running;
-    const job = executeOperation(this.deps, group)
-      .catch((error: unknown) => this.options.log?.(`deploy of ${group} stopped`, error))
+    const started = performance.now();
+    this.metrics.operationStarted(kind);
+    const job = executeOperation(this.deps, group, snapshot)
+      .then((settled) =>
+        this.metrics.operationFinished(
+          kind,
+          settled.operation?.status === 'succeeded' ? 'succeeded' : 'failed',
+          secondsSince(started),
+        ),
+      )
+      .catch((error: unknown) => {
+        this.metrics.operationFinished(kind, 'error', secondsSince(started));
+        this.options.log?.(`deploy of ${group} stopped`, error);
+      })
       .finally(() => this.jobs.delete(group));
     this.jobs.set(group, job);
     return job;
@@ -234,13 +268,13 @@ export class DeployService {
   /** Reads every cluster now, repairs drift and retries what failed; answers when done. */
   async refresh(params: PathParams): Promise<GroupStatus> {
     const group = await this.groupKey(params);
-    await this.serialized(group, () => this.rerun(group));
+    await this.serialized(group, () => this.rerun(group, 'refresh'));
     await this.jobs.get(group);
     return this.status(params);
   }
 
   /** Runs the group's last operation again (drift repair, retries): nothing when one is running or nothing is deployed. */
-  private async rerun(group: string): Promise<void> {
+  private async rerun(group: string, kind: OperationKind, snapshot?: PassSnapshot): Promise<void> {
     const record = await this.state.group(group);
     const operation = record.operation;
     if (!operation || operation.status === 'running' || !isDeployed(record)) return;
@@ -250,7 +284,7 @@ export class DeployService {
     };
     delete restarted.operation?.finishedAt;
     await this.state.write(group, { group: restarted });
-    this.launch(group);
+    this.launch(group, kind, snapshot);
   }
 
   /** What is deployed now and what the intents render to now. */
@@ -278,15 +312,34 @@ export class DeployService {
   /** Resumes every operation a stop interrupted. */
   async resume(): Promise<void> {
     for (const { group, record } of await this.state.groupsWithRecords()) {
-      if (record.operation?.status === 'running') this.launch(group);
+      if (record.operation?.status === 'running') this.launch(group, record.operation.action);
     }
   }
 
-  /** One reconcile pass over every deployed group: drift repaired, failures retried. */
-  async reconcileAll(): Promise<void> {
-    for (const { group } of await this.state.groupsWithRecords()) {
-      await this.serialized(group, () => this.rerun(group));
-      await this.jobs.get(group);
+  /**
+   * One reconcile pass over every deployed group: drift repaired, failures retried. The groups
+   * share one snapshot of the clusters, so each cluster is listed once per kind, whatever the
+   * number of groups on it. A pass asked for while one runs is that one.
+   */
+  reconcileAll(): Promise<void> {
+    this.passRun ??= this.reconcilePass().finally(() => (this.passRun = undefined));
+    return this.passRun;
+  }
+
+  private async reconcilePass(): Promise<void> {
+    const started = performance.now();
+    const groups = await this.state.groupsWithRecords();
+    const pass = { snapshot: new PassSnapshot(), remaining: groups.length };
+    this.pass = pass;
+    try {
+      for (const { group } of groups) {
+        pass.remaining--;
+        await this.serialized(group, () => this.rerun(group, 'reconcile', pass.snapshot));
+        await this.jobs.get(group);
+      }
+    } finally {
+      this.pass = undefined;
+      this.metrics.reconcilePass(secondsSince(started), groups.length);
     }
   }
 

@@ -13,6 +13,7 @@ import { specOf } from '../../core/model/kind.js';
 import type { Store } from '../store.js';
 import { runCluster, type RunOptions } from './cluster-run.js';
 import type { DeployState } from './deploy-state.js';
+import type { PassSnapshot, WriteLog } from './pass-snapshot.js';
 import type { ChangeContext, DeployTarget, TargetCluster } from './target.js';
 
 export interface OperationDeps {
@@ -24,6 +25,8 @@ export interface OperationDeps {
   concurrency: number;
   /** Told after every cluster: how many of how many are done. */
   onCluster?: (group: string, record: ClusterRecord) => void;
+  /** The running reconcile pass's snapshot, which every operation's writes keep true. */
+  currentPass?: () => WriteLog | undefined;
 }
 
 export async function forEachLimit<T>(
@@ -62,12 +65,17 @@ async function sharedElsewhere(state: DeployState, group: string, cluster: strin
   return shared;
 }
 
-async function workCluster(
-  deps: OperationDeps,
-  job: { group: string; ref: GroupRef; context: ChangeContext; revision: RevisionRecord | undefined },
-  record: ClusterRecord,
-): Promise<ClusterRecord> {
+interface OperationJob {
+  group: string;
+  ref: GroupRef;
+  context: ChangeContext;
+  revision: RevisionRecord | undefined;
+  snapshot: PassSnapshot | undefined;
+}
+
+async function workCluster(deps: OperationDeps, job: OperationJob, record: ClusterRecord): Promise<ClusterRecord> {
   const cluster = await targetCluster(deps.store, record);
+  const writes = deps.currentPass?.();
   const result = await runCluster(
     {
       group: job.ref,
@@ -77,6 +85,8 @@ async function workCluster(
       desired: job.revision?.clusters[record.cluster] ?? [],
       record,
       sharedElsewhere: await sharedElsewhere(deps.state, job.group, record.cluster),
+      ...(job.snapshot ? { snapshot: job.snapshot } : {}),
+      ...(writes ? { writes } : {}),
     },
     deps.run,
   );
@@ -85,8 +95,15 @@ async function workCluster(
   return result;
 }
 
-/** Runs the group's running operation to its end and settles the group's state. */
-export async function executeOperation(deps: OperationDeps, group: string): Promise<GroupRecord> {
+/**
+ * Runs the group's running operation to its end and settles the group's state. Within a
+ * reconcile pass, `snapshot` is the pass's reads of the clusters, shared with the other groups.
+ */
+export async function executeOperation(
+  deps: OperationDeps,
+  group: string,
+  snapshot?: PassSnapshot,
+): Promise<GroupRecord> {
   const record = await deps.state.group(group);
   const operation = record.operation;
   if (operation?.status !== 'running') return record;
@@ -95,7 +112,7 @@ export async function executeOperation(deps: OperationDeps, group: string): Prom
   const ref = groupRefOf(group);
   const results: ClusterRecord[] = [];
   await forEachLimit(await deps.state.clusters(group), deps.concurrency, async (cluster) => {
-    results.push(await workCluster(deps, { group, ref, context, revision }, cluster));
+    results.push(await workCluster(deps, { group, ref, context, revision, snapshot }, cluster));
   });
   const succeeded = results.every((cluster) => cluster.state === 'applied' || cluster.state === 'removed');
   const states = statesOf(operation.action);
