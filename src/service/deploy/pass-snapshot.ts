@@ -59,7 +59,10 @@ class ClusterView {
 
   async list(kinds: readonly KindRef[], read: KindReader): Promise<LiveObject[]> {
     const missing = new Map<string, KindRef>();
-    for (const kind of kinds) if (!this.kinds.has(kindKey(kind))) missing.set(kindKey(kind), kind);
+    for (const kind of kinds) {
+      const key = kindKey(kind);
+      if (!this.kinds.has(key) && !missing.has(key)) missing.set(key, kind);
+    }
     if (missing.size > 0) {
       const reading = read([...missing.values()]);
       for (const key of missing.keys()) {
@@ -81,7 +84,10 @@ class ClusterView {
     return views.flatMap((objects) => [...objects.values()]);
   }
 
-  /** Changes the kind's objects once it is read (after a read still under way, too); a kind never read stays unread. */
+  /**
+   * Changes the kind's objects once it is read (a reading still under way, too); a kind never read
+   * stays unread. A copy is changed, so a group sees the cluster as it was when it asked.
+   */
   change(kind: { apiVersion: string; kind: string }, edit: (objects: Objects) => void): void {
     const key = kindKey(kind);
     const current = this.kinds.get(key);
@@ -90,8 +96,9 @@ class ClusterView {
       key,
       held(
         current.then((objects) => {
-          edit(objects);
-          return objects;
+          const changed = new Map(objects);
+          edit(changed);
+          return changed;
         }),
       ),
     );
