@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { adminTokenAuthenticator, firstAccepting, type Authenticator } from './adapters/http/authentication.js';
 import { oidcAuthenticator } from './adapters/http/oidc-check.js';
 import { buildHttpServer } from './adapters/http/server.js';
+import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { openDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
 import type { ResealReport } from './adapters/storage/sealing/rotate.js';
@@ -19,6 +20,8 @@ import { clusterGateway } from './service/cluster-gateway.js';
 import { ResourceService } from './service/resource-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import { RenderService } from './service/render-service.js';
+import type { Metrics } from './service/metrics.js';
+import { timeRenders } from './service/timed-render.js';
 import { CheckRouteService } from './service/check-route-service.js';
 import type { AccessRecords } from './service/access/access-records.js';
 import { isApiToken, TokenService } from './service/access/tokens.js';
@@ -56,6 +59,8 @@ export interface DeployOptions {
   gitopsAllow?: readonly string[];
   /** Replaces the built-in targets (tests). */
   targets?: DeployTarget[];
+  /** Node's process metrics on /metrics too (serve turns them on). */
+  processMetrics?: boolean;
 }
 
 function deployTargets(options: DeployOptions, policy: RetryPolicy, allow: GitOpsAllowList): Map<string, DeployTarget> {
@@ -76,6 +81,8 @@ export function gitOpsAllowList(entries: readonly string[]): GitOpsAllowList {
 export interface App {
   app: FastifyInstance;
   deploy: DeployService;
+  /** What /metrics reports; services that come later (leases) report through it too. */
+  metrics: Metrics;
 }
 
 export async function buildApp(
@@ -115,14 +122,19 @@ export async function buildServices(
 ): Promise<App> {
   const { store, ledger } = database;
   const deployState = new DeployState(database.deployRecords);
-  const render = new RenderService(store, ledger, validateRendered, () => deployState.heldClaims());
+  const metrics = createPrometheusMetrics({ processMetrics: options.processMetrics ?? false });
+  const render = timeRenders(
+    new RenderService(store, ledger, validateRendered, () => deployState.heldClaims()),
+    metrics,
+  );
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const gitops = gitOpsAllowList(options.gitopsAllow ?? []);
   const deploy = new DeployService(store, deployState, render, {
     targets: deployTargets(options, policy, gitops),
     concurrency: options.concurrency ?? 8,
-    run: { policy, now: () => new Date().toISOString() },
+    run: { policy, now: () => new Date().toISOString(), metrics },
   });
+  metrics.watchQueue(() => deploy.queue());
   const tokens = new TokenService(database.access);
   const app = await buildHttpServer(
     {
@@ -135,6 +147,7 @@ export async function buildServices(
       accessRecords: database.access,
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
+      metrics,
     },
     {
       logger,
@@ -164,7 +177,7 @@ export async function buildServices(
     await deploy.idle();
     await store.close();
   });
-  return { app, deploy };
+  return { app, deploy, metrics };
 }
 
 export interface ServeOptions extends StoreOptions, AccessOptions {
@@ -206,6 +219,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   };
   const deploy: DeployOptions = {
     gitWorkDir: join(options.dataDir, 'gitops'),
+    processMetrics: true,
     ...(options.inMemory ? { reconcileSeconds: 0 } : {}),
     ...options.deploy,
   };

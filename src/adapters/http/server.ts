@@ -19,6 +19,7 @@ import { registerAccessRoutes } from './access-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
+import { registerMetricsRoute, type MetricsText } from './metrics-route.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { ErrorResponse, errorResponses, paramsSchema, AnyObject, success } from './openapi.js';
 import { openApiOptions } from './openapi-document.js';
@@ -35,6 +36,8 @@ export interface HttpServices {
   accessRecords: AccessRecords;
   clusterGateway(params: PathParams): Promise<ResolvedGateway>;
   ready(): Promise<boolean>;
+  /** `/metrics`, when given. */
+  metrics?: MetricsText;
 }
 
 export interface HttpOptions {
@@ -96,6 +99,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerCheckRoutes(app, services.checkRoute);
   registerDeployRoutes(app, services.deploy);
   registerAccessRoutes(app, services.tokens, services.accessRecords);
+  if (services.metrics) registerMetricsRoute(app, services.metrics);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
   app.get(
     gatewayPath,
