@@ -25,7 +25,8 @@ export function registerMetricsRoute(app: FastifyInstance, metrics: MetricsText)
       ...errorResponses(),
     },
   };
-  app.get('/metrics', { schema }, async (_request, reply) =>
+  // Scraped every few seconds: the request log would drown in it.
+  app.get('/metrics', { schema, logLevel: 'warn' }, async (_request, reply) =>
     reply.header('content-type', metrics.contentType).send(await metrics.text()),
   );
 }
