@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { adminTokenAuthenticator, firstAccepting, type Authenticator } from './adapters/http/authentication.js';
 import { oidcAuthenticator } from './adapters/http/oidc-check.js';
 import { buildHttpServer } from './adapters/http/server.js';
+import { createPrometheusMetrics } from './adapters/metrics/prometheus.js';
 import { isSqlite, openDatabase, type OpenedDatabase, type StoreOptions } from './adapters/storage/open.js';
 import { lockDataFolder } from './adapters/storage/process-lock.js';
 import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
@@ -22,6 +23,8 @@ import { ResourceService } from './service/resource-service.js';
 import { LogicalCloudService } from './service/logical-cloud-service.js';
 import { SeedPathService } from './service/seed-paths.js';
 import { RenderService } from './service/render-service.js';
+import type { Metrics } from './service/metrics.js';
+import { timeRenders } from './service/timed-render.js';
 import { CheckRouteService } from './service/check-route-service.js';
 import type { AccessRecords } from './service/access/access-records.js';
 import { isApiToken, TokenService } from './service/access/tokens.js';
@@ -64,6 +67,8 @@ export interface DeployOptions {
   targets?: DeployTarget[];
   /** Seconds an operation lease lives unrenewed: how soon another replica takes over a dead one's work (default 15). */
   leaseSeconds?: number;
+  /** Node's process metrics on /metrics too (serve turns them on). */
+  processMetrics?: boolean;
 }
 
 function deployTargets(options: DeployOptions, policy: RetryPolicy, allow: GitOpsAllowList): Map<string, DeployTarget> {
@@ -84,6 +89,8 @@ export function gitOpsAllowList(entries: readonly string[]): GitOpsAllowList {
 export interface App {
   app: FastifyInstance;
   deploy: DeployService;
+  /** What /metrics reports; services that come later (leases) report through it too. */
+  metrics: Metrics;
 }
 
 export async function buildApp(
@@ -123,16 +130,21 @@ export async function buildServices(
 ): Promise<App> {
   const { store, ledger } = database;
   const deployState = new DeployState(database.deployRecords);
-  const render = new RenderService(store, ledger, validateRendered, () => deployState.heldClaims());
+  const metrics = createPrometheusMetrics({ processMetrics: options.processMetrics ?? false });
+  const render = timeRenders(
+    new RenderService(store, ledger, validateRendered, () => deployState.heldClaims()),
+    metrics,
+  );
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const gitops = gitOpsAllowList(options.gitopsAllow ?? []);
   const timings = options.leaseSeconds ? leaseTimings(options.leaseSeconds) : DEFAULT_LEASE_TIMINGS;
   const deploy = new DeployService(store, deployState, render, {
     targets: deployTargets(options, policy, gitops),
     concurrency: options.concurrency ?? 8,
-    run: { policy, now: () => new Date().toISOString() },
+    run: { policy, now: () => new Date().toISOString(), metrics },
     leases: new LeaseKeeper(database.leases, replicaId(), timings),
   });
+  metrics.watchQueue(() => deploy.queue());
   const tokens = new TokenService(database.access);
   const app = await buildHttpServer(
     {
@@ -146,6 +158,7 @@ export async function buildServices(
       accessRecords: database.access,
       clusterGateway: (params) => clusterGateway(store, params),
       ready: () => store.ping(),
+      metrics,
     },
     {
       logger,
@@ -170,7 +183,7 @@ export async function buildServices(
     await deploy.idle();
     await store.close();
   });
-  return { app, deploy };
+  return { app, deploy, metrics };
 }
 
 /** This process among the replicas, as leases name it: host, pid and a random part (pids repeat across containers). */
@@ -278,6 +291,7 @@ async function serveOn(options: ServeOptions, alone: boolean): Promise<RunningSe
   };
   const deploy: DeployOptions = {
     gitWorkDir: join(options.dataDir, 'gitops'),
+    processMetrics: true,
     ...(options.inMemory ? { reconcileSeconds: 0 } : {}),
     ...options.deploy,
   };

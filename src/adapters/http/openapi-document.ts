@@ -45,6 +45,7 @@ const OTHER_TAGS = [
     description: "A deployment intent group's lifecycle: approve, instantiate, update, terminate, status",
   },
   { name: 'access', description: "API tokens and the audit log: a global admin's" },
+  { name: 'monitoring', description: 'Metrics in the Prometheus text format (docs/operations.md)' },
 ];
 
 export const TAGS = [...KINDS.map((kind) => ({ name: kind.label, description: KIND_TAGS[kind.kind] })), ...OTHER_TAGS];

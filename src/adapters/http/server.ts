@@ -23,6 +23,7 @@ import { registerCheckRoutes } from './check-routes.js';
 import { registerRenderRoutes } from './render-routes.js';
 import { errorHandler } from './errors.js';
 import { registerNotFound } from './not-found.js';
+import { registerMetricsRoute, type MetricsText } from './metrics-route.js';
 import { ErrorResponse, errorResponses, paramsSchema, AnyObject, success } from './openapi.js';
 import { openApiOptions } from './openapi-document.js';
 import { registerResourceRoutes } from './resource-routes.js';
@@ -39,6 +40,8 @@ export interface HttpServices {
   accessRecords: AccessRecords;
   clusterGateway(params: PathParams): Promise<ResolvedGateway>;
   ready(): Promise<boolean>;
+  /** `/metrics`, when given. */
+  metrics?: MetricsText;
 }
 
 export interface HttpOptions {
@@ -101,6 +104,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   registerDeployRoutes(app, services.deploy);
   registerLogicalCloudRoutes(app, services.logicalClouds);
   registerAccessRoutes(app, services.tokens, services.accessRecords);
+  if (services.metrics) registerMetricsRoute(app, services.metrics);
   const gatewayPath = '/v2/cluster-providers/:clusterProvider/clusters/:cluster/gateway';
   app.get(
     gatewayPath,

@@ -58,6 +58,10 @@ test.each([
   [[], 'GET', '/v2/openapi.json', false],
   [['viewer:p1'], 'GET', '/v2/version', true],
   [[], 'GET', '/v2/version', false],
+  [['viewer'], 'GET', '/metrics', true],
+  [['viewer:p1'], 'GET', '/metrics', false],
+  [['admin:p1'], 'GET', '/metrics', false],
+  [[], 'GET', '/metrics', false],
 ])('%j %s %s → %s', (grants, method, url, expected) => {
   expect(allowed(principal(grants.filter((g) => parseGrant(g) !== undefined)), method, url)).toBe(expected);
 });

@@ -8,7 +8,7 @@
  *   terminate) need `deployer` — editing and shipping are separate duties;
  * - cluster providers, clusters and their gateways can be read by anyone with a grant
  *   (logical clouds name them) and written only by a global `admin`;
- * - what spans every project (the project list, a cluster's or the fleet's render) needs a global grant;
+ * - what spans every project (the project list, a cluster's or the fleet's render, `/metrics`) needs a global grant;
  * - tokens and the audit log are a global `admin`'s;
  * - `showSecrets=true` needs `readSecrets` as well, whatever else the request needs.
  */
@@ -67,6 +67,8 @@ export function requirementOf(request: MatchedRequest): Requirement {
   if (request.route === undefined) return { permission: 'read', anyGrant: true, readSecrets: false };
   const segments = request.route.split('/').filter((segment) => segment !== '');
   const [root, area] = segments;
+  // Metrics name every project's groups and every cluster: a global grant, as for the fleet's render.
+  if (root === 'metrics') return { permission: 'read', readSecrets: false };
   if (root !== 'v2') return { permission: reading ? 'read' : 'admin', anyGrant: reading, readSecrets: false };
   if (area === 'projects') return projectRequirement(reading, segments, request);
   if (area === 'tokens' || area === 'audit') return { permission: 'admin', readSecrets: false };

@@ -3,16 +3,29 @@
  * apply, check and remove object by object, each call with its deadline and
  * retries. Whatever happens, the result is a record of where every object stands;
  * a cluster that fails is data for the status, never an exception for its peers.
+ *
+ * In a reconcile pass the reading goes through the pass's snapshot (`pass-snapshot.ts`),
+ * shared by every group on the cluster, and a session is opened only when the plan has
+ * something to write.
  */
-import { planCluster, type ApplyStep } from '../../core/deploy/cluster-plan.js';
+import { planCluster, type ApplyStep, type ClusterPlan } from '../../core/deploy/cluster-plan.js';
 import { clusterStateOf } from '../../core/deploy/entries.js';
-import { isManaged, MANAGED_BY_SELECTOR, type GroupRef } from '../../core/deploy/ownership.js';
+import {
+  isClusterWide,
+  isManaged,
+  isOwnedBy,
+  MANAGED_BY_SELECTOR,
+  ownerName,
+  type GroupRef,
+} from '../../core/deploy/ownership.js';
 import type { ClusterRecord, ObjectEntry } from '../../core/deploy/records.js';
-import { refId, refOf, type ObjectRef } from '../../core/deploy/refs.js';
+import { refId, refOf, type LiveObject, type ObjectRef } from '../../core/deploy/refs.js';
 import { objectId, type RenderedObject } from '../../core/render/objects.js';
+import { NO_METRICS, type ClusterCall, type Metrics } from '../metrics.js';
 import { kindsToList } from './kinds.js';
+import type { KindReader, PassSnapshot, WriteLog } from './pass-snapshot.js';
 import { asTargetError, withRetries, type RetryPolicy, type Sleep } from './retry.js';
-import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from './target.js';
+import type { ChangeContext, ClusterSession, DeployTarget, KindRef, TargetCluster } from './target.js';
 import { TargetError } from './target.js';
 
 export interface ClusterJob {
@@ -24,12 +37,17 @@ export interface ClusterJob {
   /** The record prepared for this revision (see `prepareClusterRecord`). */
   record: ClusterRecord;
   sharedElsewhere: ReadonlySet<string>;
+  /** The reconcile pass's reads of the cluster, when the job is part of one. */
+  snapshot?: PassSnapshot;
+  /** Told of every successful write (the running pass's snapshot, if any). */
+  writes?: WriteLog;
 }
 
 export interface RunOptions {
   policy: RetryPolicy;
   now: () => string;
   wait?: Sleep;
+  metrics?: Metrics;
 }
 
 /** Failures after which the rest of the cluster's calls would fail the same way. */
@@ -45,12 +63,21 @@ class ClusterRun {
     this.objects = structuredClone(job.record.objects);
   }
 
-  private call<T>(what: string, work: () => Promise<T>): Promise<T> {
-    return withRetries(
-      work,
-      `${this.job.cluster.provider}/${this.job.cluster.name}: ${what}`,
-      this.options.policy,
-      this.options.wait,
+  private get label(): string {
+    return `${this.job.cluster.provider}/${this.job.cluster.name}`;
+  }
+
+  private get metrics(): Metrics {
+    return this.options.metrics ?? NO_METRICS;
+  }
+
+  call<T>(kind: ClusterCall, what: string, work: () => Promise<T>): Promise<T> {
+    const onRetry = (failure: TargetError) => this.metrics.callRetried(this.label, kind, failure.reason);
+    return withRetries(work, `${this.label}: ${what}`, this.options.policy, this.options.wait, onRetry).catch(
+      (error: unknown) => {
+        this.metrics.callFailed(this.label, kind, asTargetError(error).reason);
+        throw error;
+      },
     );
   }
 
@@ -78,10 +105,13 @@ class ClusterRun {
     return entry;
   }
 
-  async run(session: ClusterSession): Promise<void> {
-    const live = await this.call('list objects', () =>
-      session.list(kindsToList(this.job.desired, Object.values(this.objects)), MANAGED_BY_SELECTOR),
-    );
+  /** The kinds this job looks through, in one version each. */
+  kinds(): KindRef[] {
+    return kindsToList(this.job.desired, Object.values(this.objects));
+  }
+
+  /** What to do, from every managed object the cluster holds; settles what needs no call. */
+  plan(live: readonly LiveObject[]): ClusterPlan {
     const plan = planCluster({
       group: this.job.group,
       desired: this.job.desired,
@@ -100,42 +130,70 @@ class ClusterRun {
         ),
       );
     }
+    for (const id of plan.forget) delete this.objects[id];
+    return plan;
+  }
+
+  /** Reads in the session, plans and carries the plan out. */
+  async run(session: ClusterSession): Promise<void> {
+    const live = await this.call('list', 'list objects', () => session.list(this.kinds(), MANAGED_BY_SELECTOR));
+    await this.carryOut(session, this.plan(live));
+  }
+
+  async carryOut(session: ClusterSession, plan: ClusterPlan): Promise<void> {
     for (const step of plan.apply) await this.apply(session, step);
     for (const ref of plan.remove) await this.remove(session, ref);
-    for (const id of plan.forget) delete this.objects[id];
   }
 
   private async apply(session: ClusterSession, step: ApplyStep): Promise<void> {
     const ref = refOf(step.object);
     try {
-      if (step.checkForeign) {
-        const existing = await this.call(`read ${refId(ref)}`, () => session.get(ref));
-        if (existing !== undefined && !isManaged(existing)) {
-          throw new TargetError(
-            `${refId(ref)} exists without meshbridge's labels; meshbridge never modifies it`,
-            'not-owned',
-            false,
-          );
-        }
-      }
-      await this.call(`apply ${refId(ref)}`, () => session.apply(step.object));
+      if (step.checkForeign) await this.checkForeign(session, ref);
+      await this.call('apply', `apply ${refId(ref)}`, () => session.apply(step.object));
+      this.job.writes?.applied(this.job.cluster.key, step.object);
       const entry = this.settle(step.object, step.hash);
       if (step.reason === 'drift-changed' || step.reason === 'drift-deleted') {
-        entry.drift = { kind: step.reason === 'drift-changed' ? 'changed' : 'deleted', detectedAt: this.options.now() };
+        const kind = step.reason === 'drift-changed' ? 'changed' : 'deleted';
+        entry.drift = { kind, detectedAt: this.options.now() };
+        this.metrics.objectDrifted(this.label, kind);
       }
     } catch (error) {
       this.fail(ref, asTargetError(error));
     }
   }
 
+  /**
+   * An object the listing did not show may exist all the same (made meanwhile, or missed by a
+   * pass's snapshot): it is read first, and never taken over from someone else or another group.
+   */
+  private async checkForeign(session: ClusterSession, ref: ObjectRef): Promise<void> {
+    const existing = await this.call('read', `read ${refId(ref)}`, () => session.get(ref));
+    if (existing === undefined || isOwnedBy(existing, this.job.group) || isClusterWide(existing)) return;
+    const message = isManaged(existing)
+      ? `${refId(ref)} belongs to ${ownerName(existing) ?? 'another owner'}; meshbridge will not take it over`
+      : `${refId(ref)} exists without meshbridge's labels; meshbridge never modifies it`;
+    throw new TargetError(message, 'not-owned', false);
+  }
+
   private async remove(session: ClusterSession, ref: ObjectRef): Promise<void> {
     try {
-      await this.call(`delete ${refId(ref)}`, () => session.remove(ref));
+      await this.call('delete', `delete ${refId(ref)}`, () => session.remove(ref));
+      this.job.writes?.removed(this.job.cluster.key, ref);
       delete this.objects[refId(ref)];
     } catch (error) {
       this.fail(ref, asTargetError(error));
     }
   }
+}
+
+/** In a pass: plan from the pass's snapshot, and open a session only for what must be written. */
+async function work(job: ClusterJob, target: DeployTarget, run: ClusterRun): Promise<void> {
+  if (job.snapshot === undefined) return target.session(job.cluster, job.context, (session) => run.run(session));
+  const read: KindReader = (kinds) =>
+    run.call('list', 'list objects', () => target.read(job.cluster, kinds, MANAGED_BY_SELECTOR));
+  const plan = run.plan(await job.snapshot.list(job.cluster.key, run.kinds(), read));
+  if (plan.apply.length === 0 && plan.remove.length === 0) return;
+  await target.session(job.cluster, job.context, (session) => run.carryOut(session, plan));
 }
 
 /** Works one cluster and returns its new record. Never throws. */
@@ -148,7 +206,7 @@ export async function runCluster(job: ClusterJob, options: RunOptions): Promise<
       const wanted = String((job.cluster.spec.deploy as { target?: string } | undefined)?.target ?? 'kubernetes');
       throw new TargetError(`no deploy target "${wanted}" is configured on this server`, 'not-configured', false);
     }
-    await job.target.session(job.cluster, job.context, (session) => run.run(session));
+    await work(job, job.target, run);
   } catch (error) {
     failure = asTargetError(error);
   }

@@ -24,6 +24,7 @@ import { ConflictError, NotFoundError } from '../../core/errors.js';
 import { deploymentIntentGroupKind } from '../../core/model/apps.js';
 import type { PathParams } from '../../core/model/kind.js';
 import type { RenderedObject } from '../../core/render/objects.js';
+import { NO_METRICS, secondsSince, type Metrics, type QueueDepth } from '../metrics.js';
 import type { RenderService } from '../render-service.js';
 import { getOrThrow } from '../resource-service.js';
 import type { Store } from '../store.js';
@@ -31,6 +32,7 @@ import type { DeployState } from './deploy-state.js';
 import type { HeldLease, LeaseKeeper } from './lease-keeper.js';
 import { deployTargetName, type OperationDeps } from './operation.js';
 import { OperationRunner } from './operation-runner.js';
+import { PassSnapshot } from './pass-snapshot.js';
 import { readdressed } from './readdress.js';
 
 export interface Accepted {
@@ -39,7 +41,7 @@ export interface Accepted {
   action?: OperationAction;
 }
 
-export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'state'> {
+export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'state' | 'currentPass'> {
   log?: (message: string, error?: unknown) => void;
   /** This process's hold on the groups' operation leases. */
   leases: LeaseKeeper;
@@ -47,6 +49,9 @@ export interface DeployServiceOptions extends Omit<OperationDeps, 'store' | 'sta
 
 export class DeployService {
   private readonly runner: OperationRunner;
+  /** The reconcile pass under way: its snapshot, and the groups it has yet to reach. */
+  private pass: { snapshot: PassSnapshot; remaining: number } | undefined;
+  private passRun: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -54,8 +59,18 @@ export class DeployService {
     private readonly render: RenderService,
     private readonly options: DeployServiceOptions,
   ) {
-    const deps: OperationDeps = { ...options, store, state };
+    const deps: OperationDeps = { ...options, store, state, currentPass: () => this.pass?.snapshot };
     this.runner = new OperationRunner(deps, options.leases, () => this.options.log);
+  }
+
+  private get metrics(): Metrics {
+    return this.options.run.metrics ?? NO_METRICS;
+  }
+
+  /** Operations running here, and those waiting: requests queued behind their group's, groups the pass has yet to reach. */
+  queue(): QueueDepth {
+    const { running, waiting } = this.runner.depth();
+    return { running, waiting: waiting + (this.pass?.remaining ?? 0) };
   }
 
   /** Where background failures are reported (the server's log). */
@@ -172,7 +187,7 @@ export class DeployService {
       operation: { action: next.action, revision: number, startedAt: now, status: 'running' },
     };
     await this.state.write(group, { group: started, ...(revision ? { revision } : {}), clusters }, lease.fence);
-    this.runner.launch(group, lease);
+    this.runner.launch(group, lease, next.action);
     return { state: started.state, revision: number, action: next.action };
   }
 
@@ -222,7 +237,7 @@ export class DeployService {
    */
   async refresh(params: PathParams): Promise<GroupStatus> {
     const group = await this.groupKey(params);
-    await this.runner.rerun(group, (record, lease) => this.restart(group, record, lease));
+    await this.runner.rerun(group, (record, lease) => this.restart(group, record, lease), 'refresh');
     return this.status(params);
   }
 
@@ -272,16 +287,38 @@ export class DeployService {
   }
 
   /**
-   * One reconcile pass over every deployed group: drift repaired, failures retried.
-   * Groups another process is working on are skipped, and so are groups whose last
-   * operation ended less than `freshMs` ago (another replica's pass, or a deploy).
+   * One reconcile pass over every deployed group: drift repaired, failures retried. Groups
+   * another process is working on are skipped, and so are groups whose last operation ended
+   * less than `freshMs` ago (another replica's pass, or a deploy). The groups share one
+   * snapshot of the clusters, so each cluster is listed once per kind, whatever the number
+   * of groups on it. A pass asked for while one runs is that one.
    */
-  async reconcileAll(freshMs = 0): Promise<void> {
+  reconcileAll(freshMs = 0): Promise<void> {
+    this.passRun ??= this.reconcilePass(freshMs).finally(() => (this.passRun = undefined));
+    return this.passRun;
+  }
+
+  private async reconcilePass(freshMs: number): Promise<void> {
+    const started = performance.now();
     const now = Date.parse(this.options.run.now());
-    for (const { group, record } of await this.state.groupsWithRecords()) {
-      const finished = Date.parse(record.operation?.finishedAt ?? '');
-      if (freshMs > 0 && now - finished < freshMs) continue;
-      await this.runner.rerun(group, (current, lease) => this.restart(group, current, lease));
+    const groups = await this.state.groupsWithRecords();
+    const pass = { snapshot: new PassSnapshot(), remaining: groups.length };
+    this.pass = pass;
+    try {
+      for (const { group, record } of groups) {
+        pass.remaining--;
+        const finished = Date.parse(record.operation?.finishedAt ?? '');
+        if (freshMs > 0 && now - finished < freshMs) continue;
+        await this.runner.rerun(
+          group,
+          (current, lease) => this.restart(group, current, lease),
+          'reconcile',
+          pass.snapshot,
+        );
+      }
+    } finally {
+      this.pass = undefined;
+      this.metrics.reconcilePass(secondsSince(started), groups.length);
     }
   }
 

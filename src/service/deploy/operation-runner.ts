@@ -14,8 +14,10 @@ import { isDeployed } from '../../core/deploy/lifecycle.js';
 import type { GroupRecord } from '../../core/deploy/records.js';
 import { OperationBusyError } from '../../core/errors.js';
 import type { HeldLease, LeaseKeeper } from './lease-keeper.js';
+import { NO_METRICS, secondsSince, type Metrics, type OperationKind } from '../metrics.js';
 import { executeOperation, type OperationDeps } from './operation.js';
 import type { Lease } from './operation-leases.js';
+import type { PassSnapshot } from './pass-snapshot.js';
 
 /** A request that finds the lease held while no operation runs (another request deciding) waits this long for it. */
 const BUSY_ATTEMPTS = 10;
@@ -40,6 +42,8 @@ export class OperationRunner {
   private readonly locks = new Map<string, Promise<unknown>>();
   /** Leases handed to a running operation: no longer the request's to release. */
   private readonly launched = new Set<HeldLease>();
+  /** Requests waiting for their group's turn on this process. */
+  private waitingCount = 0;
 
   constructor(
     private readonly deps: OperationDeps,
@@ -50,7 +54,13 @@ export class OperationRunner {
   /** Requests of one group on this process take turns, so they meet the lease one by one. */
   private async serialized<T>(group: string, work: () => Promise<T>): Promise<T> {
     const previous = this.locks.get(group) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
+    this.waitingCount++;
+    const next = previous
+      .catch(() => undefined)
+      .then(() => {
+        this.waitingCount--;
+        return work();
+      });
     this.locks.set(group, next);
     try {
       return await next;
@@ -85,12 +95,38 @@ export class OperationRunner {
     }
   }
 
-  /** Runs the group's running operation in the background under `lease`, which it gives up at the end. */
-  launch(group: string, lease: HeldLease): void {
+  private get metrics(): Metrics {
+    return this.deps.run.metrics ?? NO_METRICS;
+  }
+
+  /** Operations running on this process, and requests waiting for their group's turn. */
+  depth(): { running: number; waiting: number } {
+    return { running: this.jobs.size, waiting: this.waitingCount };
+  }
+
+  /**
+   * Runs the group's running operation in the background under `lease`, which it gives up at the end.
+   * `snapshot`: the reconcile pass's reads of the clusters, shared with the pass's other groups.
+   */
+  launch(group: string, lease: HeldLease, kind: OperationKind, snapshot?: PassSnapshot): void {
     this.launched.add(lease);
-    const job = executeOperation(this.deps, group, lease)
-      .catch((error: unknown) => this.log()?.(`deploy of ${group} stopped`, error))
+    const started = performance.now();
+    this.metrics.operationStarted(kind);
+    this.metrics.leaseHeld(group, true);
+    const job = executeOperation(this.deps, group, { guard: lease, ...(snapshot ? { snapshot } : {}) })
+      .then((settled) =>
+        this.metrics.operationFinished(
+          kind,
+          settled.operation?.status === 'succeeded' ? 'succeeded' : 'failed',
+          secondsSince(started),
+        ),
+      )
+      .catch((error: unknown) => {
+        this.metrics.operationFinished(kind, 'error', secondsSince(started));
+        this.log()?.(`deploy of ${group} stopped`, error);
+      })
       .finally(async () => {
+        this.metrics.leaseHeld(group, false);
         this.launched.delete(lease);
         if (this.jobs.get(group) === job) this.jobs.delete(group);
         await lease.release().catch((error: unknown) => this.log()?.(`releasing the lease of ${group}`, error));
@@ -103,7 +139,7 @@ export class OperationRunner {
     try {
       const record = await this.deps.state.group(group);
       if (record.operation?.status !== 'running') return false;
-      this.launch(group, lease);
+      this.launch(group, lease, record.operation.action);
       return true;
     } finally {
       if (!this.launched.has(lease)) await lease.release();
@@ -134,7 +170,12 @@ export class OperationRunner {
    * lease is free; resumes it instead if it is still running unattended. Waits for it,
    * or for the operation already running on this process.
    */
-  async rerun(group: string, restart: (record: GroupRecord, lease: HeldLease) => Promise<boolean>): Promise<void> {
+  async rerun(
+    group: string,
+    restart: (record: GroupRecord, lease: HeldLease) => Promise<boolean>,
+    kind: 'refresh' | 'reconcile',
+    snapshot?: PassSnapshot,
+  ): Promise<void> {
     await this.serialized(group, async () => {
       if (this.jobs.has(group)) return;
       const taken = await this.leases.take(group);
@@ -142,8 +183,9 @@ export class OperationRunner {
       const lease = taken.held;
       try {
         const record = await this.deps.state.group(group);
-        if (record.operation?.status === 'running') this.launch(group, lease);
-        else if (record.operation && isDeployed(record) && (await restart(record, lease))) this.launch(group, lease);
+        if (record.operation?.status === 'running') this.launch(group, lease, record.operation.action, snapshot);
+        else if (record.operation && isDeployed(record) && (await restart(record, lease)))
+          this.launch(group, lease, kind, snapshot);
       } finally {
         if (!this.launched.has(lease)) await lease.release();
       }

@@ -15,6 +15,7 @@ import type { Store } from '../store.js';
 import { runCluster, type RunOptions } from './cluster-run.js';
 import type { DeployState } from './deploy-state.js';
 import type { OperationGuard } from './lease-keeper.js';
+import type { PassSnapshot, WriteLog } from './pass-snapshot.js';
 import type { ChangeContext, DeployTarget, TargetCluster } from './target.js';
 
 export interface OperationDeps {
@@ -26,6 +27,8 @@ export interface OperationDeps {
   concurrency: number;
   /** Told after every cluster: how many of how many are done. */
   onCluster?: (group: string, record: ClusterRecord) => void;
+  /** The running reconcile pass's snapshot, which every operation's writes keep true. */
+  currentPass?: () => WriteLog | undefined;
 }
 
 export async function forEachLimit<T>(
@@ -64,14 +67,23 @@ async function sharedElsewhere(state: DeployState, group: string, cluster: strin
   return shared;
 }
 
+interface OperationJob {
+  group: string;
+  ref: GroupRef;
+  context: ChangeContext;
+  revision: RevisionRecord | undefined;
+  snapshot: PassSnapshot | undefined;
+}
+
 async function workCluster(
   deps: OperationDeps,
-  job: { group: string; ref: GroupRef; context: ChangeContext; revision: RevisionRecord | undefined },
+  job: OperationJob,
   record: ClusterRecord,
   guard: OperationGuard | undefined,
 ): Promise<ClusterRecord> {
   guard?.check();
   const cluster = await targetCluster(deps.store, record);
+  const writes = deps.currentPass?.();
   const result = await runCluster(
     {
       group: job.ref,
@@ -81,6 +93,8 @@ async function workCluster(
       desired: job.revision?.clusters[record.cluster] ?? [],
       record,
       sharedElsewhere: await sharedElsewhere(deps.state, job.group, record.cluster),
+      ...(job.snapshot ? { snapshot: job.snapshot } : {}),
+      ...(writes ? { writes } : {}),
     },
     deps.run,
   );
@@ -89,11 +103,15 @@ async function workCluster(
   return result;
 }
 
-/** Runs the group's running operation to its end and settles the group's state. */
+/**
+ * Runs the group's running operation to its end and settles the group's state. Within a
+ * reconcile pass, `snapshot` is the pass's reads of the clusters, shared with the other groups;
+ * `guard` is the group's lease, checked before each cluster and by every record write.
+ */
 export async function executeOperation(
   deps: OperationDeps,
   group: string,
-  guard?: OperationGuard,
+  { snapshot, guard }: { snapshot?: PassSnapshot; guard?: OperationGuard } = {},
 ): Promise<GroupRecord> {
   const record = await deps.state.group(group);
   const operation = record.operation;
@@ -103,7 +121,7 @@ export async function executeOperation(
   const ref = groupRefOf(group);
   const results: ClusterRecord[] = [];
   await forEachLimit(await deps.state.clusters(group), deps.concurrency, async (cluster) => {
-    results.push(await workCluster(deps, { group, ref, context, revision }, cluster, guard));
+    results.push(await workCluster(deps, { group, ref, context, revision, snapshot }, cluster, guard));
   });
   const succeeded = results.every((cluster) => cluster.state === 'applied' || cluster.state === 'removed');
   const states = statesOf(operation.action);

@@ -49,12 +49,16 @@ export function asTargetError(error: unknown): TargetError {
   return new TargetError(message, 'server-error', false);
 }
 
-/** Runs `call` until it succeeds, fails for good, or the attempts run out; then rethrows its last error. */
+/**
+ * Runs `call` until it succeeds, fails for good, or the attempts run out; then rethrows its last error.
+ * `onRetry` hears of each failure that is tried again (for metrics).
+ */
 export async function withRetries<T>(
   call: () => Promise<T>,
   what: string,
   policy: RetryPolicy,
   wait: Sleep = sleep,
+  onRetry?: (failure: TargetError) => void,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -62,6 +66,7 @@ export async function withRetries<T>(
     } catch (error) {
       const failure = asTargetError(error);
       if (!failure.retryable || attempt >= policy.attempts) throw failure;
+      onRetry?.(failure);
       await wait(backoffDelay(policy, attempt));
     }
   }

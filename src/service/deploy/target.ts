@@ -4,7 +4,8 @@
  * API server) and `adapters/targets/gitops` (files committed to a git repository).
  *
  * The deploy service opens one session per cluster and operation, then applies,
- * reads and removes objects one at a time, so that every object gets its own
+ * reads and removes objects one at a time (a reconcile pass first reads through `read`, and
+ * opens a session only where there is something to write), so that every object gets its own
  * status, timeout and retries. A target never decides what to deploy; it only
  * does what it is told and says precisely how that went.
  */
@@ -88,4 +89,11 @@ export interface DeployTarget {
    * rejects. Sessions of different clusters may run at the same time.
    */
   session<T>(cluster: TargetCluster, context: ChangeContext, work: (session: ClusterSession) => Promise<T>): Promise<T>;
+  /**
+   * What the cluster holds of `kinds` carrying all of `labels`, read outside any session and
+   * changing nothing: one list per kind (a git target reads its folder once). A reconcile pass
+   * reads each cluster this way once per kind and shares the result between every group on it
+   * (see `pass-snapshot.ts`), so that a group with nothing to do opens no session at all.
+   */
+  read(cluster: TargetCluster, kinds: readonly KindRef[], labels: Record<string, string>): Promise<LiveObject[]>;
 }

@@ -6,7 +6,14 @@
  * repository take turns, sessions on different repositories run side by side.
  */
 import type { GitOpsAllowList } from '../../../core/model/gitops-allow.js';
-import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from '../../../service/deploy/target.js';
+import type {
+  ChangeContext,
+  ClusterSession,
+  DeployTarget,
+  KindRef,
+  LiveObject,
+  TargetCluster,
+} from '../../../service/deploy/target.js';
 import { ClusterFolder } from './cluster-folder.js';
 import { FolderSession } from './cluster-session.js';
 import { CloneWorkspace } from './clone-workspace.js';
@@ -115,5 +122,26 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
     });
   }
 
-  return { name: 'gitops', session: run };
+  /** The folder as the branch has it now, listed like a session would; nothing is written or committed. */
+  async function read(cluster: TargetCluster, kinds: readonly KindRef[], labels: Record<string, string>) {
+    const settings = readSettings(cluster);
+    const location = await locateRepository(
+      cluster.key,
+      settings.repository,
+      settings.branch,
+      options.workDir,
+      options.allow,
+    );
+    return lock.run(location.key, async (): Promise<LiveObject[]> => {
+      const workspace = await gitStep('preparing the repository', () =>
+        openWorkspace(location, settings.branch, author),
+      );
+      const session = new FolderSession(await ClusterFolder.load(workspace.root, settings.folder));
+      const objects = await session.list(kinds, labels);
+      await session.close();
+      return objects;
+    });
+  }
+
+  return { name: 'gitops', session: run, read };
 }

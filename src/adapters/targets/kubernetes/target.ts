@@ -10,7 +10,14 @@
  * it takes over a second to load, and a server that never deploys to Kubernetes (the
  * CLI's offline `render -f`, a GitOps-only fleet) should not pay for it.
  */
-import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from '../../../service/deploy/target.js';
+import type {
+  ChangeContext,
+  ClusterSession,
+  DeployTarget,
+  KindRef,
+  LiveObject,
+  TargetCluster,
+} from '../../../service/deploy/target.js';
 import type { ClusterClient } from './client.js';
 
 const clientLibrary = async () => {
@@ -51,6 +58,13 @@ export function createKubernetesTarget(options: KubernetesTargetOptions = {}): D
     return client;
   }
 
+  async function open(cluster: TargetCluster): Promise<ClusterSession> {
+    const label = `${cluster.provider}/${cluster.name}`;
+    const loaded = await (library ??= clientLibrary());
+    const client = clientFor(loaded, cluster, label);
+    return loaded.createSession({ client, cluster: label, timeoutMs });
+  }
+
   return {
     name: 'kubernetes',
     async session<T>(
@@ -58,10 +72,15 @@ export function createKubernetesTarget(options: KubernetesTargetOptions = {}): D
       _context: ChangeContext,
       work: (session: ClusterSession) => Promise<T>,
     ): Promise<T> {
-      const label = `${cluster.provider}/${cluster.name}`;
-      const loaded = await (library ??= clientLibrary());
-      const client = clientFor(loaded, cluster, label);
-      return work(loaded.createSession({ client, cluster: label, timeoutMs }));
+      return work(await open(cluster));
+    },
+    // A session here holds nothing open, so a read is a session's list: one LIST per served kind.
+    async read(
+      cluster: TargetCluster,
+      kinds: readonly KindRef[],
+      labels: Record<string, string>,
+    ): Promise<LiveObject[]> {
+      return (await open(cluster)).list(kinds, labels);
     },
   };
 }
