@@ -341,6 +341,7 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
           {
             host: target.host,
             share: target.share,
+            direct: chosen.virtualService === null,
             ...(portOf(target, request.port) === undefined ? {} : { port: portOf(target, request.port) }),
           },
           context.request,
