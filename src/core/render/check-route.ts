@@ -320,6 +320,8 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
   const dns = resolveName({
     cluster: from,
     host: resolvedHost,
+    asked: request.host,
+    namespace: caller.namespace,
     sidecar: caller.sidecar,
     entry: caller.sidecar ? entryFor(from, caller.namespace, resolvedHost) : undefined,
     discovered: knownToIstiod(world, from, resolvedHost),

@@ -83,7 +83,8 @@ function meshTls(service: ServiceModel, port: InboundSpec, side: ClientSide): Re
  * One port: the policy at the top. Several: one `portLevelSettings` entry each, keyed by the port of the host
  * callers use (the mesh-facing port of the ServiceEntry, the Service's port of a real name). A port's entry
  * replaces the top-level policy for that port whole (1.5 cluster.go SelectTrafficPolicyComponents; 1.24
- * networking/util/util.go GetPortLevelTrafficPolicy), so each entry carries its TLS.
+ * networking/util/util.go GetPortLevelTrafficPolicy), so each entry carries its TLS. `realName`: the host is the
+ * Service's own name, keyed by the Service's ports; else the cross-cluster name, keyed by the mesh-facing ports.
  */
 export function callerPolicy(service: ServiceModel, side: ClientSide, realName: boolean, profile: IstioProfile) {
   const ports = portsOf(service);
@@ -220,7 +221,7 @@ export function callerObjects(service: ServiceModel, side: ClientSide, local: bo
     {
       host: side.host,
       exportTo: side.namespaces,
-      trafficPolicy: callerPolicy(service, side, local, profile),
+      trafficPolicy: callerPolicy(service, side, local || side.mode !== 'federated', profile),
     },
   );
   return { objects: [rule], diagnostics: [] };
