@@ -132,9 +132,12 @@ describe('property: any Service name and namespace', () => {
             gatewayAddress: '10.0.0.1',
             resources: [
               { ...entry(host, 'HTTP'), metadata: { name: host, namespace: elsewhere, labels: {} } },
-              { ...rule(host, { mode: 'ISTIO_MUTUAL', sni }), metadata: { name: host, namespace: elsewhere } },
+              {
+                ...rule(host, { mode: 'ISTIO_MUTUAL', sni }),
+                metadata: { name: host, namespace: elsewhere, labels: {} },
+              },
               { ...entry(host, 'HTTP'), metadata: { name: `${host}-b`, namespace, labels: {} } },
-              { ...rule(host, { mode: 'ISTIO_MUTUAL', sni }), metadata: { name: `${host}-b`, namespace } },
+              { ...rule(host, { mode: 'ISTIO_MUTUAL', sni }), metadata: { name: `${host}-b`, namespace, labels: {} } },
             ],
           },
           {
