@@ -99,7 +99,7 @@ describe("EMCO's istio_traffic example", () => {
     };
     expect(check.request.resolvedHost).toBe('http-service.default.svc.cluster.local');
     expect(check.dns.ok).toBe(true);
-    expect(check.dns.detail).toContain('http-service');
+    expect(check.dns.detail).toContain('http-service → http-service.default.svc.cluster.local');
     expect(check.ok).toBe(true);
     const [destination] = check.destinations;
     expect(destination).toMatchObject({
@@ -107,6 +107,8 @@ describe("EMCO's istio_traffic example", () => {
       service: 'http-service.default.svc.cluster.local',
       delivered: true,
     });
+    // The intent's port is TCP: the sidecar matches the address the name resolved to, the own name's entry.
+    expect(destination?.hops[0]?.detail).toContain('TCP to 240.0.0.2:30083, the listener of http-service.default.svc');
     expect(destination?.hops.map((hop) => [hop.hop, hop.cluster])).toEqual([
       ['outbound', 'provider1/cluster1'],
       ['endpoint', 'provider1/cluster1'],
