@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { sqliteApi, type ApiHarness } from '../../test-support/api.js';
 import { ApiClient } from './api-client.js';
 import { applyDocuments } from './apply.js';
-import { readDocuments, type FileDocument } from './emcoctl-file.js';
+import { parseDocuments, valuesOf, type FileDocument } from './emcoctl-file.js';
 
 const FOLDER = fileURLToPath(new URL('../../../examples/emco-dtc/istio_traffic/', import.meta.url));
 
@@ -24,10 +24,12 @@ interface Hop {
   detail: string;
 }
 
-async function exampleDocuments(): Promise<FileDocument[]> {
+async function exampleDocuments(overrides: Record<string, unknown> = {}): Promise<FileDocument[]> {
   const order = (await readFile(join(FOLDER, 'ORDER'), 'utf8')).split(/\s+/).filter(Boolean);
+  const values = { ...(await valuesOf(join(FOLDER, 'values.yaml'))), ...overrides };
   const documents: FileDocument[] = [];
-  for (const file of order) documents.push(...(await readDocuments(join(FOLDER, file), join(FOLDER, 'values.yaml'))));
+  for (const file of order)
+    documents.push(...parseDocuments(await readFile(join(FOLDER, file), 'utf8'), FOLDER, values, file));
   return documents.filter(
     (document) =>
       // until composite profiles land
@@ -37,25 +39,24 @@ async function exampleDocuments(): Promise<FileDocument[]> {
   );
 }
 
+async function listening(): Promise<{ api: ApiHarness; client: ApiClient }> {
+  const api = await sqliteApi();
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  return { api, client: new ApiClient(`127.0.0.1:${(api.app.server.address() as AddressInfo).port}`) };
+}
+
 describe("EMCO's istio_traffic example", () => {
   let api: ApiHarness;
   let client: ApiClient;
-  const previous = process.cwd();
 
   beforeAll(async () => {
-    api = await sqliteApi();
-    await api.app.listen({ port: 0, host: '127.0.0.1' });
-    client = new ApiClient(`127.0.0.1:${(api.app.server.address() as AddressInfo).port}`);
-    // The files name their uploads relative to the example's folder, as EMCO's walkthrough applies them.
-    process.chdir(FOLDER);
+    ({ api, client } = await listening());
     const results = await applyDocuments(client, await exampleDocuments(), false);
-    process.chdir(previous);
     const failed = results.filter((result) => !['created', 'accepted'].includes(result.result));
     expect(failed).toEqual([]);
   });
 
   afterAll(async () => {
-    process.chdir(previous);
     await api?.close();
   });
 
@@ -118,4 +119,22 @@ describe("EMCO's istio_traffic example", () => {
       ['authorization', 'provider1/cluster2'],
     ]);
   });
+});
+
+test('applied for a second project too, cluster1 calls two http-services in default: the own name is rendered for neither', async () => {
+  const { api, client } = await listening();
+  try {
+    for (const project of ['proj1', 'proj2'])
+      await applyDocuments(client, await exampleDocuments({ ProjectName: project }), false);
+    const body = (await client.request('GET', '/v2/render?cluster=provider1/cluster1')).body as {
+      clusters: { resources: { kind: string; spec: { hosts?: string[] } }[] }[];
+      diagnostics: { severity: string; code: string; resource: string }[];
+    };
+    const hosts = (body.clusters[0]?.resources ?? []).flatMap((resource) => resource.spec.hosts ?? []);
+    expect(hosts).not.toContain('http-service.default.svc.cluster.local');
+    const ambiguous = body.diagnostics.filter((diagnostic) => diagnostic.code === 'LocalNameAmbiguous');
+    expect(ambiguous.map((diagnostic) => diagnostic.resource.split('/')[1]).sort()).toEqual(['proj1', 'proj2']);
+  } finally {
+    await api.close();
+  }
 });

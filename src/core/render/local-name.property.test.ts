@@ -3,7 +3,7 @@
  * valid fleets: from Istio 1.8, where no other app has a Service of that name there, the
  * caller's cluster has a ServiceEntry for `<svc>.<ns>.svc.cluster.local` with the same
  * gateways as the cross-cluster name and a DestinationRule with the same mesh TLS; where
- * one has, none, and a LocalNameTaken warning; before 1.8, none.
+ * one has, or another remote service claims the same name, none, and a warning; before 1.8, none.
  */
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
@@ -49,14 +49,16 @@ test("federated callers' clusters get the Service's own name where it is free, f
           const entries = objectsIn(result, side.cluster.key, 'ServiceEntry');
           const byOwn = entries.filter((entry) => specOf(entry)?.hosts.includes(own));
           const byAlias = entries.find((entry) => specOf(entry)?.hosts.includes(side.host));
-          const taken = (service.nameTakenIn ?? []).includes(side.cluster.key);
+          const taken = [...(service.nameTakenIn ?? []), ...(service.nameSharedIn ?? [])].includes(side.cluster.key);
           if (!meshOf(side.cluster).profile.dnsProxy || taken) {
             seen = { ...seen, legacy: seen.legacy + 1 };
             if (byOwn.length > 0) problems.push(`${where}: a ServiceEntry for ${own} though it may not have one`);
             const warned = result.diagnostics.some(
-              (diagnostic) => diagnostic.code === 'LocalNameTaken' && diagnostic.resource === service.key,
+              (diagnostic) =>
+                ['LocalNameTaken', 'LocalNameAmbiguous'].includes(diagnostic.code) &&
+                diagnostic.resource === service.key,
             );
-            if (taken && meshOf(side.cluster).profile.dnsProxy && !warned) problems.push(`${where}: no LocalNameTaken`);
+            if (taken && meshOf(side.cluster).profile.dnsProxy && !warned) problems.push(`${where}: no warning`);
             continue;
           }
           seen = { ...seen, rendered: seen.rendered + 1 };

@@ -7,7 +7,8 @@
  * read the same map, so they never disagree.
  */
 import { specOf } from '../model/kind.js';
-import { dnsLabel, localHost, type ServiceModel } from './services.js';
+import { serviceEdges } from './edges.js';
+import { dnsLabel, localHost, wholeService, type ServiceModel } from './services.js';
 import type { Snapshot } from './snapshot.js';
 import type { Topology } from './topology.js';
 
@@ -50,4 +51,28 @@ export function markTakenNames(services: readonly ServiceModel[], names: Service
       .sort();
     service.nameTakenIn = taken;
   }
+}
+
+/**
+ * Marks each service with the calling clusters where another remote service would claim the same own name (two
+ * projects' `http-service` in their admin clouds' `default`, called from one cluster): the name means neither there.
+ */
+export function markSharedNames(services: readonly ServiceModel[]): void {
+  const claimants = new Map<string, Set<string>>();
+  const key = (cluster: string, service: ServiceModel) =>
+    `${cluster}\u0000${localHost(service.spec.serviceName, service.namespace)}`;
+  const identity = (service: ServiceModel) => `${service.group.key}\u0000${service.spec.serviceName}`;
+  // A Service's ports render its objects together, with every port's callers.
+  const sidesOf = (service: ServiceModel) => serviceEdges(wholeService(service)).remote;
+  for (const service of services)
+    for (const side of sidesOf(service)) {
+      if (side.mode !== 'federated') continue;
+      const set = claimants.get(key(side.cluster.key, service)) ?? new Set<string>();
+      claimants.set(key(side.cluster.key, service), set.add(identity(service)));
+    }
+  for (const service of services)
+    service.nameSharedIn = sidesOf(service)
+      .filter((side) => (claimants.get(key(side.cluster.key, service))?.size ?? 0) > 1)
+      .map((side) => side.cluster.key)
+      .sort();
 }

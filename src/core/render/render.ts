@@ -20,7 +20,7 @@ import { compareObjects, type RenderedObject } from './objects.js';
 import { resolveServices, type ServiceModel } from './services.js';
 import type { ClusterFacts, Snapshot } from './snapshot.js';
 import { buildTopology, type Topology } from './topology.js';
-import { kubernetesServiceNames, markTakenNames, type ServiceNames } from './local-names.js';
+import { kubernetesServiceNames, markSharedNames, markTakenNames, type ServiceNames } from './local-names.js';
 
 export interface ClusterOutput {
   cluster: ClusterFacts;
@@ -61,6 +61,7 @@ function modelOf(snapshot: Snapshot): Model {
   const services = resolveServices(snapshot, topology);
   const serviceNames = kubernetesServiceNames(snapshot, topology, services);
   markTakenNames(services, serviceNames);
+  markSharedNames(services);
   return { topology, services, serviceNames };
 }
 

@@ -51,6 +51,8 @@ export interface ServiceModel {
    * callers there cannot reach this service by its own name.
    */
   nameTakenIn?: string[];
+  /** Calling clusters where another remote service of the same name and namespace is called too (local-names.ts). */
+  nameSharedIn?: string[];
 }
 
 /** A DNS label from a resource name (EMCO names may hold capitals, `_` and `.`). */

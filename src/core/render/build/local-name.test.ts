@@ -19,12 +19,13 @@ function side(istioVersion: string, mode: ClientSide['mode'] = 'federated'): Cli
   return { cluster, host: 'http-service.default.default', mode, namespaces: ['default'], callers: [] };
 }
 
-const service = (nameTakenIn: string[] = []) =>
+const service = (nameTakenIn: string[] = [], nameSharedIn: string[] = []) =>
   ({
     key: 'projects/p/…/inbound-intents/serverin',
     spec: { serviceName: 'http-service' },
     namespace: 'default',
     nameTakenIn,
+    nameSharedIn,
   }) as unknown as ServiceModel;
 
 test('a federated caller on Istio 1.8 or later gets the name the Service has in its own cluster', () => {
@@ -43,5 +44,13 @@ test('where another app has a Service of that name, a LocalNameTaken warning nam
     code: 'LocalNameTaken',
     cluster: 'provider1/cluster1',
     message: expect.stringContaining('they must call http-service.default.default'),
+  });
+});
+
+test('where another remote service of that name and namespace is called from the cluster too, LocalNameAmbiguous', () => {
+  expect(ownName(service([], [KEY]), side('1.24'))).toMatchObject({
+    severity: 'warning',
+    code: 'LocalNameAmbiguous',
+    cluster: 'provider1/cluster1',
   });
 });

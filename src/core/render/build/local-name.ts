@@ -19,8 +19,9 @@
  *   (serviceentry/conversion.go): EMCO's DestinationRule `http-service` never reaches its
  *   ServiceEntry `http-service`, whose calls leave in plaintext, which no gateway chain accepts.
  *
- * Not rendered where the caller's cluster has a Service of that name (the call is that Service's)
- * nor before Istio 1.8, which has no DNS proxy: kube-dns knows no such name there.
+ * Not rendered where the caller's cluster has a Service of that name (the call is that Service's), where
+ * two remote services of one name and namespace are called from the cluster (it would mean both), nor
+ * before Istio 1.8, which has no DNS proxy: kube-dns knows no such name there.
  */
 import { clusterLabel, meshOf } from '../mesh.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -33,8 +34,18 @@ import { hostName, object, ownerOfWholeService } from './shared.js';
 export function ownName(service: ServiceModel, side: ClientSide): { host: string } | Diagnostic | undefined {
   if (side.mode !== 'federated' || !meshOf(side.cluster).profile.dnsProxy) return undefined;
   const host = localHost(service.spec.serviceName, service.namespace);
-  if (!(service.nameTakenIn ?? []).includes(side.cluster.key)) return { host };
+  const taken = (service.nameTakenIn ?? []).includes(side.cluster.key);
+  const shared = (service.nameSharedIn ?? []).includes(side.cluster.key);
+  if (!taken && !shared) return { host };
   const where = clusterLabel(side.cluster);
+  if (!taken)
+    return {
+      severity: 'warning',
+      code: 'LocalNameAmbiguous',
+      message: `callers in ${where} call another service named ${host} in another cluster too, so that name may mean neither and meshbridge renders it for none; they must call ${side.host}`,
+      resource: service.key,
+      cluster: where,
+    };
   return {
     severity: 'warning',
     code: 'LocalNameTaken',
