@@ -135,8 +135,15 @@ describe('the mixed-version scenario', () => {
     const view = (await harness.request('GET', '/v2/render')).json as View;
     const edge = view.clusters.find((entry) => entry.cluster === 'edge-83')?.resources ?? [];
     const entries = edge.filter((object) => object.kind === 'ServiceEntry');
-    expect(entries.map((entry) => (entry.spec?.ports as { number: number }[]).map((port) => port.number))).toEqual([
-      [8080, 9901],
+    // The cross-cluster name carries the mesh-facing ports; the Service's own name, the Service's ports.
+    expect(
+      entries.map((entry) => [
+        (entry.spec?.hosts as string[])[0],
+        (entry.spec?.ports as { number: number }[]).map((port) => port.number),
+      ]),
+    ).toEqual([
+      ['payments.shop.shop-cloud', [8080, 9901]],
+      ['payments.shop.svc.cluster.local', [80, 9901]],
     ]);
     const rule = edge.find((object) => object.kind === 'DestinationRule');
     const settings = (rule?.spec?.trafficPolicy as { portLevelSettings: { tls: { sni: string } }[] }).portLevelSettings;

@@ -11,7 +11,12 @@ import type { ClusterWorld } from './world.js';
 
 export interface DnsQuery {
   cluster: ClusterWorld;
+  /** The name the caller's resolver settles on (a search candidate of the name written). */
   host: string;
+  /** The name as the caller wrote it, when it differs: the detail says how the search path made `host` of it. */
+  asked?: string;
+  /** The caller's namespace, whose search path expands a short name. */
+  namespace?: string;
   /** The caller has a sidecar (whose DNS proxy may answer). */
   sidecar: boolean;
   /** The ServiceEntry the caller sees for the host, if any. */
@@ -39,7 +44,24 @@ function dnsProxy(query: DnsQuery, what: string): Hop {
   return { ...base, ok: true, detail: `the sidecar's DNS proxy answers for ${query.host} (${what})${assumed}` };
 }
 
+/**
+ * A pod's resolver tries `<name>.<ns>.svc.cluster.local`, `<name>.svc.cluster.local`, `<name>.cluster.local`,
+ * then `<name>` (ndots 5). The DNS proxy answers a ServiceEntry's host exactly as declared, and the first search
+ * candidate of it by a CNAME to it; a Kubernetes Service also by its short forms (BuildAlternateHosts,
+ * generateAltHosts, buildDNSAnswers in pkg/dns/client/dns.go @1.24.0; pilot/pkg/dns/dns.go @1.8.0). Whichever
+ * candidate is answered first is the name the call goes to.
+ */
 export function resolveName(query: DnsQuery): Hop {
+  const hop = resolveHost(query);
+  const asked = query.asked?.trim().toLowerCase().replace(/\.$/, '');
+  if (!asked || asked === query.host) return hop;
+  const search = query.namespace
+    ? ` (search path ${query.namespace}.svc.cluster.local svc.cluster.local cluster.local)`
+    : '';
+  return { ...hop, detail: `${asked} → ${query.host}${search}: ${hop.detail}` };
+}
+
+function resolveHost(query: DnsQuery): Hop {
   const { cluster, host, entry } = query;
   if (kubernetesService(host) && cluster.serviceNames.has(host))
     return {

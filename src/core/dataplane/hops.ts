@@ -20,6 +20,8 @@ export const SOURCES = {
   dnsProxy: 'pkg/dns/server/name_table.go@1.24.0, pilot/cmd/pilot-agent/options/options.go@1.24.0 (DNS_CAPTURE off)',
   istioCoreDns: 'manifests/charts/istiocoredns/templates/configmap.yaml@1.8.0',
   virtualService: 'pilot/pkg/networking/core/route/route.go@1.24.0 (first match)',
+  virtualHosts:
+    'pilot/pkg/networking/core/httproute.go@1.24.0 (generateVirtualHostDomains, GenerateAltVirtualHosts), v1alpha3/httproute.go@1.8.0',
   destinationRule: 'pilot/pkg/model/push_context.go@1.24.0 (caller namespace, then service, then root)',
   clusterTls: 'pilot/pkg/networking/core/cluster_tls.go@1.24.0 (sni, subjectAltNames, ALPN)',
   credentialName:

@@ -22,7 +22,8 @@ import {
   type Endpoint,
   type Upstream,
 } from './outbound.js';
-import { hostOf, serviceIn, type ClusterWorld, type ServiceFacts, type World } from './world.js';
+import { hostHeader, hostHeaderMatches, virtualHostDomains } from './virtual-hosts.js';
+import { HTTP_PROTOCOLS, hostOf, serviceIn, type ClusterWorld, type ServiceFacts, type World } from './world.js';
 
 export interface DestinationTrace {
   host: string;
@@ -44,6 +45,8 @@ interface Journey {
   from: ClusterWorld;
   caller: Caller;
   request: RequestFacts;
+  /** No VirtualService chose the destination: the sidecar picks it by the Host header (HTTP) or the address (TCP). */
+  direct: boolean;
 }
 
 interface Leg {
@@ -160,15 +163,42 @@ function viaEndpoint(
   return stopped([outbound, hop], portion);
 }
 
-function outboundHop(journey: Journey, cluster: string, upstream: Upstream): Hop {
+function outboundHop(journey: Journey, cluster: string, upstream: Upstream, listener = ''): Hop {
   const sni = upstream.sni ? `; SNI ${upstream.sni}` : '';
   const sans = upstream.subjectAltNames.length > 0 ? `; expects ${upstream.subjectAltNames.join(', ')}` : '';
   return {
     hop: 'outbound',
     cluster: journey.from.name,
     ok: true,
-    detail: `${cluster}: ${upstream.why}${sni}${sans}`,
+    detail: `${listener}${cluster}: ${upstream.why}${sni}${sans}`,
     source: SOURCES.clusterTls,
+  };
+}
+
+/**
+ * How the caller's sidecar picks the host when no VirtualService does: an HTTP port by the Host header among the
+ * virtual host's domains (virtual-hosts.ts), a TCP port by the address called, the ServiceEntry's own.
+ */
+function listenerMatch(
+  journey: Journey,
+  target: { host: string; port: number; protocol: string; addresses: string[] },
+): { ok: boolean; text: string } {
+  const { from, caller, request } = journey;
+  if (!journey.direct || !caller.sidecar) return { ok: true, text: '' };
+  if (!HTTP_PROTOCOLS.has(target.protocol.toUpperCase())) {
+    const at = target.addresses[0];
+    return { ok: true, text: at ? `TCP to ${at}:${target.port}, the listener of ${target.host}; ` : '' };
+  }
+  const header = hostHeader(request.host, target.port);
+  const domains = virtualHostDomains(target.host, target.port, caller.namespace, from.mesh.profile, target.addresses);
+  const matched = hostHeaderMatches(header, domains);
+  if (matched) {
+    const what = matched.split(':')[0] === target.host ? 'the domain' : `an alias (for namespace ${caller.namespace})`;
+    return { ok: true, text: `Host ${header} is ${what} of the virtual host ${target.host}:${target.port}; ` };
+  }
+  return {
+    ok: false,
+    text: `Host ${header} is no domain of the virtual host ${target.host}:${target.port} (${domains.join(', ')}) in namespace ${caller.namespace}: the sidecar's catch-all sends it to the address called, which nothing serves`,
   };
 }
 
@@ -198,9 +228,27 @@ function throughEntry(journey: Journey, entry: RenderedObject, target: { host: s
       ]),
     ];
   const endpoints = entryEndpoints(entry, port);
+  const spec = specOfKind(entry, 'ServiceEntry');
+  const listener = listenerMatch(journey, {
+    host: target.host,
+    port,
+    protocol: spec?.ports?.find((candidate) => candidate.number === port)?.protocol ?? 'TCP',
+    addresses: spec?.addresses ?? [],
+  });
+  if (!listener.ok)
+    return [
+      stopped([
+        { hop: 'outbound', cluster: from.name, ok: false, detail: listener.text, source: SOURCES.virtualHosts },
+      ]),
+    ];
   const rule = destinationRuleFor(from, caller, target.host, entry.metadata.namespace);
   const upstream = upstreamTls(from, rule, { host: target.host, port, ...entryDefaults(journey, entry, endpoints) });
-  const outbound = outboundHop(journey, `outbound|${port}||${target.host} (ServiceEntry ${idOf(entry)})`, upstream);
+  const outbound = outboundHop(
+    journey,
+    `outbound|${port}||${target.host} (ServiceEntry ${idOf(entry)})`,
+    upstream,
+    listener.text,
+  );
   if (endpoints.length === 0)
     return [
       stopped([
@@ -242,6 +290,13 @@ function throughService(journey: Journey, target: { host: string; port?: number 
       ]),
     ];
   const port = target.port ?? first.service.port;
+  const listener = listenerMatch(journey, { host: target.host, port, protocol: first.service.protocol, addresses: [] });
+  if (!listener.ok)
+    return [
+      stopped([
+        { hop: 'outbound', cluster: from.name, ok: false, detail: listener.text, source: SOURCES.virtualHosts },
+      ]),
+    ];
   const rule = destinationRuleFor(from, caller, target.host, kubernetesService(target.host)?.namespace);
   const sans = serving.map(
     ({ cluster, service }) =>
@@ -255,7 +310,7 @@ function throughService(journey: Journey, target: { host: string; port?: number 
         autoMtls: serving.every(({ service }) => service.sidecar),
       })
     : PLAINTEXT_CALLER;
-  const outbound = outboundHop(journey, `outbound|${port}||${target.host}`, upstream);
+  const outbound = outboundHop(journey, `outbound|${port}||${target.host}`, upstream, listener.text);
   const portion = 1 / serving.length;
   return serving.map(({ cluster, service }) =>
     toPods(journey, cluster, service, { upstream, before: [outbound], portion }),
@@ -312,10 +367,10 @@ export function traceDestination(
   world: World,
   from: ClusterWorld,
   caller: Caller,
-  target: { host: string; port?: number; share: number },
+  target: { host: string; port?: number; share: number; direct?: boolean },
   request: RequestFacts,
 ): { traces: DestinationTrace[]; notes: string[] } {
-  const journey: Journey = { world, from, caller, request };
+  const journey: Journey = { world, from, caller, request, direct: target.direct === true };
   const entry = caller.sidecar ? entryFor(from, caller.namespace, target.host) : undefined;
   const legs = entry ? throughEntry(journey, entry, target) : throughService(journey, target);
   return { traces: legs.map((leg) => summarise(target, leg)), notes: legs.flatMap((leg) => leg.notes) };

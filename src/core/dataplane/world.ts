@@ -10,8 +10,7 @@ import { clusterLabel, meshOf, type MeshFacts } from '../render/mesh.js';
 import type { RenderedObject } from '../render/objects.js';
 import type { RenderPlan, RenderResult } from '../render/render.js';
 import type { ClusterFacts, Snapshot } from '../render/snapshot.js';
-import { dnsLabel, type ServiceModel } from '../render/services.js';
-import { specOf } from '../model/kind.js';
+import type { ServiceModel } from '../render/services.js';
 
 /** A Kubernetes Service and the pods behind it, in one cluster. */
 export interface ServiceFacts {
@@ -48,26 +47,12 @@ export const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 /** The fleet as the model sees it: every cluster of the snapshot, its rendered objects and the Services placed in it. */
 export function fleetWorld(snapshot: Snapshot, render: RenderResult, plan: RenderPlan): World {
   const rendered = new Map(render.clusters.map((entry) => [entry.cluster.key, entry.resources]));
-  const names = new Map<string, Set<string>>();
-  const serviceNameOf = new Map(
-    plan.model.services.map((service) => [`${service.group.key}\u0000${service.spec.app}`, service.spec.serviceName]),
-  );
-  for (const record of snapshot.appIntents) {
-    const groupKey = record.key.slice(0, record.key.lastIndexOf('/generic-placement-intents/'));
-    const app = String(specOf(record.body).app);
-    const name = serviceNameOf.get(`${groupKey}\u0000${app}`) ?? dnsLabel(app);
-    for (const placement of plan.model.topology.inGroup(groupKey, app)) {
-      const set = names.get(placement.cluster.key) ?? new Set<string>();
-      names.set(placement.cluster.key, set);
-      set.add(`${name}.${placement.namespace}.svc.cluster.local`);
-    }
-  }
   return worldOf(
     plan.model.services,
     snapshot.clusters.map((cluster) => ({
       cluster,
       resources: rendered.get(cluster.key) ?? [],
-      serviceNames: names.get(cluster.key) ?? new Set(),
+      serviceNames: plan.model.serviceNames.get(cluster.key) ?? new Set(),
     })),
   );
 }

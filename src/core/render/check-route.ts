@@ -320,6 +320,8 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
   const dns = resolveName({
     cluster: from,
     host: resolvedHost,
+    asked: request.host,
+    namespace: caller.namespace,
     sidecar: caller.sidecar,
     entry: caller.sidecar ? entryFor(from, caller.namespace, resolvedHost) : undefined,
     discovered: knownToIstiod(world, from, resolvedHost),
@@ -341,6 +343,7 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
           {
             host: target.host,
             share: target.share,
+            direct: chosen.virtualService === null,
             ...(portOf(target, request.port) === undefined ? {} : { port: portOf(target, request.port) }),
           },
           context.request,

@@ -20,6 +20,7 @@ import { compareObjects, type RenderedObject } from './objects.js';
 import { resolveServices, type ServiceModel } from './services.js';
 import type { ClusterFacts, Snapshot } from './snapshot.js';
 import { buildTopology, type Topology } from './topology.js';
+import { kubernetesServiceNames, markSharedNames, markTakenNames, type ServiceNames } from './local-names.js';
 
 export interface ClusterOutput {
   cluster: ClusterFacts;
@@ -51,11 +52,17 @@ interface Unit {
 export interface Model {
   topology: Topology;
   services: ServiceModel[];
+  /** The Kubernetes Service names the placed apps give each cluster. */
+  serviceNames: ServiceNames;
 }
 
 function modelOf(snapshot: Snapshot): Model {
   const topology = buildTopology(snapshot);
-  return { topology, services: resolveServices(snapshot, topology) };
+  const services = resolveServices(snapshot, topology);
+  const serviceNames = kubernetesServiceNames(snapshot, topology, services);
+  markTakenNames(services, serviceNames);
+  markSharedNames(services);
+  return { topology, services, serviceNames };
 }
 
 /** The resolved model and the virtual addresses it needs, which the ledger allocates before rendering. */

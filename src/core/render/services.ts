@@ -46,6 +46,13 @@ export interface ServiceModel {
    * they render as one host with all their ports. The first (lowest port) owns the objects they share.
    */
   ports: ServicePortModel[];
+  /**
+   * Calling clusters where another app already has a Service of this one's name and namespace (local-names.ts):
+   * callers there cannot reach this service by its own name.
+   */
+  nameTakenIn?: string[];
+  /** Calling clusters where another remote service of the same name and namespace is called too (local-names.ts). */
+  nameSharedIn?: string[];
 }
 
 /** A DNS label from a resource name (EMCO names may hold capitals, `_` and `.`). */

@@ -32,8 +32,21 @@ import {
 
 export type AddressOf = (cluster: string, host: string) => string | undefined;
 
-function endpoints(service: ServiceModel, edges: Edges) {
-  const names = portsOf(service).map((spec) => servicePort(spec).name);
+/**
+ * The ServiceEntry's ports: the mesh-facing `port` under the cross-cluster name, the Kubernetes Service's own port
+ * under the Service's own name (callers call `<svc>:<servicePort>` as they would in the Service's cluster).
+ */
+export function entryPorts(service: ServiceModel, byServicePort: boolean) {
+  return portsOf(service).map((spec) => {
+    const port = servicePort(spec);
+    if (!byServicePort) return port;
+    const number = kubernetesServicePort(spec);
+    return { ...port, number, name: `${spec.protocol.toLowerCase()}-${number}` };
+  });
+}
+
+function endpoints(service: ServiceModel, edges: Edges, byServicePort: boolean) {
+  const names = entryPorts(service, byServicePort).map((port) => port.name);
   return edges.reachable.map((server) => {
     const locality = (server.cluster.body.spec as { locality?: { region?: string; zone?: string } } | undefined)
       ?.locality;
@@ -70,45 +83,46 @@ function meshTls(service: ServiceModel, port: InboundSpec, side: ClientSide): Re
  * One port: the policy at the top. Several: one `portLevelSettings` entry each, keyed by the port of the host
  * callers use (the mesh-facing port of the ServiceEntry, the Service's port of a real name). A port's entry
  * replaces the top-level policy for that port whole (1.5 cluster.go SelectTrafficPolicyComponents; 1.24
- * networking/util/util.go GetPortLevelTrafficPolicy), so each entry carries its TLS.
+ * networking/util/util.go GetPortLevelTrafficPolicy), so each entry carries its TLS. `realName`: the host is the
+ * Service's own name, keyed by the Service's ports; else the cross-cluster name, keyed by the mesh-facing ports.
  */
-function callerPolicy(service: ServiceModel, side: ClientSide, local: boolean, profile: IstioProfile) {
+export function callerPolicy(service: ServiceModel, side: ClientSide, realName: boolean, profile: IstioProfile) {
   const ports = portsOf(service);
   const policyOf = (port: InboundSpec) => ({
     ...trafficPolicy(port.trafficManagement, profile),
     tls: meshTls(service, port, side),
   });
   if (ports.length === 1) return policyOf(ports[0] as InboundSpec);
-  const federated = !local && side.mode === 'federated';
   return {
     portLevelSettings: ports.map((port) => ({
-      port: { number: federated ? port.port : kubernetesServicePort(port) },
+      port: { number: realName ? kubernetesServicePort(port) : port.port },
       ...policyOf(port),
     })),
   };
 }
 
-function serviceEntry(
+/** `host` is the cross-cluster name, or the Service's own name (local-name.ts), whose ports are the Service's. */
+export function serviceEntry(
   service: ServiceModel,
   side: ClientSide,
   edges: Edges,
-  address: string,
+  entry: { host: string; address: string; realName: boolean },
   profile: IstioProfile,
 ): RenderedObject {
-  const list = endpoints(service, edges);
+  const list = endpoints(service, edges, entry.realName);
   const allIps = list.every((endpoint) => isIpAddress(endpoint.address));
   return object(
     {
       apiVersion: profile.networkingApi,
       kind: 'ServiceEntry',
-      name: hostName(side.host),
+      name: hostName(entry.host),
       namespace: side.namespaces[0] as string,
     },
     ownerOfWholeService(service),
     {
-      hosts: [side.host],
-      addresses: [address],
-      ports: portsOf(service).map(servicePort),
+      hosts: [entry.host],
+      addresses: [entry.address],
+      ports: entryPorts(service, entry.realName),
       location: 'MESH_INTERNAL',
       resolution: allIps ? 'STATIC' : 'DNS',
       endpoints: list,
@@ -207,7 +221,7 @@ export function callerObjects(service: ServiceModel, side: ClientSide, local: bo
     {
       host: side.host,
       exportTo: side.namespaces,
-      trafficPolicy: callerPolicy(service, side, local, profile),
+      trafficPolicy: callerPolicy(service, side, local || side.mode !== 'federated', profile),
     },
   );
   return { objects: [rule], diagnostics: [] };
@@ -259,6 +273,7 @@ export function clientSideObjects(
     });
     return { objects: [], diagnostics };
   }
-  const entry = serviceEntry(service, side, edges, address, meshOf(side.cluster).profile);
+  const profile = meshOf(side.cluster).profile;
+  const entry = serviceEntry(service, side, edges, { host: side.host, address, realName: false }, profile);
   return { objects: [entry, ...callers.objects], diagnostics };
 }

@@ -5,6 +5,7 @@ import { serviceEdges, type ClientSide } from '../edges.js';
 import type { RenderedObject } from '../objects.js';
 import { isFirstPort, wholeService, type ServiceModel } from '../services.js';
 import { clientSideObjects, type AddressOf } from './client-side.js';
+import { ownName, ownNameObjects } from './local-name.js';
 import { serverPolicy, serverSideObjects } from './server-side.js';
 
 export interface UnitOutput {
@@ -16,15 +17,19 @@ function add(into: Map<string, RenderedObject[]>, cluster: string, objects: Rend
   if (objects.length > 0) appendTo(into, cluster, ...objects);
 }
 
-/** The virtual addresses a service needs: one per client cluster that calls it from afar. */
+/**
+ * The virtual addresses a service needs: per client cluster that calls it from afar, one for the cross-cluster
+ * name and one for the Service's own name where callers may use it (local-name.ts).
+ */
 export function serviceClaims(service: ServiceModel): { cluster: string; host: string; owner: string }[] {
   // Shared-discovery callers use the real name, whose address is the Service's own.
   if (!isFirstPort(service)) return [];
-  return federatedSides(wholeService(service)).map((side) => ({
-    cluster: side.cluster.key,
-    host: side.host,
-    owner: service.key,
-  }));
+  const whole = wholeService(service);
+  return federatedSides(whole).flatMap((side) => {
+    const own = ownName(whole, side);
+    const hosts = [side.host, ...(own && 'host' in own ? [own.host] : [])];
+    return hosts.map((host) => ({ cluster: side.cluster.key, host, owner: service.key }));
+  });
 }
 
 export function federatedSides(service: ServiceModel): ClientSide[] {
@@ -58,6 +63,11 @@ export function renderService(service: ServiceModel, addressOf: AddressOf): Unit
     const { objects, diagnostics: problems } = clientSideObjects(whole, side, edges, addressOf);
     add(byCluster, side.cluster.key, objects);
     diagnostics.push(...problems);
+    // Only beside the cross-cluster name's objects: where those are missing, so is what both need.
+    if (side.mode !== 'federated' || objects.length === 0) continue;
+    const byOwnName = ownNameObjects(whole, side, edges, addressOf);
+    add(byCluster, side.cluster.key, byOwnName.objects);
+    diagnostics.push(...byOwnName.diagnostics);
   }
   return { byCluster, diagnostics };
 }

@@ -1,0 +1,78 @@
+/**
+ * The Kubernetes Service names the placed apps give each cluster, as meshbridge
+ * knows them: an app with an inbound intent has a Service of the intent's
+ * `serviceName`, any other app one named after the app (a Helm chart's usual
+ * Service). Both the renderer (may a caller's cluster get a ServiceEntry for a
+ * remote service's own name?) and the data-plane model (does kube-dns answer?)
+ * read the same map, so they never disagree.
+ */
+import { specOf } from '../model/kind.js';
+import { serviceEdges } from './edges.js';
+import { dnsLabel, localHost, wholeService, type ServiceModel } from './services.js';
+import type { Snapshot } from './snapshot.js';
+import type { Topology } from './topology.js';
+
+/** Cluster key → `name.namespace.svc.cluster.local` of every Service placed there. */
+export type ServiceNames = ReadonlyMap<string, ReadonlySet<string>>;
+
+export function kubernetesServiceNames(
+  snapshot: Snapshot,
+  topology: Topology,
+  services: readonly ServiceModel[],
+): ServiceNames {
+  const names = new Map<string, Set<string>>();
+  const serviceNameOf = new Map(
+    services.map((service) => [`${service.group.key}\u0000${service.spec.app}`, service.spec.serviceName]),
+  );
+  for (const record of snapshot.appIntents) {
+    const groupKey = record.key.slice(0, record.key.lastIndexOf('/generic-placement-intents/'));
+    const app = String(specOf(record.body).app);
+    const name = serviceNameOf.get(`${groupKey}\u0000${app}`) ?? dnsLabel(app);
+    for (const placement of topology.inGroup(groupKey, app)) {
+      const set = names.get(placement.cluster.key) ?? new Set<string>();
+      names.set(placement.cluster.key, set);
+      set.add(localHost(name, placement.namespace));
+    }
+  }
+  return names;
+}
+
+/**
+ * Marks each service with the clusters where another app already has a Service of its name and namespace: there
+ * a caller's short name means that local Service, so no ServiceEntry may claim it.
+ */
+export function markTakenNames(services: readonly ServiceModel[], names: ServiceNames): void {
+  for (const service of services) {
+    const own = localHost(service.spec.serviceName, service.namespace);
+    const serving = new Set(service.servers.map((server) => server.cluster.key));
+    const taken = [...names.entries()]
+      .filter(([cluster, set]) => !serving.has(cluster) && set.has(own))
+      .map(([cluster]) => cluster)
+      .sort();
+    service.nameTakenIn = taken;
+  }
+}
+
+/**
+ * Marks each service with the calling clusters where another remote service would claim the same own name (two
+ * projects' `http-service` in their admin clouds' `default`, called from one cluster): the name means neither there.
+ */
+export function markSharedNames(services: readonly ServiceModel[]): void {
+  const claimants = new Map<string, Set<string>>();
+  const key = (cluster: string, service: ServiceModel) =>
+    `${cluster}\u0000${localHost(service.spec.serviceName, service.namespace)}`;
+  const identity = (service: ServiceModel) => `${service.group.key}\u0000${service.spec.serviceName}`;
+  // A Service's ports render its objects together, with every port's callers.
+  const sidesOf = (service: ServiceModel) => serviceEdges(wholeService(service)).remote;
+  for (const service of services)
+    for (const side of sidesOf(service)) {
+      if (side.mode !== 'federated') continue;
+      const set = claimants.get(key(side.cluster.key, service)) ?? new Set<string>();
+      claimants.set(key(side.cluster.key, service), set.add(identity(service)));
+    }
+  for (const service of services)
+    service.nameSharedIn = sidesOf(service)
+      .filter((side) => (claimants.get(key(side.cluster.key, service))?.size ?? 0) > 1)
+      .map((side) => side.cluster.key)
+      .sort();
+}
