@@ -30,13 +30,7 @@ async function exampleDocuments(overrides: Record<string, unknown> = {}): Promis
   const documents: FileDocument[] = [];
   for (const file of order)
     documents.push(...parseDocuments(await readFile(join(FOLDER, file), 'utf8'), FOLDER, values, file));
-  return documents.filter(
-    (document) =>
-      // until composite profiles land
-      !document.anchor.includes('/composite-profiles') &&
-      // until logical cloud instantiate lands (main answers 404 for it)
-      !/\/logical-clouds\/[^/]+\/instantiate$/.test(document.anchor),
-  );
+  return documents;
 }
 
 async function listening(): Promise<{ api: ApiHarness; client: ApiClient }> {
