@@ -16,8 +16,7 @@ import { lockDataFolder } from './adapters/storage/process-lock.js';
 import { masterKeyring, type KeySource } from './adapters/storage/sealing/key-source.js';
 import type { ResealReport } from './adapters/storage/sealing/rotate.js';
 import { openSqliteDatabase } from './adapters/storage/sqlite.js';
-import { createGitOpsTarget } from './adapters/targets/gitops/gitops-target.js';
-import { createKubernetesTarget } from './adapters/targets/kubernetes/index.js';
+import { lazyTarget } from './adapters/targets/lazy-target.js';
 import { clusterGateway } from './service/cluster-gateway.js';
 import { ResourceService } from './service/resource-service.js';
 import { LogicalCloudService } from './service/logical-cloud-service.js';
@@ -73,8 +72,17 @@ export interface DeployOptions {
 
 function deployTargets(options: DeployOptions, policy: RetryPolicy, allow: GitOpsAllowList): Map<string, DeployTarget> {
   const targets = options.targets ?? [
-    createKubernetesTarget({ requestTimeoutMs: policy.timeoutMs }),
-    createGitOpsTarget({ workDir: options.gitWorkDir ?? join(tmpdir(), 'meshbridge-gitops'), allow }),
+    lazyTarget('kubernetes', async () =>
+      (await import('./adapters/targets/kubernetes/index.js')).createKubernetesTarget({
+        requestTimeoutMs: policy.timeoutMs,
+      }),
+    ),
+    lazyTarget('gitops', async () =>
+      (await import('./adapters/targets/gitops/gitops-target.js')).createGitOpsTarget({
+        workDir: options.gitWorkDir ?? join(tmpdir(), 'meshbridge-gitops'),
+        allow,
+      }),
+    ),
   ];
   return new Map(targets.map((target) => [target.name, target]));
 }

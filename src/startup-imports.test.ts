@@ -48,6 +48,9 @@ test('main.ts loads commander and yaml, not the server, until a command needs it
   expect(files.has(join(src, 'compose.ts'))).toBe(false);
   expect([...packages].filter((name) => SERVER_SIDE.includes(name))).toEqual([]);
   expect([...packages].sort()).toEqual(['commander', 'yaml']);
+  // Node's fetch loads undici on first use (about 0.1 s): the CLI's client is on node:http.
+  const fetching = [...files].filter((file) => /(?<![.\w])fetch\(/.test(readFileSync(file, 'utf8')));
+  expect(fetching).toEqual([]);
 });
 
 test('the server loads the Kubernetes client at its first deploy, not at start (render -f never does)', () => {
@@ -55,4 +58,5 @@ test('the server loads the Kubernetes client at its first deploy, not at start (
   const { packages } = staticGraph(join(src, 'compose.ts'));
   expect(packages.has('fastify')).toBe(true); // the walker sees packages where they are
   expect(packages.has('@kubernetes/client-node')).toBe(false);
+  expect(packages.has('simple-git')).toBe(false); // the GitOps target, too, loads at its first session
 });

@@ -55,17 +55,27 @@ export interface CliRun {
   terminal: string;
 }
 
-/** Runs `meshbridge ...args` in-process; `serve` is not available here. `tty`: stdout is a terminal; `stdin`: standard input. */
+/**
+ * Runs `meshbridge ...args` in-process; `serve` is not available here. `tty`: stdout is a terminal;
+ * `stdin`: standard input; `interrupt`: the ^C that stops `status --watch`; `out`: sees each line as it is written.
+ */
 export async function cli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  options: { tty?: boolean; stdin?: string } = {},
+  options: { tty?: boolean; stdin?: string; interrupt?: AbortSignal; out?: (text: string) => void } = {},
 ): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const terminal: string[] = [];
   const code = await runCli(['node', 'meshbridge', ...args], {
-    output: { out: (text) => out.push(text), err: (text) => err.push(text) },
+    output: {
+      out: (text) => {
+        out.push(text);
+        options.out?.(text);
+      },
+      err: (text) => err.push(text),
+    },
+    ...(options.interrupt ? { interrupt: options.interrupt } : {}),
     ...(options.tty ? { terminal: { isTTY: true, write: (text: string) => void terminal.push(text) } } : {}),
     ...(options.stdin === undefined ? {} : { stdin: async () => options.stdin as string }),
     env,

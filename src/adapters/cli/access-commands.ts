@@ -7,8 +7,15 @@ import type { StoredAuditEvent as AuditView } from '../../service/access/access-
 import type { TokenView as StoredTokenView } from '../../service/access/tokens.js';
 import { describeError, type ApiClient } from './api-client.js';
 import { contextOption } from './connection.js';
-import { formatData, parseFormat, table, type Output } from './output.js';
-import { parseResourceFormat, printResources, resourceOutputOption, type ResourceView } from './resource-output.js';
+import type { Output } from './output.js';
+import {
+  parseResourceFormat,
+  printDocument,
+  printResources,
+  resourceOutputOption,
+  type DocumentView,
+  type ResourceView,
+} from './resource-output.js';
 
 interface Connected {
   server?: string;
@@ -28,16 +35,11 @@ function dayCount(value: string): number {
   return Number(value);
 }
 
-/** `listing`: the command prints resources, so it takes `-o wide` and `-o name` too. */
-function withConnection(command: Command, listing = false): Command {
+function withConnection(command: Command): Command {
   return command
     .addOption(new Option('-s, --server <url>', 'meshbridge server (env MESHBRIDGE_SERVER)'))
     .addOption(contextOption())
-    .addOption(
-      listing
-        ? resourceOutputOption()
-        : new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']),
-    );
+    .addOption(resourceOutputOption());
 }
 
 /** The answer's body, or the error on stderr and a failed exit. */
@@ -71,20 +73,29 @@ const tokenView: ResourceView<TokenView> = {
   empty: 'No tokens.',
 };
 
-function auditRows(events: AuditView[]): string {
-  if (events.length === 0) return 'No events.';
-  return table(
-    ['TIME', 'ACTOR', 'ACTION', 'STATUS', 'OUTCOME', 'PATH'],
-    events.map((event) => [
-      event.at.replace(/\.\d+Z$/, 'Z'),
-      event.actor,
-      event.action,
-      String(event.status),
-      event.outcome,
-      `${event.method} ${event.path}`,
-    ]),
-  );
-}
+const auditView: ResourceView<AuditView> = {
+  headers: ['TIME', 'ACTOR', 'ACTION', 'STATUS', 'OUTCOME', 'PATH'],
+  row: (event) => [
+    event.at.replace(/\.\d+Z$/, 'Z'),
+    event.actor,
+    event.action,
+    String(event.status),
+    event.outcome,
+    `${event.method} ${event.path}`,
+  ],
+  wideHeaders: ['SEQUENCE'],
+  wideRow: (event) => [String(event.sequence)],
+  // An event has no path of its own: `-o name` lists the resources acted on (the path `get` takes).
+  nameOf: (event) => event.path.replace(/^\/v2\//, ''),
+  empty: 'No events.',
+};
+
+/** The new token: the secret once, on stdout alone, so that `| meshbridge config set-context --token-stdin` works. */
+const createdView: DocumentView<TokenView> = {
+  table: (created) =>
+    `token ${created.id} (${created.name}) created; it expires ${created.expiresAt}\n${created.token ?? ''}`,
+  names: (created) => [`tokens/${created.id}`],
+};
 
 interface CreateOptions extends Connected {
   role: string[];
@@ -132,18 +143,16 @@ export function addAccessCommands(
     const created = (await call(await connectWith(options), output, 'POST', '/v2/tokens', body)) as
       TokenView | undefined;
     if (created !== undefined) {
-      const format = parseFormat(options.output, 'table');
-      if (format === 'table') {
-        output.out(`token ${created.id} (${created.name}) created; it expires ${created.expiresAt}`);
-        output.out(created.token ?? '');
+      const format = parseResourceFormat(options.output, 'table');
+      printDocument(created, format, createdView, output);
+      if (format === 'table' || format === 'wide')
         output.err(
           'This is the only time the token is shown: store it now (e.g. meshbridge config set-context --token-stdin).',
         );
-      } else output.out(formatData(created, format));
     }
     done(created !== undefined);
   });
-  withConnection(token.command('list').description('every token, without secrets'), true).action(
+  withConnection(token.command('list').description('every token, without secrets')).action(
     async (options: Connected) => {
       const tokens = (await call(await connectWith(options), output, 'GET', '/v2/tokens')) as TokenView[] | undefined;
       if (tokens !== undefined) printResources(tokens, parseResourceFormat(options.output, 'table'), tokenView, output);
@@ -184,10 +193,7 @@ export function addAccessCommands(
     const suffix = query.size > 0 ? `?${query.toString()}` : '';
     const events = (await call(await connectWith(options), output, 'GET', `/v2/audit${suffix}`)) as
       AuditView[] | undefined;
-    if (events !== undefined) {
-      const format = parseFormat(options.output, 'table');
-      output.out(format === 'table' ? auditRows(events) : formatData(events, format));
-    }
+    if (events !== undefined) printResources(events, parseResourceFormat(options.output, 'table'), auditView, output);
     done(events !== undefined);
   });
 }

@@ -1,10 +1,21 @@
-/** A small client for meshbridge's `/v2` API. */
+/**
+ * A small client for meshbridge's `/v2` API, on `node:http` rather than `fetch`: Node
+ * loads its fetch (undici) on first use, which costs every `get` and `apply` about a
+ * tenth of a second of start-up (bench/startup.ts); `node:https` is loaded only for
+ * an https server.
+ */
 import { readFile } from 'node:fs/promises';
+import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { basename } from 'node:path';
+
+/** What the commands read of a response's headers (a `Headers`-like `get`). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
 
 export interface ApiResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: unknown;
 }
 
@@ -12,6 +23,60 @@ export interface ApiErrorBody {
   error?: string;
   message?: string;
   details?: { path: string; message: string }[];
+}
+
+function headersOf(raw: IncomingHttpHeaders): ResponseHeaders {
+  return {
+    get: (name) => {
+      const value = raw[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+/** A filename in a multipart header, escaped as browsers (and undici) do. */
+const quotedName = (name: string) => name.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+
+/** emcoctl's multipart upload: the resource as `metadata`, the file as `file`. */
+async function multipart(body: unknown, upload: string): Promise<{ type: string; data: Buffer }> {
+  const boundary = `----meshbridge${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
+  const data = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="metadata"\r\n\r\n${JSON.stringify(body)}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quotedName(basename(upload))}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    ),
+    await readFile(upload),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { type: `multipart/form-data; boundary=${boundary}`, data };
+}
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+async function send(url: URL, options: RequestOptions, data?: Buffer): Promise<RawResponse> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`unsupported scheme ${url.protocol}`);
+  const request = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, options, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('error', reject);
+      incoming.on('end', () =>
+        resolve({
+          status: incoming.statusCode ?? 0,
+          headers: incoming.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    outgoing.on('error', reject);
+    outgoing.end(data);
+  });
 }
 
 export class ApiClient {
@@ -36,32 +101,29 @@ export class ApiClient {
   async request(method: string, path: string, body?: unknown, upload?: string, ifMatch?: string): Promise<ApiResponse> {
     const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
     if (ifMatch !== undefined) headers['if-match'] = ifMatch;
-    const init: RequestInit = { method, headers };
+    let data: Buffer | undefined;
     if (upload !== undefined) {
-      const form = new FormData();
-      form.set('metadata', JSON.stringify(body));
-      form.set('file', new Blob([await readFile(upload)]), basename(upload));
-      init.body = form;
+      const form = await multipart(body, upload);
+      headers['content-type'] = form.type;
+      data = form.data;
     } else if (body !== undefined) {
-      init.body = JSON.stringify(body);
+      data = Buffer.from(JSON.stringify(body));
       headers['content-type'] = 'application/json';
     }
-    let response: Response;
+    if (data !== undefined) headers['content-length'] = String(data.length);
+    let response: RawResponse;
     try {
-      response = await fetch(this.url(path), init);
+      response = await send(new URL(this.url(path)), { method, headers }, data);
     } catch (error) {
-      throw new Error(
-        `cannot reach meshbridge at ${this.server}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
-      );
+      throw new Error(`cannot reach meshbridge at ${this.server}: ${(error as Error).message}`);
     }
-    const text = await response.text();
-    let parsed: unknown = text;
+    let parsed: unknown = response.text;
     try {
-      parsed = text === '' ? undefined : JSON.parse(text);
+      parsed = response.text === '' ? undefined : JSON.parse(response.text);
     } catch {
       // Not JSON: keep the text.
     }
-    return { status: response.status, headers: response.headers, body: parsed };
+    return { status: response.status, headers: headersOf(response.headers), body: parsed };
   }
 }
 

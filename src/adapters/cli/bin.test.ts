@@ -152,3 +152,47 @@ describe('bin/meshbridge.js', () => {
     expect((await again.exited).code).toBe(0);
   });
 });
+
+describe('render -f from any working directory', () => {
+  const emco = join(ROOT, 'examples', 'emco-dtc', 'istio_traffic');
+  /** The real CLI with an unrelated temporary folder as its working directory. */
+  async function renderFrom(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const cwd = await mkdtemp(join(tmpdir(), 'meshbridge-cwd-'));
+    try {
+      const { stdout, stderr } = await run(process.execPath, [BIN, 'render', ...args], { cwd, env: cleanEnv() });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }
+
+  test("EMCO's istio_traffic files: file: uploads and the values' ../kube paths are the files' own, not the cwd's", async () => {
+    const files = ['controllers', 'projects', 'clusters', 'logicalclouds', 'apps', 'intents'];
+    const result = await renderFrom([
+      ...files.flatMap((file) => ['-f', join(emco, `${file}.yaml`)]),
+      '-v',
+      join(emco, 'values.yaml'),
+      '-o',
+      'name',
+    ]);
+    expect(result.stderr).not.toMatch(/ENOENT|no such file|cannot read/i);
+    // Every document that names a file (kubeconfigs, Helm charts) is taken; composite profiles may not be built yet.
+    const failures = result.stderr.split('\n').filter((line) => /^document \d+/.test(line));
+    expect(failures.filter((line) => !line.includes('composite-profile'))).toEqual([]);
+  });
+
+  test("the repository's examples folder (-f DIR) renders every cluster of both seeds", async () => {
+    const result = await renderFrom(['-f', join(ROOT, 'examples'), '-o', 'name']);
+    expect(result.code).toBe(0);
+    const clusters = new Set(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((name) => name.split('/').slice(0, 2).join('/')),
+    );
+    expect([...clusters].sort()).toEqual(['edge/cluster01', 'edge/cluster02', 'metro/cluster1', 'metro/cluster2']);
+  });
+});

@@ -2,8 +2,9 @@
 import { Option, type Command } from 'commander';
 import { describeError, type ApiClient } from './api-client.js';
 import { connect, contextOption } from './connection.js';
-import { formatData, parseFormat, table, type Output } from './output.js';
+import { table, type Output } from './output.js';
 import type { CliDependencies } from './program.js';
+import { parseResourceFormat, printDocument, resourceOutputOption, type DocumentView } from './resource-output.js';
 
 interface Hop {
   hop: string;
@@ -85,15 +86,17 @@ function verdict(answer: CheckAnswer): string {
   return `Result: ${refused.length} of ${plural(sent.length)} refused (at ${where})`;
 }
 
-function hopLines(destination: CheckAnswer['destinations'][number]): string {
+/** `sources`: each hop also names the istio/istio source it mirrors (`-o wide`). */
+function hopLines(destination: CheckAnswer['destinations'][number], sources: boolean): string {
   const head = `${destination.host} → ${destination.servingCluster ?? '-'} (${destination.share.toFixed(2)}%)`;
-  const lines = destination.hops.map(
-    (hop) => `  ${hop.ok ? '✓' : '✗'} ${hop.hop.padEnd(13)} ${hop.cluster.padEnd(16)} ${hop.detail}`,
-  );
+  const lines = destination.hops.map((hop) => {
+    const line = `  ${hop.ok ? '✓' : '✗'} ${hop.hop.padEnd(13)} ${hop.cluster.padEnd(16)} ${hop.detail}`;
+    return sources && hop.source ? `${line}\n      source: ${hop.source}` : line;
+  });
   return [head, ...lines].join('\n');
 }
 
-export function formatCheck(answer: CheckAnswer): string {
+export function formatCheck(answer: CheckAnswer, sources = false): string {
   const rows = answer.destinations.map((destination) => [
     destination.host,
     destination.servingCluster ?? '-',
@@ -104,12 +107,22 @@ export function formatCheck(answer: CheckAnswer): string {
   const parts = [summary(answer)];
   if (rows.length > 0) {
     parts.push(table(['DESTINATION', 'CLUSTER', 'SHARE', 'VERDICT', 'REASON'], rows));
-    parts.push(answer.destinations.map(hopLines).join('\n\n'));
+    parts.push(answer.destinations.map((destination) => hopLines(destination, sources)).join('\n\n'));
   }
   if (answer.notes.length > 0) parts.push(answer.notes.map((note) => `note: ${note}`).join('\n'));
   parts.push(verdict(answer));
   return parts.join('\n\n');
 }
+
+/** `-o name`: where the call is sent, `provider/cluster/host` per destination. */
+const checkView: DocumentView<CheckAnswer> = {
+  table: (answer) => formatCheck(answer),
+  wide: (answer) => formatCheck(answer, true),
+  names: (answer) =>
+    answer.destinations
+      .filter((destination) => destination.share > 0)
+      .map((destination) => `${destination.servingCluster ?? '-'}/${destination.host}`),
+};
 
 async function runCheck(options: CheckOptions, client: ApiClient, output: Output): Promise<boolean> {
   const query = new URLSearchParams({
@@ -129,8 +142,7 @@ async function runCheck(options: CheckOptions, client: ApiClient, output: Output
     return false;
   }
   const answer = response.body as CheckAnswer;
-  const format = parseFormat(options.output, 'table');
-  output.out(format === 'table' ? formatCheck(answer) : formatData(answer, format));
+  printDocument(answer, parseResourceFormat(options.output, 'table'), checkView, output);
   return answer.ok;
 }
 
@@ -155,7 +167,7 @@ export function addCheckCommand(
     .option('--source-ip <ip>', "the caller's IP, for policies on ipBlocks")
     .addOption(new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${defaultServer})`))
     .addOption(contextOption())
-    .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']))
+    .addOption(resourceOutputOption())
     .addHelpText('after', HELP)
     .action(async (options: CheckOptions) => {
       const client = await connect(options, deps.env, defaultServer, deps.output.err);

@@ -11,8 +11,16 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { connect } from './connection.js';
 import { parseClusterName, registerCluster, requireProvider } from './cluster-register.js';
-import { formatData, parseFormat } from './output.js';
+import type { AccessObject } from '../targets/kubernetes/index.js';
 import type { CliDependencies } from './program.js';
+import {
+  parseResourceFormat,
+  printDocument,
+  printResources,
+  resourceOutputOption,
+  type DocumentView,
+  type ResourceView,
+} from './resource-output.js';
 
 interface ClusterAddOptions {
   context?: string;
@@ -34,6 +42,35 @@ a kubeconfig holding the server, its CA and that token only. Running it again ch
   meshbridge cluster add edge/cluster01 --context arn:aws:eks:eu-west-1:123456789012:cluster/prod
   meshbridge cluster add edge/cluster01 --dry-run        # the manifest, to apply yourself or review`;
 
+/** `kind/name`, as kubectl's `-o name` writes an object. */
+const objectName = (object: AccessObject) => `${object.kind.toLowerCase()}/${object.metadata.name}`;
+
+/** `--dry-run` in a table: the objects it would create. */
+const manifestView: ResourceView<AccessObject> = {
+  headers: ['KIND', 'NAMESPACE', 'NAME'],
+  row: (object) => [object.kind, object.metadata.namespace ?? '', object.metadata.name],
+  wideHeaders: ['API VERSION'],
+  wideRow: (object) => [object.apiVersion],
+  nameOf: objectName,
+  empty: 'No objects.',
+};
+
+interface Added {
+  context: string;
+  server: string;
+  results: { object: string; result: string }[];
+}
+
+/** `names`: the cluster's objects and the cluster in meshbridge, as `get` takes it. */
+const addedView = (names: string[], serviceAccount: string): DocumentView<Added> => ({
+  table: (added) =>
+    [
+      ...added.results.map((result) => `${result.object}: ${result.result}`),
+      `meshbridge reaches ${added.server} as ServiceAccount ${serviceAccount}; your own credentials stay here`,
+    ].join('\n'),
+  names: () => names,
+});
+
 function seconds(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
   return Number(value);
@@ -42,13 +79,13 @@ function seconds(value: string): number {
 async function runClusterAdd(target: string, options: ClusterAddOptions, deps: CliDependencies, defaultServer: string) {
   const name = parseClusterName(target);
   const names = { namespace: options.namespace, name: options.serviceAccount };
-  const format = parseFormat(options.output, options.dryRun ? 'yaml' : 'table');
+  const format = parseResourceFormat(options.output, options.dryRun ? 'yaml' : 'table');
   // client-node is loaded only for this command: every other command starts without it.
   const access = await import('./cluster-access.js');
+  const objects = access.accessObjectsOf(names);
   if (options.dryRun) {
-    deps.output.out(
-      format === 'json' ? formatData(access.accessObjectsOf(names), 'json') : access.accessManifest(names),
-    );
+    if (format === 'yaml') deps.output.out(access.accessManifest(names));
+    else printResources(objects, format, manifestView, deps.output);
     return;
   }
   // --context names the kubeconfig's context here; meshbridge's own comes from MESHBRIDGE_CONTEXT or the config file.
@@ -73,12 +110,11 @@ async function runClusterAdd(target: string, options: ClusterAddOptions, deps: C
     ...applied,
     { object: `cluster ${name.provider}/${name.cluster} in meshbridge`, result: registration },
   ];
-  if (format === 'table') {
-    for (const result of results) deps.output.out(`${result.object}: ${result.result}`);
-    deps.output.out(
-      `meshbridge reaches ${user.server} as ServiceAccount ${names.namespace}/${names.name}; your own credentials stay here`,
-    );
-  } else deps.output.out(formatData({ context: user.context, server: user.server, results }, format));
+  const view = addedView(
+    [...objects.map(objectName), `cluster-providers/${name.provider}/clusters/${name.cluster}`],
+    `${names.namespace}/${names.name}`,
+  );
+  printDocument({ context: user.context, server: user.server, results }, format, view, deps.output);
 }
 
 export function addClusterCommands(
@@ -101,7 +137,7 @@ export function addClusterCommands(
     .option('--token-timeout <seconds>', 'how long to wait for the token controller', seconds, 30)
     .option('--dry-run', 'print the manifest of what would be created; change nothing')
     .addOption(new Option('-s, --server <url>', `meshbridge server (env MESHBRIDGE_SERVER; default ${defaultServer})`))
-    .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']))
+    .addOption(resourceOutputOption())
     .addHelpText('after', HELP)
     .action(async (target: string, options: ClusterAddOptions) => {
       await runClusterAdd(target, options, deps, defaultServer);

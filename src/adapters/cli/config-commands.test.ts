@@ -43,11 +43,15 @@ describe('meshbridge config', () => {
 
     const listed = await cli(['config', 'get-contexts'], env);
     expect(listed.out.split('\n')).toEqual([
-      '    NAME   SERVER                   AUTH',
-      '*   prod   https://mb.example.com   token',
-      '    dev    127.0.0.1:9015',
+      'CURRENT  NAME  SERVER                  AUTH',
+      '*        prod  https://mb.example.com  token',
+      '         dev   127.0.0.1:9015',
     ]);
     expect(listed.out).not.toContain('s3cret');
+    expect((await cli(['config', 'get-contexts', '-o', 'name'], env)).out).toBe('prod\ndev');
+    const data = await cli(['config', 'get-contexts', '-o', 'yaml'], env);
+    expect(data.out).toContain('auth: token');
+    expect(data.out).not.toContain('s3cret');
 
     expect((await cli(['config', 'use-context', 'dev'], env)).code).toBe(0);
     expect((await cli(['config', 'current-context'], env)).out).toBe('dev');
@@ -61,9 +65,9 @@ describe('meshbridge config', () => {
     const env = await home();
     await cli(['config', 'set-context', 'prod', '-s', 'https://a', '--token-stdin'], env, 'tok');
     await cli(['config', 'set-context', 'prod', '-s', 'https://b'], env);
-    expect((await cli(['config', 'get-contexts'], env)).out).toContain('https://b   token');
+    expect((await cli(['config', 'get-contexts'], env)).out).toContain('https://b  token');
     await cli(['config', 'set-context', 'prod', '--token-file', '/run/secrets/mb'], env);
-    expect((await cli(['config', 'get-contexts'], env)).out).toContain('https://b   token-file /run/secrets/mb');
+    expect((await cli(['config', 'get-contexts'], env)).out).toContain('https://b  token-file /run/secrets/mb');
   });
 
   test.each([

@@ -11,6 +11,41 @@ import {
   type CliContext,
 } from './config-file.js';
 import type { Output } from './output.js';
+import { parseResourceFormat, printResources, resourceOutputOption, type ResourceView } from './resource-output.js';
+
+/** A context as listed: how it authenticates, never the token itself (not even with -o yaml). */
+interface ListedContext {
+  current: boolean;
+  name: string;
+  server: string;
+  auth: 'token' | 'token-file' | 'none';
+  tokenFile?: string;
+}
+
+function listed(context: CliContext, current: string | undefined): ListedContext {
+  const auth = context.token !== undefined ? 'token' : context.tokenFile !== undefined ? 'token-file' : 'none';
+  return {
+    current: context.name === current,
+    name: context.name,
+    server: context.server,
+    auth,
+    ...(auth === 'token-file' ? { tokenFile: context.tokenFile } : {}),
+  };
+}
+
+const contextView: ResourceView<ListedContext> = {
+  headers: ['CURRENT', 'NAME', 'SERVER', 'AUTH'],
+  row: (context) => [
+    context.current ? '*' : '',
+    context.name,
+    context.server,
+    context.auth === 'token-file' ? `token-file ${context.tokenFile}` : context.auth === 'token' ? 'token' : '',
+  ],
+  wideHeaders: [],
+  wideRow: () => [],
+  nameOf: (context) => context.name,
+  empty: 'No contexts: meshbridge config set-context NAME --server URL adds one.',
+};
 
 export interface ConfigDependencies {
   output: Output;
@@ -123,25 +158,11 @@ function addListing(config: Command, deps: ConfigDependencies, setCode: (code: n
   config
     .command('get-contexts')
     .description('list the contexts (tokens are never shown)')
-    .action(async () => {
+    .addOption(resourceOutputOption())
+    .action(async (options: { output?: string }) => {
       const current = await readConfig(fileOf(deps.env), deps.output.err);
-      const rows = current.contexts.map((context) => [
-        context.name === current.currentContext ? '*' : '',
-        context.name,
-        context.server,
-        context.token !== undefined
-          ? 'token'
-          : context.tokenFile !== undefined
-            ? `token-file ${context.tokenFile}`
-            : '',
-      ]);
-      const widths = [1, 4, 6].map((min, column) => Math.max(min, ...rows.map((row) => (row[column] ?? '').length)));
-      const line = (row: string[]) =>
-        row
-          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-          .join('   ')
-          .trimEnd();
-      deps.output.out([line(['', 'NAME', 'SERVER', 'AUTH']), ...rows.map(line)].join('\n'));
+      const contexts = current.contexts.map((context) => listed(context, current.currentContext));
+      printResources(contexts, parseResourceFormat(options.output, 'table'), contextView, deps.output);
       setCode(0);
     });
   config

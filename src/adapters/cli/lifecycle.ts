@@ -16,10 +16,19 @@ import { describeError, type ApiClient } from './api-client.js';
 import { connect, contextOption } from './connection.js';
 import { formatDiff, type GroupDiff } from './diff-view.js';
 import { parseGroup, UsageError, type GroupPath } from './group-path.js';
-import { formatData, parseFormat, table } from './output.js';
+import { diffNames, revisionView, statusView, type Revision } from './lifecycle-views.js';
+import { formatData } from './output.js';
 import type { CliDependencies } from './program.js';
 import { fetchStatus, progressView, RequestFailed, waitForOperation, type ProgressView } from './progress.js';
-import { formatStatus, shortTime, statusOk } from './status-view.js';
+import {
+  parseResourceFormat,
+  printDocument,
+  printResources,
+  resourceOutputOption,
+  type ResourceFormat,
+} from './resource-output.js';
+import { statusOk } from './status-view.js';
+import { watchStatus } from './status-watch.js';
 
 export { UsageError } from './group-path.js';
 export type { Terminal } from './progress.js';
@@ -27,6 +36,8 @@ export type { Terminal } from './progress.js';
 const POLL_MS = 500;
 const SILENT: ProgressView = { update: () => undefined, finish: () => undefined };
 const DEFAULT_TIMEOUT_SECONDS = 600;
+/** A diff is not a list of resources: `-o name` lists the objects it would touch. */
+const DIFF_FORMATS = ['diff', 'name', 'yaml', 'json'];
 
 type Verb = 'approve' | 'instantiate' | 'update' | 'terminate' | 'rollback';
 
@@ -34,13 +45,6 @@ interface Accepted {
   state: string;
   revision: number;
   action?: string;
-}
-
-interface Revision {
-  revision: number;
-  action: string;
-  createdAt: string;
-  restores?: number;
 }
 
 interface CommonOptions {
@@ -220,26 +224,49 @@ async function readStatus(context: Context, refresh: boolean): Promise<GroupStat
   return fetchStatus(client, group.path, false);
 }
 
-async function showStatus(context: Context, refresh: boolean): Promise<number> {
-  const { deps, group, options } = context;
-  const format = parseFormat(options.output, 'table');
+interface StatusOptions extends CommonOptions {
+  refresh?: boolean;
+  watch?: boolean;
+  watchInterval: number;
+}
+
+async function showStatus(context: Context): Promise<number> {
+  const { deps, group } = context;
+  const options = context.options as StatusOptions;
+  const refresh = options.refresh === true;
+  const format = parseResourceFormat(options.output, 'table');
+  if (options.watch) {
+    if (options.wait) throw new UsageError('--watch and --wait: give one (--watch follows until ^C)');
+    let refreshNext = refresh; // --refresh: the first read only; the polls must not re-apply every time
+    const read = () => {
+      const fresh = refreshNext;
+      refreshNext = false;
+      return readStatus(context, fresh);
+    };
+    const intervalMs = options.watchInterval * 1000;
+    return watchStatus({ read, short: group.short, format, intervalMs, output: deps.output, ...signalOf(deps) });
+  }
   if (options.wait) {
     const before = await fetchStatus(context.client, group.path, false);
     if (before.operation?.status === 'running') {
       const clusters = before.clusters.map((cluster) => cluster.cluster);
-      await follow(context, clusters, format !== 'table');
-      if (format === 'table') deps.output.out('');
+      await follow(context, clusters, !isTable(format));
+      if (isTable(format)) deps.output.out('');
     }
   }
   const status = await readStatus(context, refresh);
-  deps.output.out(format === 'table' ? formatStatus(status, group.short) : formatData(status, format));
+  printDocument(status, format, statusView(group.short), deps.output);
   return statusOk(status) ? 0 : 1;
 }
+
+const isTable = (format: ResourceFormat) => format === 'table' || format === 'wide';
+const signalOf = (deps: CliDependencies) => (deps.interrupt ? { signal: deps.interrupt } : {});
 
 async function showDiff(context: Context): Promise<number> {
   const { deps, options } = context;
   const diff = await getJson<GroupDiff>(context, 'diff');
   if (options.output === 'json' || options.output === 'yaml') deps.output.out(formatData(diff, options.output));
+  else if (options.output === 'name') printNames(diffNames(diff), deps);
   else deps.output.out(formatDiff(diff, deps.terminal?.isTTY === true && !deps.env.NO_COLOR));
   return 0;
 }
@@ -247,26 +274,17 @@ async function showDiff(context: Context): Promise<number> {
 async function showRevisions(context: Context): Promise<number> {
   const { deps, options } = context;
   const revisions = await getJson<Revision[]>(context, 'revisions');
-  const format = parseFormat(options.output, 'table');
-  if (format !== 'table') {
-    deps.output.out(formatData(revisions, format));
-    return 0;
-  }
-  if (revisions.length === 0) {
-    deps.output.out('no revisions yet: instantiate makes the first');
-    return 0;
-  }
-  const status = await fetchStatus(context.client, context.group.path, false);
-  const current = isDeployed(status) ? status.revision : 0;
-  const rows = revisions.map((revision) => [
-    String(revision.revision),
-    revision.action,
-    shortTime(revision.createdAt),
-    revision.restores === undefined ? '-' : String(revision.restores),
-    revision.revision === current ? '*' : '',
-  ]);
-  deps.output.out(table(['REVISION', 'ACTION', 'CREATED', 'RESTORES', 'DEPLOYED'], rows));
+  const format = parseResourceFormat(options.output, 'table');
+  // Only a table marks the deployed revision: the others print what the API answered.
+  const status =
+    isTable(format) && revisions.length > 0 ? await fetchStatus(context.client, context.group.path, false) : undefined;
+  const deployed = status && isDeployed(status) ? status.revision : 0;
+  printResources(revisions, format, revisionView(deployed), deps.output);
   return 0;
+}
+
+function printNames(names: string[], deps: CliDependencies): void {
+  if (names.length > 0) deps.output.out(names.join('\n'));
 }
 
 /** Instantiate when nothing is deployed, update otherwise; `--dry-run` shows what it would change. */
@@ -278,6 +296,10 @@ async function deploy(context: Context, dryRun: boolean): Promise<number> {
   const diff = await getJson<GroupDiff>(context, 'diff');
   if (options.output === 'json' || options.output === 'yaml') {
     deps.output.out(formatData({ action: verb, ...diff }, options.output));
+    return 0;
+  }
+  if (options.output === 'name') {
+    printNames(diffNames(diff), deps);
     return 0;
   }
   deps.output.out(`dry run: would ${verb} ${group.short}; nothing was changed`);
@@ -313,9 +335,7 @@ function addVerbs(program: Command, deps: CliDependencies, setCode: (code: numbe
     );
   withWait(groupCommand(program, 'deploy', 'instantiate the group, or update it when it is deployed', server))
     .option('--dry-run', 'show what would change (the diff) and touch nothing')
-    .addOption(
-      new Option('-o, --output <format>', 'with --dry-run: diff, yaml or json').choices(['diff', 'yaml', 'json']),
-    )
+    .addOption(new Option('-o, --output <format>', 'with --dry-run: diff, name, yaml or json').choices(DIFF_FORMATS))
     .action(
       action(deps, setCode, server, (context) =>
         deploy(context, (context.options as CommonOptions & { dryRun?: boolean }).dryRun === true),
@@ -332,20 +352,18 @@ export function addLifecycleCommands(
   addVerbs(program, deps, setCode, defaultServer);
   withWait(groupCommand(program, 'status', 'where every cluster and object of the group stands', defaultServer))
     .option('--refresh', 'read every cluster now, repair drift and retry failures first')
-    .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']))
+    .option('--watch', 'after the status, print what changes until ^C (as kubectl get -w)')
+    .option('--watch-interval <seconds>', 'with --watch: seconds between polls', seconds, 2)
+    .addOption(resourceOutputOption())
     .addHelpText(
       'after',
       '\nstatus exits 0 when every cluster is applied (or emptied) and no operation runs or failed.',
     )
-    .action(
-      action(deps, setCode, defaultServer, (context) =>
-        showStatus(context, (context.options as CommonOptions & { refresh?: boolean }).refresh === true),
-      ),
-    );
+    .action(action(deps, setCode, defaultServer, showStatus));
   groupCommand(program, 'diff', 'what an update would create, change and delete (nothing is touched)', defaultServer)
-    .addOption(new Option('-o, --output <format>', 'diff, yaml or json').choices(['diff', 'yaml', 'json']))
+    .addOption(new Option('-o, --output <format>', 'diff, name, yaml or json').choices(DIFF_FORMATS))
     .action(action(deps, setCode, defaultServer, showDiff));
   groupCommand(program, 'revisions', "the group's revisions, oldest first", defaultServer)
-    .addOption(new Option('-o, --output <format>', 'table, yaml or json').choices(['table', 'yaml', 'json']))
+    .addOption(resourceOutputOption())
     .action(action(deps, setCode, defaultServer, showRevisions));
 }

@@ -68,6 +68,8 @@ export interface CliDependencies {
   terminal?: Terminal;
   /** The whole of standard input (`config set-context --token-stdin`); process.stdin when absent. */
   stdin?: () => Promise<string>;
+  /** Stops `status --watch` (tests); without it, the first SIGINT does. */
+  interrupt?: AbortSignal;
   /** `keys rotate`: seals every secret of a database under the active master key. */
   rotateKeys?(request: RotateRequest): Promise<RotateReport>;
 }
@@ -269,18 +271,28 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
       '-f, --file <file...>',
       'emcoctl files, folders or - (stdin) to render, applied in order to a throwaway in-memory server',
     )
+    .option('-v, --values <file>', 'values for the templates of the -f files')
     .option('--cluster <provider/cluster>', 'only this cluster')
     .option('--out <dir>', 'write one file per cluster: <dir>/<provider>/<cluster>.yaml')
     .option('--show-secrets', 'show Secret data instead of redacting it')
     .addOption(serverOption())
     .addOption(contextOption())
-    .addOption(new Option('-o, --output <format>', 'yaml or json').choices(['yaml', 'json']).default('yaml'))
+    .addOption(resourceOutputOption('yaml'))
     .action(
-      async (options: ClientOptions & { file?: string[]; cluster?: string; out?: string; showSecrets?: boolean }) => {
+      async (
+        options: ClientOptions & {
+          file?: string[];
+          values?: string;
+          cluster?: string;
+          out?: string;
+          showSecrets?: boolean;
+        },
+      ) => {
         const request: RenderOptions = {
           files: options.file ?? [],
+          ...(options.values ? { values: options.values } : {}),
           ...(deps.stdin ? { stdin: deps.stdin } : {}),
-          format: options.output === 'json' ? 'json' : 'yaml',
+          format: parseResourceFormat(options.output, 'yaml'),
           showSecrets: options.showSecrets ?? false,
           ...(options.cluster ? { cluster: options.cluster } : {}),
           ...(options.out ? { out: options.out } : {}),

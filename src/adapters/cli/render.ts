@@ -10,25 +10,58 @@ import { describeError } from './api-client.js';
 import { applyDocuments } from './apply.js';
 import { processStdin, readFileArguments } from './file-sources.js';
 import type { Output } from './output.js';
+import { printResources, type ResourceFormat, type ResourceView } from './resource-output.js';
 
 export interface RenderOptions {
   /** `-f` arguments: files, folders, `-` for standard input. */
   files: string[];
+  /** `-v`: the values the files' Go templates are filled from (relative paths in them are the files' own). */
+  values?: string;
   stdin?: () => Promise<string>;
   cluster?: string;
   out?: string;
-  format: 'yaml' | 'json';
+  /** yaml (the default) and json print what `/v2/render` answers; table, wide and name list the objects. */
+  format: ResourceFormat;
   showSecrets: boolean;
+}
+
+interface RenderedObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
 }
 
 interface ClusterView {
   clusterProvider: string;
   cluster: string;
-  resources: unknown[];
+  resources: RenderedObject[];
 }
 
+interface Listed {
+  cluster: string;
+  object: RenderedObject;
+}
+
+/** `-o name`: `provider/cluster/Kind/namespace/name` (the namespace left out for cluster-wide objects). */
+const objectView: ResourceView<Listed> = {
+  headers: ['CLUSTER', 'KIND', 'NAMESPACE', 'NAME'],
+  row: ({ cluster, object }) => [
+    cluster,
+    object.kind ?? '',
+    object.metadata?.namespace ?? '',
+    object.metadata?.name ?? '',
+  ],
+  wideHeaders: ['API VERSION'],
+  wideRow: ({ object }) => [object.apiVersion ?? ''],
+  nameOf: ({ cluster, object }) =>
+    [cluster, object.kind, object.metadata?.namespace, object.metadata?.name].filter(Boolean).join('/'),
+  empty: 'No objects rendered.',
+};
+
+type Diagnostics = { diagnostics?: { severity: string }[] };
+
 async function applyAll(client: ApiClient, options: RenderOptions, output: Output): Promise<boolean> {
-  const documents = await readFileArguments(options.files, undefined, options.stdin ?? processStdin);
+  const documents = await readFileArguments(options.files, options.values, options.stdin ?? processStdin);
   const results = await applyDocuments(client, documents, false);
   const failures = results.filter((result) => result.result === 'failed');
   for (const failed of failures) output.err(`document ${failed.index} (${failed.name}): ${failed.error}`);
@@ -67,13 +100,23 @@ async function writeClusters(client: ApiClient, options: RenderOptions, out: str
 export async function renderWith(client: ApiClient, options: RenderOptions, output: Output): Promise<boolean> {
   if (options.files.length > 0 && !(await applyAll(client, options, output))) return false;
   if (options.out) return writeClusters(client, options, options.out, output);
-  const response = await client.request('GET', query(options, options.format));
+  const asked = options.format === 'yaml' ? 'yaml' : 'json';
+  const response = await client.request('GET', query(options, asked));
   if (response.status !== 200) {
     output.err(describeError(response));
     return false;
   }
-  output.out(options.format === 'json' ? JSON.stringify(response.body, null, 2) : String(response.body).trimEnd());
-  const diagnostics =
-    (options.format === 'json' ? (response.body as { diagnostics: { severity: string }[] }).diagnostics : []) ?? [];
-  return !diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+  if (options.format === 'yaml') {
+    output.out(String(response.body).trimEnd());
+    return true;
+  }
+  const body = response.body as Diagnostics & { clusters: ClusterView[] };
+  if (options.format === 'json') output.out(JSON.stringify(body, null, 2));
+  else {
+    const objects = body.clusters.flatMap((cluster) =>
+      cluster.resources.map((object) => ({ cluster: `${cluster.clusterProvider}/${cluster.cluster}`, object })),
+    );
+    printResources(objects, options.format, objectView, output);
+  }
+  return !(body.diagnostics ?? []).some((diagnostic) => diagnostic.severity === 'error');
 }

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { cli, startLiveServer, type LiveServer } from '../../test-support/cli.js';
 import { examplePath } from '../../test-support/examples.js';
 import type { Output } from './output.js';
-import { parseResourceFormat, printResources, type ResourceView } from './resource-output.js';
+import { buildProgram } from './program.js';
+import { parseResourceFormat, printResources, RESOURCE_FORMATS, type ResourceView } from './resource-output.js';
 
 const captured = () => {
   const lines: string[] = [];
@@ -46,6 +47,45 @@ describe('printResources', () => {
   });
 });
 
+/** Every command that prints resources; `diff`/`deploy` print a diff (`-o diff|name|yaml|json`). */
+const PRINTING = [
+  'get',
+  'apply',
+  'delete',
+  'render',
+  'check route',
+  'status',
+  'revisions',
+  'token create',
+  'token list',
+  'audit',
+  'cluster add',
+  'config get-contexts',
+];
+
+test('every command that prints resources takes -o table|wide|name|yaml|json, from the one shared option', () => {
+  const program = buildProgram(
+    {
+      output: { out: () => undefined, err: () => undefined },
+      env: {},
+      version: '0',
+      serve: () => Promise.resolve(),
+      withEphemeralServer: () => Promise.reject(new Error('unused')),
+    },
+    () => undefined,
+  );
+  for (const path of PRINTING) {
+    const command = path
+      .split(' ')
+      .reduce(
+        (parent, name) => parent?.commands.find((child) => child.name() === name),
+        program as typeof program | undefined,
+      );
+    const option = command?.options.find((candidate) => candidate.short === '-o');
+    expect(option?.argChoices, path).toEqual([...RESOURCE_FORMATS]);
+  }
+});
+
 describe('get, apply and token list with -o name and -o wide', () => {
   let server: LiveServer;
   beforeEach(async () => {
@@ -78,6 +118,26 @@ describe('get, apply and token list with -o name and -o wide', () => {
     const again = await run('apply', '-f', examplePath('seed-two-clouds.yaml'), '-o', 'wide');
     expect(again.stdout.split('\n')[0]).toMatch(/^#\s+RESULT\s+NAME\s+ANCHOR\s+PATH\s+DETAIL$/);
   });
+
+  test('check route -o name prints where the call goes; -o wide adds the istio source of each hop', async () => {
+    await run('apply', '-f', examplePath('seed-two-clouds.yaml'));
+    const call = ['check', 'route', '--from', 'sleep', '--to', 'httpbin.namespace02.logicalcloud02'];
+    const where = [...call, '--cluster', 'edge/cluster01', '--path', '/status/200'];
+    expect((await run(...where, '-o', 'name')).stdout).toBe('edge/cluster02/httpbin.namespace02.logicalcloud02');
+    const wide = (await run(...where, '-o', 'wide')).stdout;
+    expect(wide).toMatch(/^\s+source: \S+/m);
+    expect((await run(...where)).stdout).not.toMatch(/^\s+source: /m);
+  });
+});
+
+test('render -o name lists every object as provider/cluster/Kind/namespace/name; -o wide as a table', async () => {
+  const file = examplePath('seed-two-clouds.yaml');
+  const names = (await cli(['render', '-f', file, '-o', 'name'])).stdout.split('\n');
+  expect(names).toContain('edge/cluster01/ServiceEntry/namespace01/httpbin.namespace02.logicalcloud02');
+  expect(names.every((name) => /^edge\/cluster0[12]\/[A-Za-z]+\/(\S+\/)?\S+$/.test(name))).toBe(true);
+  const wide = (await cli(['render', '-f', file, '-o', 'wide'])).stdout.split('\n');
+  expect(wide[0]).toMatch(/^CLUSTER\s+KIND\s+NAMESPACE\s+NAME\s+API VERSION$/);
+  expect(wide.length - 1).toBe(names.length);
 });
 
 test('token list -o name prints tokens/<id>', async () => {
@@ -88,6 +148,13 @@ test('token list -o name prints tokens/<id>', async () => {
     const created = await cli(['token', 'create', 'robot', '--role', 'viewer', '-o', 'json'], env);
     const { id } = JSON.parse(created.stdout) as { id: string };
     expect((await cli(['token', 'list', '-o', 'name'], env)).stdout).toBe(`tokens/${id}`);
+    const named = await cli(['token', 'create', 'robot2', '--role', 'viewer', '-o', 'name'], env);
+    expect(named.stdout).toMatch(/^tokens\/\S+$/);
+    expect(named.stdout).not.toContain('mb_'); // the secret only in the table, yaml and json
+    expect((await cli(['audit', '-o', 'name', '--action', 'token.create'], env)).stdout.split('\n')).toEqual([
+      'tokens',
+      'tokens',
+    ]);
     expect((await cli(['token', 'list', '-o', 'wide'], env)).stdout.split('\n')[0]).toMatch(
       /CREATED BY\s+CREATED\s+REVOKED$/,
     );

@@ -1,7 +1,9 @@
 /**
- * kubectl's `-o` for commands that print resources: `table` (the default), `wide`
- * (more columns), `name` (one `kind/name`-like path per line: the path to `get` it,
- * which in this API is the resource's anchor) and `yaml` / `json` (the whole data).
+ * kubectl's `-o` for every command that prints resources, in one place: `table` (the
+ * default), `wide` (more columns), `name` (one line per resource: the path `get` takes,
+ * or `kind/name` where there is none) and `yaml` / `json` (the whole data, as the API
+ * answered it). Lists use a `ResourceView`, single answers (a status, a route check)
+ * a `DocumentView`; commands pick the view, never their own formats.
  */
 import { Option } from 'commander';
 import { formatData, table, type Output } from './output.js';
@@ -9,8 +11,11 @@ import { formatData, table, type Output } from './output.js';
 export const RESOURCE_FORMATS = ['table', 'wide', 'name', 'yaml', 'json'] as const;
 export type ResourceFormat = (typeof RESOURCE_FORMATS)[number];
 
-export const resourceOutputOption = () =>
-  new Option('-o, --output <format>', 'table, wide, name, yaml or json').choices(RESOURCE_FORMATS);
+/** `-o`; `fallback` when the command's default is not `table` (render: `yaml`). */
+export const resourceOutputOption = (fallback?: ResourceFormat) => {
+  const option = new Option('-o, --output <format>', 'table, wide, name, yaml or json').choices(RESOURCE_FORMATS);
+  return fallback === undefined ? option : option.default(fallback);
+};
 
 export function parseResourceFormat(value: string | undefined, fallback: ResourceFormat): ResourceFormat {
   if (value === undefined) return fallback;
@@ -52,4 +57,22 @@ export function printResources<T>(
       items.map((item) => (wide ? [...view.row(item), ...view.wideRow(item)] : view.row(item))),
     ),
   );
+}
+
+/** How a single answer is shown: a table for people, more for `wide`, the lines `-o name` prints. */
+export interface DocumentView<T> {
+  table(data: T): string;
+  /** `-o wide`; the table when absent. */
+  wide?(data: T): string;
+  names(data: T): string[];
+}
+
+export function printDocument<T>(data: T, format: ResourceFormat, view: DocumentView<T>, output: Output): void {
+  if (format === 'yaml' || format === 'json') return output.out(formatData(data, format));
+  if (format === 'name') {
+    const names = view.names(data);
+    if (names.length > 0) output.out(names.join('\n'));
+    return;
+  }
+  output.out(format === 'wide' && view.wide ? view.wide(data) : view.table(data));
 }

@@ -74,7 +74,7 @@ export function statusOk(status: GroupStatus): boolean {
   return status.clusters.every((cluster) => cluster.state === 'applied' || cluster.state === 'removed');
 }
 
-function operationLine(status: GroupStatus): string {
+export function operationLine(status: GroupStatus): string {
   const operation = status.operation;
   if (operation === undefined) return 'operation: none yet';
   const when =
@@ -101,8 +101,21 @@ function groupLines(status: GroupStatus, short: string): string[] {
   return lines;
 }
 
-function clusterTable(clusters: readonly ClusterStatus[]): string {
-  const rows = clusters.map((cluster) => [
+export const CLUSTER_HEADERS = [
+  'CLUSTER',
+  'TARGET',
+  'STATE',
+  'APPLIED',
+  'PENDING',
+  'FAILED',
+  'REMOVING',
+  'LAST TRIED',
+  'ERROR',
+];
+
+/** A cluster's row of the status table (also what `status --watch` prints when it changes). */
+export function clusterRow(cluster: ClusterStatus): string[] {
+  return [
     cluster.cluster,
     cluster.target,
     cluster.state,
@@ -112,29 +125,32 @@ function clusterTable(clusters: readonly ClusterStatus[]): string {
     String(cluster.counts.removing),
     shortTime(cluster.lastTried),
     clusterError(cluster),
-  ]);
-  return table(['CLUSTER', 'TARGET', 'STATE', 'APPLIED', 'PENDING', 'FAILED', 'REMOVING', 'LAST TRIED', 'ERROR'], rows);
+  ];
+}
+
+function clusterTable(clusters: readonly ClusterStatus[]): string {
+  return table(CLUSTER_HEADERS, clusters.map(clusterRow));
 }
 
 function driftOf(object: ObjectStatus): string {
   return object.drift ? `${object.drift.kind} by hand ${shortTime(object.drift.detectedAt)}` : '';
 }
 
-/** Objects that are not applied, and drifted ones (marked): `undefined` when there are none. */
-function objectTable(clusters: readonly ClusterStatus[]): string | undefined {
+/** Objects that are not applied, and drifted ones (marked), or every object: `undefined` when there are none. */
+function objectTable(clusters: readonly ClusterStatus[], every: boolean): string | undefined {
   const rows = clusters.flatMap((cluster) =>
     cluster.objects
-      .filter((object) => object.state !== 'applied' || object.drift !== undefined)
+      .filter((object) => every || object.state !== 'applied' || object.drift !== undefined)
       .map((object) => [cluster.cluster, objectLabel(object), object.state, driftOf(object) || '-', failure(object)]),
   );
   return rows.length === 0 ? undefined : table(['CLUSTER', 'OBJECT', 'STATE', 'DRIFT', 'ERROR'], rows);
 }
 
-/** The status for people: the group's lines, the clusters, then the objects that need a look. */
-export function formatStatus(status: GroupStatus, short: string): string {
+/** The status for people: the group's lines, the clusters, then the objects that need a look (`every`: all). */
+export function formatStatus(status: GroupStatus, short: string, every = false): string {
   const parts = [groupLines(status, short).join('\n')];
   if (status.clusters.length > 0) parts.push(clusterTable(status.clusters));
-  const objects = objectTable(status.clusters);
+  const objects = objectTable(status.clusters, every);
   if (objects !== undefined) parts.push(objects);
   return parts.join('\n\n');
 }
