@@ -2,7 +2,7 @@
  * The kinds to look through when reading what meshbridge owns in a cluster: those
  * the revision wants and the record remembers (in the API versions they were
  * rendered with) and, to find leftovers, the v1beta1 versions Istio has served since
- * 1.5. A kind the cluster does not serve holds nothing.
+ * 1.5, and Kubernetes' NetworkPolicy. A kind the cluster does not serve holds nothing.
  */
 import type { ObjectEntry } from '../../core/deploy/records.js';
 import type { RenderedObject } from '../../core/render/objects.js';
@@ -20,6 +20,8 @@ export const OWNED_KINDS: readonly KindRef[] = [
     kind,
   })),
   ...['AuthorizationPolicy', 'PeerAuthentication'].map((kind) => ({ apiVersion: 'security.istio.io/v1beta1', kind })),
+  // Rendered where a cluster carries networkpolicy-supported (render/build/network-policy.ts).
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 ];
 
 export function kindsToList(desired: readonly RenderedObject[], entries: readonly ObjectEntry[]): KindRef[] {
