@@ -48,6 +48,15 @@ test('a labelled cluster gets the NetworkPolicy on instantiate, and loses it on 
     ],
   });
 
+  // Read back, the live policy is what was rendered: no drift reported, nothing re-applied.
+  const refreshed = (await world.request('POST', `${GROUP}/status?refresh`)).json;
+  const objects = refreshed.clusters.flatMap(
+    (cluster: { objects: { kind: string; drift?: unknown }[] }) => cluster.objects,
+  );
+  expect(objects.filter((object: { kind: string }) => object.kind === 'NetworkPolicy')).toEqual([
+    expect.not.objectContaining({ drift: expect.anything() }),
+  ]);
+
   expect((await world.request('DELETE', `${LABELS}/networkpolicy-supported`)).status).toBe(204);
   expect((await world.request('GET', `${GROUP}/status`)).json.changed).toBe(true);
   const updated = await lifecycle(world, 'update');
