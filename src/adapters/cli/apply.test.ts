@@ -10,14 +10,17 @@ interface Seen {
   headers: IncomingHttpHeaders;
 }
 
-async function applyAgainst(putStatus: number): Promise<{ seen: Seen[]; result: string; error?: string }> {
+async function applyAgainst(
+  putStatus: number,
+  conflictsWith = '/v2/projects/p',
+): Promise<{ seen: Seen[]; result: string; error?: string }> {
   const seen: Seen[] = [];
   const server = createServer((request, response) => {
     seen.push({ method: request.method ?? '', headers: request.headers });
     response.setHeader('content-type', 'application/json');
     if (request.method === 'POST') {
       response.statusCode = 409;
-      response.setHeader('location', '/v2/projects/p');
+      response.setHeader('location', conflictsWith);
       return response.end('{"error":"Conflict","message":"taken","details":[]}');
     }
     if (request.method === 'GET') {
@@ -54,4 +57,11 @@ test('a change in between (412) is reported as failed, naming the path, and noth
   expect(seen.map((request) => request.method)).toEqual(['POST', 'GET', 'PUT']);
   expect(result).toBe('failed');
   expect(error).toContain('/v2/projects/p changed while it was applied');
+});
+
+test('a 409 naming another resource (one serving the same port, say) is reported, and that resource is left alone', async () => {
+  const { seen, result, error } = await applyAgainst(200, '/v2/projects/other');
+  expect(seen.map((request) => request.method)).toEqual(['POST']);
+  expect(result).toBe('failed');
+  expect(error).toContain('taken');
 });

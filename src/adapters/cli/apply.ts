@@ -36,6 +36,18 @@ function baseOf(document: FileDocument): Pick<DocumentResult, 'index' | 'anchor'
   return { index: document.index, anchor: document.anchor, name: nameOf(document), path };
 }
 
+/**
+ * A 409 names the resource it conflicts with in Location: this document's own (it exists: PUT it) or another one
+ * (say, an intent already serving the same Service port), which must never be overwritten with this body. The
+ * last segment is compared because a seed path's Location may be the resource's canonical path.
+ */
+function isThisDocument(location: string, document: FileDocument): boolean {
+  const own = itemPathOf(document);
+  if (own === undefined) return true;
+  const last = (path: string) => decodeURIComponent(path.replace(/\/+$/, '').slice(path.lastIndexOf('/') + 1));
+  return last(location) === last(own);
+}
+
 async function applyOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
   const base = baseOf(document);
   const verb = lifecycleVerbOf(document);
@@ -44,7 +56,8 @@ async function applyOne(client: ApiClient, document: FileDocument): Promise<Docu
   if (posted.status === 201) return { ...base, result: 'created' };
   if (posted.status !== 409) return { ...base, result: 'failed', error: describeError(posted) };
   const location = posted.headers.get('location') ?? (itemPathOf(document) && `/v2/${itemPathOf(document)}`);
-  if (!location) return { ...base, result: 'failed', error: describeError(posted) };
+  if (!location || !isThisDocument(location, document))
+    return { ...base, result: 'failed', error: describeError(posted) };
   // The PUT replaces the version read here and no other: a write by someone else in between is a 412, not lost.
   const current = await client.request('GET', location);
   const version = current.status === 200 ? current.headers.get('etag') : null;

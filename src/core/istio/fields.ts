@@ -73,6 +73,12 @@ const metadata =
   'labels{*},managedFields{apiVersion,fieldsType,fieldsV1,manager,operation,subresource,time},name,namespace,' +
   'ownerReferences{apiVersion,blockOwnerDeletion,controller,kind,name,uid},resourceVersion,selfLink,uid}';
 
+/** NetworkPolicySpec (networking.k8s.io/v1); network-policy.test.ts derives it again from @kubernetes/client-node. */
+const labelSelector = '{matchExpressions{key,operator,values},matchLabels{*}}';
+const peer = `{ipBlock{cidr,except},namespaceSelector${labelSelector},podSelector${labelSelector}}`;
+const policyPorts = 'ports{endPort,port,protocol}';
+export const networkPolicySpec = `{egress{${policyPorts},to${peer}},ingress{from${peer},${policyPorts}},podSelector${labelSelector},policyTypes}`;
+
 /** Whole-object shapes, by kind. `status` is the cluster's; it is allowed but not walked. */
 export const objectShapes: ReadonlyMap<string, Shape> = new Map([
   ...Object.entries(specFields).map(([kind, spec]): [string, Shape] => [
@@ -81,4 +87,5 @@ export const objectShapes: ReadonlyMap<string, Shape> = new Map([
   ]),
   ['Secret', parseShape(`{apiVersion,kind,${metadata},data{*},stringData{*},type,immutable}`)],
   ['ConfigMap', parseShape(`{apiVersion,kind,${metadata},data{*},binaryData{*},immutable}`)],
+  ['NetworkPolicy', parseShape(`{apiVersion,kind,${metadata},spec${networkPolicySpec},status}`)],
 ]);

@@ -9,6 +9,7 @@ import type {
   ServiceEntrySpec,
   VirtualServiceSpec,
 } from './networking-types.js';
+import type { NetworkPolicySpec } from './network-policy.js';
 import type { AuthorizationPolicySpec, PeerAuthenticationSpec, SecurityApiVersion } from './security-types.js';
 
 export type * from './networking-types.js';
@@ -68,6 +69,13 @@ export interface PeerAuthentication extends K8sObject {
   spec: PeerAuthenticationSpec;
 }
 
+/** Kubernetes' own (networking.k8s.io/v1), rendered for EMCO's network-policy controller's work. */
+export interface NetworkPolicy extends K8sObject {
+  apiVersion: 'networking.k8s.io/v1';
+  kind: 'NetworkPolicy';
+  spec: NetworkPolicySpec;
+}
+
 /** Values in `data` are base64; `stringData` is plain text. `kubernetes.io/tls` needs `tls.crt` and `tls.key`. */
 export interface Secret extends K8sObject {
   apiVersion: 'v1';
@@ -99,9 +107,11 @@ export interface SpecOfKind {
   Gateway: GatewaySpec;
   AuthorizationPolicy: AuthorizationPolicySpec;
   PeerAuthentication: PeerAuthenticationSpec;
+  /** Not Istio's: Kubernetes' own, built by the same builders (its fields: network-policy.test.ts). */
+  NetworkPolicy: NetworkPolicySpec;
 }
 
 export type IstioObject =
   ServiceEntry | DestinationRule | VirtualService | Gateway | AuthorizationPolicy | PeerAuthentication;
 
-export type KnownObject = IstioObject | Secret | ConfigMap;
+export type KnownObject = IstioObject | Secret | ConfigMap | NetworkPolicy;

@@ -12,12 +12,14 @@ import { checkGateway } from './gateway.js';
 import { InvalidRenderError, type InvalidObject } from './invalid-render-error.js';
 import { Issues } from './issues.js';
 import { checkMetadata } from './metadata.js';
+import { checkNetworkPolicy, NETWORK_POLICY_API } from './network-policy.js';
 import type {
   AuthorizationPolicy,
   ConfigMap,
   DestinationRule,
   Gateway,
   K8sObject,
+  NetworkPolicy,
   PeerAuthentication,
   Secret,
   ServiceEntry,
@@ -51,9 +53,17 @@ const semantic: ReadonlyMap<string, Semantic> = new Map<string, Semantic>([
   ['PeerAuthentication', (issues, object) => checkPeerAuthentication(issues, object as PeerAuthentication)],
   ['Secret', (issues, object) => checkSecret(issues, object as Secret)],
   ['ConfigMap', (issues, object) => checkConfigMap(issues, object as ConfigMap)],
+  ['NetworkPolicy', (issues, object) => checkNetworkPolicy(issues, object as NetworkPolicy)],
 ]);
 
 const coreKinds = new Set(['Secret', 'ConfigMap']);
+
+/** Kinds Kubernetes serves itself, each in one version; Istio's are served in the versions of their CRDs. */
+const builtinVersions: ReadonlyMap<string, string> = new Map([
+  ['Secret', 'v1'],
+  ['ConfigMap', 'v1'],
+  ['NetworkPolicy', NETWORK_POLICY_API],
+]);
 
 /** Every issue of one object: structural, unknown fields and semantic, all at once. [] when valid. */
 export function validateObject(object: K8sObject, options: ValidateOptions = {}): Issue[] {
@@ -66,7 +76,8 @@ export function validateObject(object: K8sObject, options: ValidateOptions = {})
     const known = [...semantic.keys()].join(', ');
     return [{ path: 'kind', message: `unsupported kind "${String(kind)}"; expected one of ${known}` }];
   }
-  const versions = coreKinds.has(kind) ? ['v1'] : (servedVersions.get(kind) ?? []);
+  const builtin = builtinVersions.get(kind);
+  const versions = builtin ? [builtin] : (servedVersions.get(kind) ?? []);
   if (!versions.includes(apiVersion)) {
     const message = `apiVersion "${String(apiVersion)}" is not served for ${kind}; use one of ${versions.join(', ')}`;
     return [{ path: 'apiVersion', message }];

@@ -59,11 +59,30 @@ const appLabel = () =>
     'x-pattern-message': 'must be a label selector key=value',
   });
 
-const certificates = Obj({
-  serviceCertificate: Type.Optional(Secret()),
-  servicePrivateKey: Type.Optional(Secret()),
-  caCertificate: Type.Optional(Secret()),
-});
+const certificates = (options: { maxLength?: number } = {}) =>
+  Obj({
+    serviceCertificate: Type.Optional(Secret(options)),
+    servicePrivateKey: Type.Optional(Secret(options)),
+    caCertificate: Type.Optional(Secret(options)),
+  });
+
+/**
+ * The values EMCO's sub-controllers act on (docs/rendering.md#emcos-sub-controllers). EMCO's schema
+ * (src/dtc/json-schemas/inbound-server.json) takes any string up to 128 characters, but only these mean
+ * anything: its Istio controller acts on `serviceMesh: istio` and fails the whole group on any other value
+ * (src/its/internal/istiosubc/action.go), its SD-EWAN controller on `edgeCNF: sdewan`
+ * (src/swc/internal/sdewancc/action.go). meshbridge takes the allow-list, and `none` for "not this one".
+ */
+export const SERVICE_MESHES = ['istio', 'none'] as const;
+export const EDGE_CNFS = ['sdewan', 'none'] as const;
+
+/** A host a Gateway or VirtualService can name (EMCO's externalName, at most 128 characters as its schema says). */
+const externalHost = () =>
+  Type.String({
+    maxLength: 128,
+    pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+    'x-pattern-message': 'must be a lower-case DNS name such as httpbin.example.com',
+  });
 
 /** A value in seed 000 and EMCO's schema that belongs in a nested object of the canonical form. */
 const movedToSpec = (...path: string[]) => ['spec', ...path];
@@ -75,7 +94,7 @@ export const inboundSpec = Obj(
     app: Name(),
     appLabel: Type.Optional(appLabel()),
     serviceName: Type.Optional(serviceName()),
-    externalName: Type.Optional(Type.String({ maxLength: 253 })),
+    externalName: Type.Optional(externalHost()),
     port: Port({
       description: 'The port callers use through the mesh (seed 000: "not the port it is actually running on")',
     }),
@@ -87,9 +106,9 @@ export const inboundSpec = Obj(
     ),
     protocol: StringEnum([...PROTOCOLS]),
     headless: Type.Optional(Type.Boolean()),
-    serviceMesh: Type.Optional(StringEnum(['istio'])),
+    serviceMesh: Type.Optional(StringEnum([...SERVICE_MESHES])),
     externalSupport: Type.Optional(Type.Boolean()),
-    edgeCNF: Type.Optional(Type.String({ maxLength: 64 })),
+    edgeCNF: Type.Optional(StringEnum([...EDGE_CNFS])),
     management: Type.Optional(
       Obj({
         sidecarProxy: Type.Optional(Type.Boolean()),
@@ -99,10 +118,11 @@ export const inboundSpec = Obj(
       }),
     ),
     trafficManagement: Type.Optional(TrafficManagement),
-    certificates: Type.Optional(certificates),
+    certificates: Type.Optional(certificates()),
     external: Type.Optional(
       Obj(
-        { externalCerts: Type.Optional(certificates) },
+        // EMCO's schema caps each certificate at 8192 characters.
+        { externalCerts: Type.Optional(certificates({ maxLength: 8192 })) },
         {
           moved: {
             serviceCertificate: movedToSpec('external', 'externalCerts', 'serviceCertificate'),
@@ -143,8 +163,9 @@ export interface InboundSpec {
   targetPort?: number;
   protocol: (typeof PROTOCOLS)[number];
   headless: boolean;
-  serviceMesh: 'istio';
+  serviceMesh: (typeof SERVICE_MESHES)[number];
   externalSupport?: boolean;
+  edgeCNF?: (typeof EDGE_CNFS)[number];
   management: { sidecarProxy: boolean; tlsType: (typeof TLS_TYPES)[number] };
   trafficManagement?: TrafficManagementSpec;
   certificates?: { serviceCertificate?: string; servicePrivateKey?: string; caCertificate?: string };
@@ -187,6 +208,11 @@ function completeInbound(body: ResourceBody): ResourceBody {
   return { ...body, spec: orderLike(completed, inboundSpec.properties) };
 }
 
+/** How EMCO exposes the intent outside the mesh (its tlsType), if it does: externalSupport with the sidecar. */
+export function externalExposure(spec: Pick<InboundSpec, 'externalSupport' | 'management'>): string | undefined {
+  return spec.externalSupport && spec.management.sidecarProxy ? spec.management.tlsType : undefined;
+}
+
 /** Certificates arrive as PEM text or as base64 of it (EMCO's form). */
 export function pemProblem(value: string, expect: 'CERTIFICATE' | 'PRIVATE KEY'): string | undefined {
   const text = value.includes('-----BEGIN') ? value : Buffer.from(value, 'base64').toString('utf8');
@@ -195,20 +221,17 @@ export function pemProblem(value: string, expect: 'CERTIFICATE' | 'PRIVATE KEY')
     : `must be a PEM ${expect.toLowerCase()} (or its base64)`;
 }
 
-function checkCertificates(spec: InboundSpec, issues: Issue[]): void {
-  const certs = spec.certificates;
-  if (!certs) return;
-  const at = 'spec.certificates';
+type CertificateSet = NonNullable<InboundSpec['certificates']>;
+
+/** A certificate and its key go together, and each is PEM (or its base64). */
+function checkCertificateSet(certs: CertificateSet, at: string, issues: Issue[]): void {
   if (Boolean(certs.serviceCertificate) !== Boolean(certs.servicePrivateKey)) {
     issues.push({
       path: certs.serviceCertificate ? `${at}.servicePrivateKey` : `${at}.serviceCertificate`,
       message: 'is required: a certificate and its private key go together',
     });
   }
-  if (spec.management.tlsType === 'DISABLE') {
-    issues.push({ path: at, message: 'are given but management.tlsType is DISABLE' });
-  }
-  const checks: [keyof typeof certs, 'CERTIFICATE' | 'PRIVATE KEY'][] = [
+  const checks: [keyof CertificateSet, 'CERTIFICATE' | 'PRIVATE KEY'][] = [
     ['serviceCertificate', 'CERTIFICATE'],
     ['servicePrivateKey', 'PRIVATE KEY'],
     ['caCertificate', 'CERTIFICATE'],
@@ -217,6 +240,19 @@ function checkCertificates(spec: InboundSpec, issues: Issue[]): void {
     const problem = certs[field] ? pemProblem(certs[field] as string, expect) : undefined;
     if (problem) issues.push({ path: `${at}.${field}`, message: problem });
   }
+}
+
+function checkCertificates(spec: InboundSpec, issues: Issue[]): void {
+  const certs = spec.certificates;
+  if (certs) {
+    checkCertificateSet(certs, 'spec.certificates', issues);
+    if (spec.management.tlsType === 'DISABLE') {
+      issues.push({ path: 'spec.certificates', message: 'are given but management.tlsType is DISABLE' });
+    }
+  }
+  // EMCO's Istio controller puts these in the external Gateway's credential Secret (src/its/internal/istiosubc/action.go).
+  const external = spec.external?.externalCerts;
+  if (external) checkCertificateSet(external, 'spec.external.externalCerts', issues);
 }
 
 function checkInbound(body: ResourceBody): Issue[] {
@@ -272,16 +308,21 @@ export const inboundIntentKind: ResourceKind = {
   check: checkInbound,
   // Two intents serving one Service name and port in one group's namespace and clusters would render two
   // objects for one host; different ports of one Service are two intents (EMCO's intent has one port).
+  // EMCO itself checks only names, and its external_access example exposes one port outside the mesh twice,
+  // by TLS mode (its Istio controller's Gateways <service>-ext-mutual and -http): such intents are distinct,
+  // and the renderer renders the port's mesh side once (services.ts, samePortVariants).
   unique: {
     scope: ({ params }) => `${groupKeyOf(params)}/`,
     identity: (body) => {
       const spec = specOf(body) as unknown as InboundSpec;
-      return `${spec.serviceName}\u0000${kubernetesServicePort(spec)}`;
+      return `${spec.serviceName}\u0000${kubernetesServicePort(spec)}\u0000${externalExposure(spec) ?? ''}`;
     },
     field: 'spec.serviceName',
     describe: (body) => {
       const spec = specOf(body) as unknown as InboundSpec;
-      return `service ${spec.serviceName} port ${kubernetesServicePort(spec)}`;
+      const exposure = externalExposure(spec);
+      const external = exposure ? ` exposed outside the mesh with tlsType ${exposure}` : '';
+      return `service ${spec.serviceName} port ${kubernetesServicePort(spec)}${external}`;
     },
   },
   references: (body, { params }) => [

@@ -57,6 +57,7 @@ const KIND_ORDER = [
   'DestinationRule',
   'VirtualService',
   'AuthorizationPolicy',
+  'NetworkPolicy',
 ];
 
 export function objectId(object: RenderedObject): string {

@@ -17,7 +17,9 @@ import { federatedSides, renderService, serviceClaims, type UnitOutput } from '.
 import { analyzeCluster } from './analyze.js';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { compareObjects, type RenderedObject } from './objects.js';
-import { resolveServices, type ServiceModel } from './services.js';
+import { renderNetworkPolicies } from './build/network-policy.js';
+import { notRenderedDiagnostics } from './not-rendered.js';
+import { resolveServiceSets, type ServiceModel } from './services.js';
 import type { ClusterFacts, Snapshot } from './snapshot.js';
 import { buildTopology, type Topology } from './topology.js';
 import { kubernetesServiceNames, markSharedNames, markTakenNames, type ServiceNames } from './local-names.js';
@@ -51,19 +53,28 @@ interface Unit {
 
 export interface Model {
   topology: Topology;
+  /** The inbound intents rendered as Istio objects. */
   services: ServiceModel[];
   /** The Kubernetes Service names the placed apps give each cluster. */
   serviceNames: ServiceNames;
+  /** Every inbound intent, for the NetworkPolicies EMCO's network-policy controller would make of it. */
+  allServices: ServiceModel[];
+  /** What EMCO's other controllers would make of the intents and meshbridge does not render (not-rendered.ts). */
+  diagnostics: Diagnostic[];
 }
 
 function modelOf(snapshot: Snapshot): Model {
   const topology = buildTopology(snapshot);
-  const services = resolveServices(snapshot, topology);
-  const serviceNames = kubernetesServiceNames(snapshot, topology, services);
+  const sets = resolveServiceSets(snapshot, topology);
+  const services = sets.mesh;
+  // Every placed Service takes its name in its cluster, whether or not Istio objects are rendered for it.
+  const serviceNames = kubernetesServiceNames(snapshot, topology, sets.all);
   markTakenNames(services, serviceNames);
   markSharedNames(services);
-  return { topology, services, serviceNames };
+  return { topology, services, serviceNames, allServices: sets.all, diagnostics: notRenderedDiagnostics(sets) };
 }
+
+const NETWORK_POLICY_UNIT = 'network-policy:';
 
 /** The resolved model and the virtual addresses it needs, which the ledger allocates before rendering. */
 export interface RenderPlan {
@@ -117,6 +128,13 @@ function units(snapshot: Snapshot, model: Model, addresses: ReadonlyMap<string, 
       key: service.key,
       fingerprint: print([service, claimed]),
       build: () => renderService(service, addressOf),
+    });
+  }
+  for (const service of model.allServices) {
+    list.push({
+      key: `${NETWORK_POLICY_UNIT}${service.key}`,
+      fingerprint: print([service.spec, service.servers, service.clients, service.namespace]),
+      build: () => renderNetworkPolicies(service),
     });
   }
   const services = serviceIndex(model.services);
@@ -196,7 +214,7 @@ export class Renderer {
     const { model } = plan;
     const outputs = this.renderUnits(snapshot, model, addresses);
     const contributions = new Map<string, { unit: string; fingerprint: string; objects: RenderedObject[] }[]>();
-    const diagnostics: Diagnostic[] = [...model.topology.diagnostics];
+    const diagnostics: Diagnostic[] = [...model.topology.diagnostics, ...model.diagnostics];
     for (const { unit, output } of outputs) {
       diagnostics.push(...output.diagnostics);
       for (const [cluster, objects] of output.byCluster) {
@@ -252,6 +270,7 @@ export class Renderer {
   /** Units and clusters that are gone leave the caches. */
   private forget(snapshot: Snapshot): void {
     const live = new Set([...snapshot.inboundIntents, ...snapshot.routingIntents].map((record) => record.key));
+    for (const record of snapshot.inboundIntents) live.add(`${NETWORK_POLICY_UNIT}${record.key}`);
     for (const cluster of snapshot.clusters) live.add(`cluster:${cluster.key}`);
     for (const key of this.unitCache.keys()) if (!live.has(key)) this.unitCache.delete(key);
     const clusters = new Set(snapshot.clusters.map((cluster) => cluster.key));

@@ -5,7 +5,7 @@
 import { appendTo } from '../validation/values.js';
 import type { AccessMap } from '../model/access.js';
 import type { ClientSpec } from '../model/clients.js';
-import type { InboundSpec } from '../model/inbound.js';
+import { kubernetesServicePort, type InboundSpec } from '../model/inbound.js';
 import { specOf } from '../model/kind.js';
 import { profileFor } from './profile.js';
 import type { SnapshotRecord, Snapshot, ClusterFacts } from './snapshot.js';
@@ -104,7 +104,8 @@ function childrenByParent(records: readonly SnapshotRecord[], segment: string): 
 
 const nameOf = (key: string) => decodeURIComponent(key.slice(key.lastIndexOf('/') + 1));
 
-export function resolveServices(snapshot: Snapshot, topology: Topology): ServiceModel[] {
+/** Every inbound intent of a group with a namespace, resolved; `ports` not yet known. */
+function resolveEach(snapshot: Snapshot, topology: Topology): ServiceModel[] {
   const clientsOf = childrenByParent(snapshot.clients, 'clients');
   const accessPointsOf = childrenByParent(snapshot.accessPoints, 'access-points');
   const services: ServiceModel[] = [];
@@ -139,7 +140,42 @@ export function resolveServices(snapshot: Snapshot, topology: Topology): Service
       ports: [],
     });
   }
-  return withPorts(services);
+  return services;
+}
+
+/**
+ * The inbound intents a render works from. `mesh`: those rendered as Istio objects (serviceMesh istio), one per
+ * Service port. `all`: every intent, whatever its serviceMesh, for what EMCO's other controllers act on (the
+ * network-policy controller takes every server intent: src/nps/internal/networkpolicy/action.go).
+ * `samePort`: intents that serve a port another intent of the group already serves (EMCO's external_access
+ * exposes one port twice, by TLS mode), with the intent whose mesh objects stand for both.
+ */
+export interface ResolvedServices {
+  mesh: ServiceModel[];
+  all: ServiceModel[];
+  samePort: { service: ServiceModel; primary: ServiceModel }[];
+}
+
+export function resolveServiceSets(snapshot: Snapshot, topology: Topology): ResolvedServices {
+  const all = resolveEach(snapshot, topology);
+  const primaries = new Map<string, ServiceModel>();
+  const samePort: ResolvedServices['samePort'] = [];
+  for (const service of [...all].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    if (service.spec.serviceMesh === 'none') continue;
+    const primary = primaries.get(portOf(service));
+    if (primary) samePort.push({ service, primary });
+    else primaries.set(portOf(service), service);
+  }
+  const mesh = all.filter((service) => primaries.get(portOf(service)) === service);
+  return { mesh: withPorts(mesh), all, samePort };
+}
+
+const portOf = (service: ServiceModel) =>
+  `${service.group.key}\u0000${service.spec.serviceName}\u0000${kubernetesServicePort(service.spec)}`;
+
+/** The services rendered as Istio objects. */
+export function resolveServices(snapshot: Snapshot, topology: Topology): ServiceModel[] {
+  return resolveServiceSets(snapshot, topology).mesh;
 }
 
 /** Intents for different ports of one Service learn of each other, so each renders the Service whole. */

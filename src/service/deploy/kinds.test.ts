@@ -17,7 +17,7 @@ const entry = (apiVersion: string, kind: string): ObjectEntry => ({
 
 const key = ({ apiVersion, kind }: { apiVersion: string; kind: string }) => `${apiVersion}/${kind}`;
 
-/** What every listing looks through: the core kinds and Istio's v1beta1 versions. */
+/** What every listing looks through: the core kinds, Istio's v1beta1 versions and NetworkPolicy. */
 const ALWAYS = [
   'v1/Secret',
   'v1/ConfigMap',
@@ -27,6 +27,7 @@ const ALWAYS = [
   'networking.istio.io/v1beta1/VirtualService',
   'security.istio.io/v1beta1/AuthorizationPolicy',
   'security.istio.io/v1beta1/PeerAuthentication',
+  'networking.k8s.io/v1/NetworkPolicy',
 ];
 
 describe('kindsToList', () => {

@@ -1,7 +1,8 @@
 /**
  * The kinds to look through when reading what meshbridge owns in a cluster, each in one
  * API version: every served version of a kind holds the same objects, so listing two
- * would read them twice. The version is the one the revision renders (the cluster serves
+ * would read them twice. Kubernetes' NetworkPolicy is among them (rendered for clusters labelled
+ * networkpolicy-supported). The version is the one the revision renders (the cluster serves
  * it, or applying would fail anyway), else the v1beta1 one Istio has served since 1.5,
  * else the one the record remembers (a kind meshbridge no longer renders). A kind the
  * cluster does not serve holds nothing.
@@ -22,6 +23,8 @@ export const OWNED_KINDS: readonly KindRef[] = [
     kind,
   })),
   ...['AuthorizationPolicy', 'PeerAuthentication'].map((kind) => ({ apiVersion: 'security.istio.io/v1beta1', kind })),
+  // Rendered where a cluster carries networkpolicy-supported (render/build/network-policy.ts).
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
 ];
 
 /** A kind whatever its version: `networking.istio.io/ServiceEntry`, `/Secret` for the core group. */

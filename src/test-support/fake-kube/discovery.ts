@@ -1,7 +1,7 @@
 /**
  * The resource types the fake serves and the discovery documents that describe them
  * (`/api`, `/api/v1`, `/apis`, `/apis/{group}`, `/apis/{group}/{version}`), shaped like
- * a kube 1.29 API server with Istio's CRDs installed (and RBAC's ClusterRole and ClusterRoleBinding). Objects are stored per group and
+ * a kube 1.29 API server with Istio's CRDs installed (and RBAC's ClusterRole and ClusterRoleBinding, and NetworkPolicy). Objects are stored per group and
  * kind, so one object is visible through every served version of its group.
  *
  * Simplification: subresources (`…/status`) are neither advertised nor served.
@@ -52,6 +52,21 @@ function istio(group: string, versions: string[], kind: string, plural: string, 
   return { group, versions, kind, plural, singular, namespaced: true, shortNames, categories, builtin: false };
 }
 
+/** Kubernetes' NetworkPolicy (networking.k8s.io/v1, the only version served since 1.16). */
+function networkPolicy(): ResourceType {
+  return {
+    group: 'networking.k8s.io',
+    versions: ['v1'],
+    kind: 'NetworkPolicy',
+    plural: 'networkpolicies',
+    singular: 'networkpolicy',
+    namespaced: true,
+    shortNames: ['netpol'],
+    categories: [],
+    builtin: true,
+  };
+}
+
 export const RBAC = 'rbac.authorization.k8s.io';
 const NETWORKING = 'networking.istio.io';
 const NETWORKING_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'];
@@ -66,6 +81,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   core('ServiceAccount', 'serviceaccounts', ['sa']),
   rbac('ClusterRole', 'clusterroles'),
   rbac('ClusterRoleBinding', 'clusterrolebindings'),
+  networkPolicy(),
   istio(NETWORKING, NETWORKING_VERSIONS, 'Gateway', 'gateways', ['gw']),
   istio(NETWORKING, NETWORKING_VERSIONS, 'ServiceEntry', 'serviceentries', ['se']),
   istio(NETWORKING, NETWORKING_VERSIONS, 'DestinationRule', 'destinationrules', ['dr']),

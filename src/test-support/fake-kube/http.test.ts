@@ -51,13 +51,17 @@ describe('discovery', () => {
     });
   });
 
-  it('serves RBAC and the Istio groups in every version, and 404s the others', async () => {
+  it('serves RBAC, NetworkPolicy and the Istio groups in every version, and 404s the others', async () => {
     const groups = await rawRequest(fake, 'GET', '/apis');
     expect(groups.json.kind).toBe('APIGroupList');
     expect(groups.json.groups).toEqual([
       expect.objectContaining({
         name: 'rbac.authorization.k8s.io',
         preferredVersion: { groupVersion: 'rbac.authorization.k8s.io/v1', version: 'v1' },
+      }),
+      expect.objectContaining({
+        name: 'networking.k8s.io',
+        preferredVersion: { groupVersion: 'networking.k8s.io/v1', version: 'v1' },
       }),
       expect.objectContaining({
         name: 'networking.istio.io',
@@ -87,6 +91,15 @@ describe('discovery', () => {
         verbs: expect.arrayContaining(['create', 'delete', 'get', 'list', 'patch', 'update']),
       }),
     );
+    const networking = await rawRequest(fake, 'GET', '/apis/networking.k8s.io/v1');
+    expect(networking.json.resources).toEqual([
+      expect.objectContaining({
+        name: 'networkpolicies',
+        kind: 'NetworkPolicy',
+        namespaced: true,
+        shortNames: ['netpol'],
+      }),
+    ]);
     expect((await rawRequest(fake, 'GET', '/apis/networking.istio.io')).json.kind).toBe('APIGroup');
     for (const path of [
       '/apis/security.istio.io/v1alpha3',

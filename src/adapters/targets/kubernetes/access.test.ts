@@ -19,6 +19,11 @@ test('the ClusterRole grants the owned kinds, by group, and namespaces only to b
       verbs: ['create', 'delete', 'get', 'list', 'patch'],
     },
     {
+      apiGroups: ['networking.k8s.io'],
+      resources: ['networkpolicies'],
+      verbs: ['create', 'delete', 'get', 'list', 'patch'],
+    },
+    {
       apiGroups: ['security.istio.io'],
       resources: ['authorizationpolicies', 'peerauthentications'],
       verbs: ['create', 'delete', 'get', 'list', 'patch'],

@@ -17,6 +17,7 @@ import {
 import type { ClusterClient } from './client.js';
 import { isMissingNamespace, isNotFound, toTargetError } from './errors.js';
 import { toLiveObject } from './live.js';
+import { modelForm } from './model-form.js';
 
 export const FIELD_MANAGER = 'meshbridge';
 
@@ -54,7 +55,7 @@ export function createSession({ client, cluster, timeoutMs }: SessionContext): C
 
   async function serverSideApply(object: KubernetesObject): Promise<void> {
     await client.patch(
-      structuredClone(object),
+      modelForm(structuredClone(object)),
       undefined,
       undefined,
       FIELD_MANAGER,
