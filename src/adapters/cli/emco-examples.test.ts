@@ -15,8 +15,11 @@ const EXAMPLES = (await readdir(ROOT, { withFileTypes: true }))
   .filter((entry) => entry.isDirectory() && entry.name !== 'kube')
   .map((entry) => entry.name);
 
+/** The example's emcoctl files, in sub-folders too (service_discovery's `l0_logical_cloud/`), by relative path. */
 async function templatesOf(example: string): Promise<string[]> {
-  return (await readdir(join(ROOT, example))).filter((file) => file.endsWith('.yaml') && file !== 'values.yaml').sort();
+  return (await readdir(join(ROOT, example), { recursive: true }))
+    .filter((file) => file.endsWith('.yaml') && file !== 'values.yaml' && !file.startsWith('output'))
+    .sort();
 }
 
 describe.each(EXAMPLES)('EMCO example %s', (example) => {
