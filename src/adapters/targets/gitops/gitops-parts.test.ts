@@ -58,29 +58,33 @@ describe('manifests', () => {
 describe('kustomization', () => {
   const isOurs = (entry: string) => entry.startsWith('serviceentry-');
 
-  it('is written fresh with meshbridge’s files, sorted, and removed once it lists nothing', () => {
-    const text = updateKustomization({ current: undefined, ours: ['b.yaml', 'a.yaml'], isOurs, folderHoldsMore: true });
+  it('is written fresh with meshbridge’s files, sorted, and kept with resources: [] once it lists nothing', () => {
+    const text = updateKustomization({ current: undefined, ours: ['b.yaml', 'a.yaml'], isOurs });
     expect(parse(text ?? '')).toEqual({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       metadata: { labels: { 'app.kubernetes.io/managed-by': 'meshbridge' } },
       resources: ['a.yaml', 'b.yaml'],
     });
-    const emptied = updateKustomization({ current: text, ours: [], isOurs: () => true, folderHoldsMore: false });
-    expect(emptied).toBeUndefined();
-    expect(updateKustomization({ current: undefined, ours: [], isOurs, folderHoldsMore: false })).toBeUndefined();
+    const emptied = updateKustomization({ current: text, ours: [], isOurs: () => true });
+    expect(emptied).toContain('resources: []');
+    expect(parse(emptied ?? '')).toMatchObject({ kind: 'Kustomization', resources: [] });
+    expect(updateKustomization({ current: emptied, ours: [], isOurs: () => true })).toBe(emptied);
+    expect(updateKustomization({ current: undefined, ours: [], isOurs })).toBeUndefined();
   });
 
-  it('keeps an emptied kustomization of its own while the folder holds other files', () => {
-    const text = updateKustomization({ current: undefined, ours: ['a.yaml'], isOurs, folderHoldsMore: false });
-    const kept = updateKustomization({ current: text, ours: [], isOurs: () => true, folderHoldsMore: true });
-    expect(parse(kept ?? '')).toMatchObject({ kind: 'Kustomization' });
+  it('lists files again in a kustomization it had emptied', () => {
+    const emptied = 'kind: Kustomization\nresources: []\n';
+    expect(parse(updateKustomization({ current: emptied, ours: ['a.yaml'], isOurs }) ?? '')).toEqual({
+      kind: 'Kustomization',
+      resources: ['a.yaml'],
+    });
   });
 
   it('keeps someone else’s entries, fields and comments, and leaves an unchanged file byte for byte', () => {
     const current =
       '# hand\nkind: Kustomization\nnamePrefix: x-\nresources:\n  - ../base # shared\n  - serviceentry-old.yaml\n';
-    const next = updateKustomization({ current, ours: ['serviceentry-new.yaml'], isOurs, folderHoldsMore: true });
+    const next = updateKustomization({ current, ours: ['serviceentry-new.yaml'], isOurs });
     expect(next).toContain('# hand');
     expect(next).toContain('# shared');
     expect(parse(next ?? '')).toEqual({
@@ -88,18 +92,14 @@ describe('kustomization', () => {
       namePrefix: 'x-',
       resources: ['../base', 'serviceentry-new.yaml'],
     });
-    expect(updateKustomization({ current: next, ours: ['serviceentry-new.yaml'], isOurs, folderHoldsMore: true })).toBe(
-      next,
-    );
-    const foreignOnly = updateKustomization({ current: next, ours: [], isOurs, folderHoldsMore: false });
+    expect(updateKustomization({ current: next, ours: ['serviceentry-new.yaml'], isOurs })).toBe(next);
+    const foreignOnly = updateKustomization({ current: next, ours: [], isOurs });
     expect(parse(foreignOnly ?? '')).toEqual({ kind: 'Kustomization', namePrefix: 'x-', resources: ['../base'] });
   });
 
   it('refuses to rewrite a kustomization it cannot read', () => {
     for (const current of ['resources: [', 'resources: a.yaml', '- a']) {
-      expect(() => updateKustomization({ current, ours: ['a.yaml'], isOurs, folderHoldsMore: true })).toThrow(
-        TargetError,
-      );
+      expect(() => updateKustomization({ current, ours: ['a.yaml'], isOurs })).toThrow(TargetError);
     }
   });
 });

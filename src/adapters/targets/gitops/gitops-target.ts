@@ -16,6 +16,7 @@ import { gitStep } from './git-errors.js';
 import { DEFAULT_AUTHOR, type GitAuthor } from './git.js';
 import { KeyedLock } from './keyed-lock.js';
 import { updateKustomization } from './kustomization.js';
+import { syncNamespaces } from './namespaces.js';
 import { locateRepository, type RepositoryLocation } from './repository-location.js';
 import { readSettings } from './settings.js';
 import type { StagedChanges, Workspace } from './workspace.js';
@@ -35,20 +36,20 @@ async function openWorkspace(location: RepositoryLocation, branch: string, autho
   return workspace;
 }
 
-/** Lists meshbridge's files in the folder's kustomization, or removes it once it lists nothing of anyone. */
+/**
+ * Declares the namespaces meshbridge's objects need and lists meshbridge's files in the folder's
+ * kustomization (with `resources: []` once there are none, so that Argo CD and Flux prune).
+ */
 async function syncKustomization(folder: ClusterFolder): Promise<void> {
+  await syncNamespaces(folder);
   const file = KUSTOMIZATION_FILES.find((name) => folder.has(name)) ?? KUSTOMIZATION_FILES[0];
-  const current = folder.text(file);
   const ours = folder.manifestFiles().filter((name) => folder.manifest(name)?.ours);
   const next = updateKustomization({
-    current,
+    current: folder.text(file),
     ours,
     isOurs: (entry) => folder.isMeshbridgeFile(entry),
-    folderHoldsMore: await folder.holdsOtherThan(file),
   });
-  if (next === undefined) await folder.delete(file);
-  else await folder.write(file, next, false);
-  await folder.pruneEmptyFolders();
+  if (next !== undefined) await folder.write(file, next, false);
 }
 
 /** Names relative to the cluster's folder, for the commit message. */
