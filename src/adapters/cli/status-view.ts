@@ -110,10 +110,14 @@ function clusterTable(clusters: readonly ClusterStatus[]): string {
     String(cluster.counts.pending),
     String(cluster.counts.failed),
     String(cluster.counts.removing),
+    cluster.drift ? `${cluster.drift.objects} (${shortTime(cluster.drift.lastDetectedAt)})` : '-',
     shortTime(cluster.lastTried),
     clusterError(cluster),
   ]);
-  return table(['CLUSTER', 'TARGET', 'STATE', 'APPLIED', 'PENDING', 'FAILED', 'REMOVING', 'LAST TRIED', 'ERROR'], rows);
+  return table(
+    ['CLUSTER', 'TARGET', 'STATE', 'APPLIED', 'PENDING', 'FAILED', 'REMOVING', 'DRIFTED', 'LAST TRIED', 'ERROR'],
+    rows,
+  );
 }
 
 function driftOf(object: ObjectStatus): string {

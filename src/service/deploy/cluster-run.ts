@@ -88,6 +88,7 @@ class ClusterRun {
       entries: this.objects,
       live,
       sharedElsewhere: this.job.sharedElsewhere,
+      exact: this.job.target?.exactMatch === true,
     });
     for (const { object, hash } of plan.unchanged) this.settle(object, hash);
     for (const { object, owner } of plan.blocked) {
@@ -107,6 +108,13 @@ class ClusterRun {
 
   private async apply(session: ClusterSession, step: ApplyStep): Promise<void> {
     const ref = refOf(step.object);
+    // Drift is recorded when it is found, before it is overwritten: a repair that fails still shows it.
+    if (step.reason === 'drift-changed' || step.reason === 'drift-deleted') {
+      this.entry(ref).drift = {
+        kind: step.reason === 'drift-changed' ? 'changed' : 'deleted',
+        detectedAt: this.options.now(),
+      };
+    }
     try {
       if (step.checkForeign) {
         const existing = await this.call(`read ${refId(ref)}`, () => session.get(ref));
@@ -118,11 +126,8 @@ class ClusterRun {
           );
         }
       }
-      await this.call(`apply ${refId(ref)}`, () => session.apply(step.object));
-      const entry = this.settle(step.object, step.hash);
-      if (step.reason === 'drift-changed' || step.reason === 'drift-deleted') {
-        entry.drift = { kind: step.reason === 'drift-changed' ? 'changed' : 'deleted', detectedAt: this.options.now() };
-      }
+      await this.call(`apply ${refId(ref)}`, () => session.apply(step.object, step.reason));
+      this.settle(step.object, step.hash);
     } catch (error) {
       this.fail(ref, asTargetError(error));
     }
@@ -136,6 +141,18 @@ class ClusterRun {
       this.fail(ref, asTargetError(error));
     }
   }
+}
+
+/** `objects` with the drift found in `found` marked on them. */
+function keepDrift(
+  objects: Record<string, ObjectEntry>,
+  found: Readonly<Record<string, ObjectEntry>>,
+): Record<string, ObjectEntry> {
+  for (const [id, entry] of Object.entries(found)) {
+    const kept = objects[id];
+    if (kept && entry.drift) kept.drift = entry.drift;
+  }
+  return objects;
 }
 
 /** Works one cluster and returns its new record. Never throws. */
@@ -152,8 +169,8 @@ export async function runCluster(job: ClusterJob, options: RunOptions): Promise<
   } catch (error) {
     failure = asTargetError(error);
   }
-  // A target that commits a session as a whole (git) applied nothing when the session failed.
-  if (failure && job.target?.atomic) run.objects = structuredClone(job.record.objects);
+  // A target that commits a session as a whole (git) applied nothing when the session failed; the drift it found stays.
+  if (failure && job.target?.atomic) run.objects = keepDrift(structuredClone(job.record.objects), run.objects);
   const { error: _error, reason: _reason, ...rest } = job.record;
   const record: ClusterRecord = {
     ...rest,

@@ -4,6 +4,7 @@ import { TargetError } from '../../../service/deploy/target.js';
 import { identityOf, plainFileName, qualifiedFileName } from './file-names.js';
 import { gitError, redactCredentials } from './git-errors.js';
 import { KeyedLock } from './keyed-lock.js';
+import { commitMessage } from './commit-message.js';
 import { updateKustomization } from './kustomization.js';
 import { parseManifest, serializeObject } from './manifest.js';
 import { isValidBranch, readSettings } from './settings.js';
@@ -162,5 +163,42 @@ describe('keyed lock', () => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(events.indexOf('a1-')).toBeLessThan(events.indexOf('a2+'));
     expect(events.indexOf('b1+')).toBeLessThan(events.indexOf('a1-'));
+  });
+});
+
+describe('commit message', () => {
+  const cluster = { key: 'cluster-providers/edge/clusters/c1', provider: 'edge', name: 'c1', spec: {} };
+  const context = { group: 'projects/p/composite-apps/ca/v1/deployment-intent-groups/dig', revision: 3 };
+  const none = { created: [], changed: [], deleted: [] };
+
+  it('says a commit that only puts back hand edits is a repair, with the commits that made them', () => {
+    const message = commitMessage(
+      { ...context, action: 'update' },
+      cluster,
+      { ...none, created: ['b.yaml'], changed: ['a.yaml', 'kustomization.yaml'] },
+      [
+        { file: 'b.yaml', drift: 'deleted', by: 'abc1234 Jane: tidy' },
+        { file: 'a.yaml', drift: 'changed' },
+      ],
+    );
+    expect(message).toBe(
+      'meshbridge: repair: restore 2 objects in cluster edge/c1 drifted from revision 3 of ' +
+        `${context.group}\n\ncreated: b.yaml\nchanged: a.yaml, kustomization.yaml\n\n` +
+        'restored to revision 3:\n  a.yaml: changed by hand\n  b.yaml: deleted by hand in abc1234 Jane: tidy',
+    );
+  });
+
+  it('keeps the action in the subject when the commit also changes what the revision wants', () => {
+    const message = commitMessage(
+      { ...context, action: 'update' },
+      cluster,
+      { ...none, changed: ['a.yaml', 'c.yaml'] },
+      [{ file: 'a.yaml', drift: 'changed' }],
+    );
+    expect(message.split('\n')[0]).toBe(`meshbridge: update ${context.group} revision 3 (edge/c1)`);
+    expect(message).toContain('restored to revision 3:\n  a.yaml: changed by hand');
+    expect(commitMessage({ ...context, action: 'instantiate' }, cluster, { ...none, created: ['a.yaml'] })).toBe(
+      `meshbridge: instantiate ${context.group} revision 3 (edge/c1)\n\ncreated: a.yaml`,
+    );
   });
 });

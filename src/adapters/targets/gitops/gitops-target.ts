@@ -10,7 +10,7 @@ import type { ChangeContext, ClusterSession, DeployTarget, TargetCluster } from 
 import { ClusterFolder } from './cluster-folder.js';
 import { FolderSession } from './cluster-session.js';
 import { CloneWorkspace } from './clone-workspace.js';
-import { commitMessage } from './commit-message.js';
+import { commitMessage, type Repair } from './commit-message.js';
 import { KUSTOMIZATION_FILES } from './file-names.js';
 import { gitStep } from './git-errors.js';
 import { DEFAULT_AUTHOR, type GitAuthor } from './git.js';
@@ -57,6 +57,16 @@ function inFolder(folder: ClusterFolder, changes: StagedChanges): StagedChanges 
   const prefix = `${folder.folder}/`;
   const strip = (paths: string[]) => paths.map((path) => (path.startsWith(prefix) ? path.slice(prefix.length) : path));
   return { created: strip(changes.created), changed: strip(changes.changed), deleted: strip(changes.deleted) };
+}
+
+/** The files the session wrote back over someone's edit, each with the commit that had made it. */
+async function repairsOf(workspace: Workspace, folder: ClusterFolder, session: FolderSession): Promise<Repair[]> {
+  const repairs: Repair[] = [];
+  for (const [file, drift] of session.repaired) {
+    const by = await workspace.lastCommit(folder.repoPath(file)).catch(() => undefined);
+    repairs.push({ file, drift, ...(by === undefined ? {} : { by }) });
+  }
+  return repairs;
 }
 
 async function commitSession(
@@ -111,10 +121,12 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
         await folder.restore().catch(() => undefined);
         throw error;
       }
-      await commitSession(workspace, folder, (changes) => commitMessage(context, cluster, changes));
+      const repairs = await repairsOf(workspace, folder, session);
+      await commitSession(workspace, folder, (changes) => commitMessage(context, cluster, changes, repairs));
       return result;
     });
   }
 
-  return { name: 'gitops', session: run };
+  // A failed session commits nothing (atomic), and only meshbridge writes its files (exactMatch).
+  return { name: 'gitops', atomic: true, exactMatch: true, session: run };
 }
