@@ -77,11 +77,14 @@ function deployTargets(options: DeployOptions, policy: RetryPolicy, allow: GitOp
         requestTimeoutMs: policy.timeoutMs,
       }),
     ),
-    lazyTarget('gitops', async () =>
-      (await import('./adapters/targets/gitops/gitops-target.js')).createGitOpsTarget({
-        workDir: options.gitWorkDir ?? join(tmpdir(), 'meshbridge-gitops'),
-        allow,
-      }),
+    lazyTarget(
+      'gitops',
+      async () =>
+        (await import('./adapters/targets/gitops/gitops-target.js')).createGitOpsTarget({
+          workDir: options.gitWorkDir ?? join(tmpdir(), 'meshbridge-gitops'),
+          allow,
+        }),
+      { atomic: true, exactMatch: true },
     ),
   ];
   return new Map(targets.map((target) => [target.name, target]));

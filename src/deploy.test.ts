@@ -256,7 +256,7 @@ describe('lifecycle on seed-two-clouds', () => {
 });
 
 describe.each(EXAMPLE_FILES)('%s into a GitOps repository', (file) => {
-  test('instantiate commits a folder per cluster; terminate leaves the repository tree as it was', async () => {
+  test('instantiate commits a folder per cluster; terminate leaves each folder with a kustomization listing nothing', async () => {
     world = await deployWorld(file, { target: 'gitops' });
     const { simpleGit } = await import('simple-git');
     const git = simpleGit(world.repository as string);
@@ -275,7 +275,9 @@ describe.each(EXAMPLE_FILES)('%s into a GitOps repository', (file) => {
     expect(log.all[0]?.message).toMatch(/instantiate .*deployment-intent-groups\/.* revision 1/);
     for (const group of [...groups].reverse())
       expect((await lifecycle(world, group, 'terminate')).state).toBe('Terminated');
-    expect((await git.raw(['ls-tree', '-r', '--name-only', 'HEAD'])).trim()).toBe('');
+    const left = (await git.raw(['ls-tree', '-r', '--name-only', 'HEAD'])).trim().split('\n');
+    expect(left).toEqual(files.filter((name) => name.endsWith('/kustomization.yaml')));
+    for (const name of left) expect(await git.show([`HEAD:${name}`])).toContain('resources: []');
   });
 });
 

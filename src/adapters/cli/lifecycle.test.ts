@@ -247,7 +247,7 @@ describe('status', () => {
     ]);
     for (const cluster of CLUSTERS) {
       expect(result.stdout).toMatch(
-        new RegExp(`^edge/${cluster}\\s+kubernetes\\s+applied\\s+\\d+\\s+0\\s+0\\s+0\\s+\\S+Z$`, 'm'),
+        new RegExp(`^edge/${cluster}\\s+kubernetes\\s+applied\\s+\\d+\\s+0\\s+0\\s+0\\s+-\\s+\\S+Z$`, 'm'),
       );
     }
     expect(result.stdout).not.toContain('OBJECT');

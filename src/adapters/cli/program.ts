@@ -27,6 +27,7 @@ import { renderWith, type RenderOptions } from './render.js';
 import { parseResourceFormat, resourceOutputOption } from './resource-output.js';
 import { addCompletionCommand } from './completion.js';
 import { addVersionCommand } from './version.js';
+import { addGitOpsCommands } from './gitops-bootstrap.js';
 
 export const DEFAULT_SERVER = 'http://127.0.0.1:9015';
 export const DEFAULT_PORT = 9015;
@@ -326,6 +327,7 @@ export function buildProgram(deps: CliDependencies, setCode: (code: number) => v
   addKeysCommands(program, deps, setCode);
   addAccessCommands(program, (options) => clientFor(options, deps), deps.output, setCode);
   addVersionCommand(program, { ...deps, connect: (options) => clientFor(options, deps) }, DEFAULT_SERVER, setCode);
+  addGitOpsCommands(program, { ...deps, connect: (options) => clientFor(options, deps) }, setCode, DEFAULT_SERVER);
   addCompletionCommand(program, deps.output, setCode);
   return program;
 }

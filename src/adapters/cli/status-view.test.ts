@@ -191,10 +191,11 @@ describe('status table', () => {
   test('group lines, a row per cluster, the objects that need a look (drift marked)', () => {
     const status = group(
       [
-        cluster('edge/c1', [
-          object('a', 'applied', { drift: { kind: 'changed', detectedAt: LATER } }),
-          object('b', 'applied'),
-        ]),
+        cluster(
+          'edge/c1',
+          [object('a', 'applied', { drift: { kind: 'changed', detectedAt: LATER } }), object('b', 'applied')],
+          { drift: { objects: 1, lastDetectedAt: LATER } },
+        ),
         cluster('edge/c2', [object('x', 'failed', { error: 'injected', reason: 'server-error' })], {
           error: 'boom',
           reason: 'server-error',
@@ -210,13 +211,13 @@ describe('status table', () => {
     expect(text).toContain('clusters: 2 (1 failed); objects: 3 (2 applied, 0 pending, 1 failed, 0 removing)');
     const lines = text.split('\n');
     expect(lines.find((line) => line.startsWith('CLUSTER'))).toMatch(
-      /^CLUSTER\s+TARGET\s+STATE\s+APPLIED\s+PENDING\s+FAILED\s+REMOVING\s+LAST TRIED\s+ERROR$/,
+      /^CLUSTER\s+TARGET\s+STATE\s+APPLIED\s+PENDING\s+FAILED\s+REMOVING\s+DRIFTED\s+LAST TRIED\s+ERROR$/,
     );
     expect(lines.find((line) => line.startsWith('edge/c1 '))).toMatch(
-      /^edge\/c1\s+kubernetes\s+applied\s+2\s+0\s+0\s+0\s+2026-11-22T10:00:01Z$/,
+      /^edge\/c1\s+kubernetes\s+applied\s+2\s+0\s+0\s+0\s+1 \(2026-11-22T10:00:01Z\)\s+2026-11-22T10:00:01Z$/,
     );
     expect(lines.find((line) => line.startsWith('edge/c2 '))).toMatch(
-      /failed\s+0\s+0\s+1\s+0\s+\S+\s+server-error: boom$/,
+      /failed\s+0\s+0\s+1\s+0\s+-\s+\S+\s+server-error: boom$/,
     );
     expect(lines.find((line) => line.includes('ServiceEntry ns1/a'))).toMatch(
       /applied\s+changed by hand 2026-11-22T10:00:01Z/,

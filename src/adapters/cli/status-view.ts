@@ -109,6 +109,7 @@ export const CLUSTER_HEADERS = [
   'PENDING',
   'FAILED',
   'REMOVING',
+  'DRIFTED',
   'LAST TRIED',
   'ERROR',
 ];
@@ -123,6 +124,7 @@ export function clusterRow(cluster: ClusterStatus): string[] {
     String(cluster.counts.pending),
     String(cluster.counts.failed),
     String(cluster.counts.removing),
+    cluster.drift ? `${cluster.drift.objects} (${shortTime(cluster.drift.lastDetectedAt)})` : '-',
     shortTime(cluster.lastTried),
     clusterError(cluster),
   ];

@@ -35,4 +35,12 @@ test('a target that is not the one named (another name, or atomic when it was sa
   await expect(renamed.session(cluster, change, async () => 1)).rejects.toThrow(/loaded as gitops/);
   const atomic = lazyTarget('gitops', async () => fake('gitops', true));
   await expect(atomic.session(cluster, change, async () => 1)).rejects.toThrow(/atomic: true/);
+  const exact = lazyTarget('gitops', async () => ({ ...fake('gitops', true), exactMatch: true }), { atomic: true });
+  await expect(exact.read(cluster, [], {})).rejects.toThrow(/exactMatch: true/);
+});
+
+test('a lazy target has the traits said before it loads: the git target is atomic and matches exactly', () => {
+  const target = lazyTarget('gitops', () => new Promise(() => undefined), { atomic: true, exactMatch: true });
+  expect([target.atomic, target.exactMatch]).toEqual([true, true]);
+  expect([lazyTarget('kubernetes', () => new Promise(() => undefined)).atomic]).toEqual([undefined]);
 });

@@ -5,18 +5,29 @@
  */
 import type { DeployTarget } from '../../service/deploy/target.js';
 
-/** `atomic` must be said here, as the target will say it, since it is read before any session. */
-export function lazyTarget(name: string, load: () => Promise<DeployTarget>, atomic = false): DeployTarget {
+/** What a target says of itself, read before any session: said here as the target will say it. */
+export interface TargetTraits {
+  atomic?: boolean;
+  exactMatch?: boolean;
+}
+
+const traitsText = (traits: TargetTraits) =>
+  `atomic: ${String(traits.atomic ?? false)}, exactMatch: ${String(traits.exactMatch ?? false)}`;
+
+export function lazyTarget(name: string, load: () => Promise<DeployTarget>, traits: TargetTraits = {}): DeployTarget {
   let loaded: Promise<DeployTarget> | undefined;
   const target = () =>
     (loaded ??= load().then((target) => {
-      if (target.name !== name || (target.atomic ?? false) !== atomic)
-        throw new Error(`the ${name} target loaded as ${target.name} (atomic: ${String(target.atomic ?? false)})`);
+      if (target.name !== name || traitsText(target) !== traitsText(traits))
+        throw new Error(
+          `the ${name} target loaded as ${target.name} (${traitsText(target)}), not (${traitsText(traits)})`,
+        );
       return target;
     }));
   return {
     name,
-    ...(atomic ? { atomic } : {}),
+    ...(traits.atomic ? { atomic: true } : {}),
+    ...(traits.exactMatch ? { exactMatch: true } : {}),
     async session(cluster, context, work) {
       return (await target()).session(cluster, context, work);
     },

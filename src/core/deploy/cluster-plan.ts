@@ -5,7 +5,7 @@
  * holds, and carries the steps out.
  */
 import { compareObjects, objectId, type RenderedObject } from '../render/objects.js';
-import { matchesLive } from './compare.js';
+import { equalsLive, matchesLive } from './compare.js';
 import { hashObject } from './object-hash.js';
 import { isClusterWide, isOwnedBy, isRelinquished, ownerName, type GroupRef } from './ownership.js';
 import type { ObjectEntry } from './records.js';
@@ -30,6 +30,8 @@ export interface ClusterPlanInput {
   live: readonly LiveObject[];
   /** Ids of cluster-wide objects another group still wants in this cluster. */
   sharedElsewhere: ReadonlySet<string>;
+  /** The target holds only what meshbridge wrote (git): anything more is drift too (`equalsLive`). */
+  exact?: boolean;
 }
 
 export interface ClusterPlan {
@@ -57,7 +59,7 @@ function planDesired(input: ClusterPlanInput, liveById: Map<string, LiveObject>,
     const ours = live !== undefined && (isOwnedBy(live, input.group) || isClusterWide(live));
     if (live !== undefined && !ours) {
       plan.blocked.push({ object, hash, owner: ownerName(live) ?? 'another owner' });
-    } else if (live !== undefined && matchesLive(object, live)) {
+    } else if (live !== undefined && (input.exact ? equalsLive(object, live) : matchesLive(object, live))) {
       plan.unchanged.push({ object, hash });
     } else {
       const reason = applyReason(input.entries[id], hash, live !== undefined);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { RenderedObject } from '../render/objects.js';
-import { contains, matchesLive } from './compare.js';
+import { contains, equalsLive, matchesLive } from './compare.js';
 import type { LiveObject } from './refs.js';
 
 const labels = { 'app.kubernetes.io/managed-by': 'meshbridge', 'meshbridge.io/intent-kind': 'routing' };
@@ -118,6 +118,39 @@ describe('matchesLive', () => {
 
   test('a live object without labels matches nothing that has ours', () => {
     expect(matchesLive(desired, { ...liveOf(desired), metadata: {} })).toBe(false);
+  });
+});
+
+describe('equalsLive (a target only meshbridge writes: git)', () => {
+  test('a faithful copy, in any key order, is equal', () => {
+    expect(equalsLive(desired, liveOf(desired))).toBe(true);
+    expect(equalsLive(secret, liveOf(secret))).toBe(true);
+    const configMap: RenderedObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels } };
+    expect(equalsLive(configMap, liveOf(configMap))).toBe(true);
+  });
+
+  test.each<[string, (live: LiveObject) => void]>([
+    ['a label added', (l) => (l.metadata.labels = { ...l.metadata.labels, team: 'x' })],
+    ['an annotation added', (l) => (l.metadata.annotations = { ...l.metadata.annotations, note: 'x' })],
+    ['a spec field added', (l) => (l.spec = { ...l.spec, resolution: 'DNS' })],
+    ['a field added in a nested map', (l) => (policy(l).tls = { mode: 'ISTIO_MUTUAL', sni: 'x' })],
+    ['data added', (l) => Object.assign(l, { data: { a: 'b' } })],
+    ['one of ours changed', (l) => (l.spec = { ...l.spec, location: 'MESH_EXTERNAL' })],
+    ['one of ours removed', (l) => delete spec(l).location],
+  ])('%s by hand: drift', (_name, change) => {
+    expect(matchesLive(desired, liveOf(desired, change))).toBe(_name.startsWith('one of ours') ? false : true);
+    expect(equalsLive(desired, liveOf(desired, change))).toBe(false);
+  });
+
+  test('any change to a copy of a random spec is drift; the copy itself is not', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (value, key) => {
+        const object: RenderedObject = { ...desired, spec: value };
+        expect(equalsLive(object, liveOf(object))).toBe(true);
+        const changed = liveOf(object, (l) => (l.spec = { ...l.spec, [key]: ['added'] }));
+        expect(equalsLive(object, changed)).toBe(false);
+      }),
+    );
   });
 });
 

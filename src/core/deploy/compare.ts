@@ -34,3 +34,22 @@ export function matchesLive(desired: RenderedObject, live: Comparable): boolean 
     (desired.type === undefined || live.type === desired.type)
   );
 }
+
+function comparable(object: Comparable): Record<string, unknown> {
+  return {
+    labels: object.metadata.labels ?? {},
+    annotations: object.metadata.annotations ?? {},
+    spec: object.spec,
+    data: object.data,
+    type: object.type,
+  };
+}
+
+/**
+ * For a target nobody but meshbridge writes to (a file in git): the object says exactly what
+ * meshbridge wrote, no more. A field added by hand is drift there, since no server or webhook adds any.
+ */
+export function equalsLive(desired: RenderedObject, live: Comparable): boolean {
+  const [wanted, found] = [comparable(desired), comparable(live)];
+  return contains(found, wanted) && contains(wanted, found);
+}

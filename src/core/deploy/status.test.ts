@@ -131,6 +131,7 @@ describe('groupStatus', () => {
           error: 'denied',
           reason: 'forbidden',
           counts: { pending: 0, applied: 0, failed: 1, removing: 1 },
+          drift: { objects: 1, lastDetectedAt: '2023-12-31T00:00:00Z' },
           objects: [
             {
               apiVersion: 'networking.istio.io/v1',

@@ -28,6 +28,8 @@ export interface ClusterStatus {
   error?: string;
   reason?: string;
   counts: Counts;
+  /** Objects found changed or deleted by hand (and put back), and when the last was found. */
+  drift?: { objects: number; lastDetectedAt: string };
   objects: ObjectStatus[];
 }
 
@@ -58,7 +60,14 @@ function clusterStatus(record: ClusterRecord): ClusterStatus {
   const objects = Object.values(record.objects).map(objectStatus);
   for (const object of objects) counts[object.state]++;
   const { objects: _entries, name, cluster: _key, ...rest } = record;
-  return { ...rest, cluster: name, counts, objects };
+  const drift = driftOf(objects);
+  return { ...rest, cluster: name, counts, ...(drift ? { drift } : {}), objects };
+}
+
+function driftOf(objects: readonly ObjectStatus[]): ClusterStatus['drift'] {
+  const found = objects.flatMap((object) => (object.drift ? [object.drift.detectedAt] : [])).sort();
+  const last = found[found.length - 1];
+  return last === undefined ? undefined : { objects: found.length, lastDetectedAt: last };
 }
 
 export function groupStatus(group: string, record: GroupRecord, clusters: readonly ClusterRecord[]): GroupStatus {

@@ -118,6 +118,7 @@ class ClusterRun {
       entries: this.objects,
       live,
       sharedElsewhere: this.job.sharedElsewhere,
+      exact: this.job.target?.exactMatch === true,
     });
     for (const { object, hash } of plan.unchanged) this.settle(object, hash);
     for (const { object, owner } of plan.blocked) {
@@ -147,16 +148,20 @@ class ClusterRun {
 
   private async apply(session: ClusterSession, step: ApplyStep): Promise<void> {
     const ref = refOf(step.object);
+    // Drift is recorded when it is found, before it is overwritten: a repair that fails still shows it.
+    if (step.reason === 'drift-changed' || step.reason === 'drift-deleted') {
+      this.entry(ref).drift = {
+        kind: step.reason === 'drift-changed' ? 'changed' : 'deleted',
+        detectedAt: this.options.now(),
+      };
+    }
     try {
       if (step.checkForeign) await this.checkForeign(session, ref);
-      await this.call('apply', `apply ${refId(ref)}`, () => session.apply(step.object));
+      await this.call('apply', `apply ${refId(ref)}`, () => session.apply(step.object, step.reason));
       this.job.writes?.applied(this.job.cluster.key, step.object);
-      const entry = this.settle(step.object, step.hash);
-      if (step.reason === 'drift-changed' || step.reason === 'drift-deleted') {
-        const kind = step.reason === 'drift-changed' ? 'changed' : 'deleted';
-        entry.drift = { kind, detectedAt: this.options.now() };
-        this.metrics.objectDrifted(this.label, kind);
-      }
+      this.settle(step.object, step.hash);
+      if (step.reason === 'drift-changed' || step.reason === 'drift-deleted')
+        this.metrics.objectDrifted(this.label, step.reason === 'drift-changed' ? 'changed' : 'deleted');
     } catch (error) {
       this.fail(ref, asTargetError(error));
     }
@@ -196,6 +201,18 @@ async function work(job: ClusterJob, target: DeployTarget, run: ClusterRun): Pro
   await target.session(job.cluster, job.context, (session) => run.carryOut(session, plan));
 }
 
+/** `objects` with the drift found in `found` marked on them. */
+function keepDrift(
+  objects: Record<string, ObjectEntry>,
+  found: Readonly<Record<string, ObjectEntry>>,
+): Record<string, ObjectEntry> {
+  for (const [id, entry] of Object.entries(found)) {
+    const kept = objects[id];
+    if (kept && entry.drift) kept.drift = entry.drift;
+  }
+  return objects;
+}
+
 /** Works one cluster and returns its new record. Never throws. */
 export async function runCluster(job: ClusterJob, options: RunOptions): Promise<ClusterRecord> {
   const run = new ClusterRun(job, options);
@@ -210,8 +227,8 @@ export async function runCluster(job: ClusterJob, options: RunOptions): Promise<
   } catch (error) {
     failure = asTargetError(error);
   }
-  // A target that commits a session as a whole (git) applied nothing when the session failed.
-  if (failure && job.target?.atomic) run.objects = structuredClone(job.record.objects);
+  // A target that commits a session as a whole (git) applied nothing when the session failed; the drift it found stays.
+  if (failure && job.target?.atomic) run.objects = keepDrift(structuredClone(job.record.objects), run.objects);
   const { error: _error, reason: _reason, ...rest } = job.record;
   const record: ClusterRecord = {
     ...rest,

@@ -12,6 +12,7 @@
 import type { RenderedObject } from '../../core/render/objects.js';
 import type { ResourceBody } from '../../core/model/kind.js';
 import type { LiveObject, ObjectRef } from '../../core/deploy/refs.js';
+import type { ApplyReason } from '../../core/deploy/cluster-plan.js';
 
 export { refId, refOf, type LiveObject, type ObjectRef } from '../../core/deploy/refs.js';
 
@@ -72,8 +73,11 @@ export interface ClusterSession {
   list(kinds: readonly KindRef[], labels: Record<string, string>): Promise<LiveObject[]>;
   /** The object, or undefined when it does not exist. */
   get(ref: ObjectRef): Promise<LiveObject | undefined>;
-  /** Creates or updates the object (server-side apply as field manager `meshbridge`). */
-  apply(object: RenderedObject): Promise<void>;
+  /**
+   * Creates or updates the object (server-side apply as field manager `meshbridge`). `reason` says
+   * why (a drift repair, say), for a target that records it (a git commit message).
+   */
+  apply(object: RenderedObject, reason?: ApplyReason): Promise<void>;
   /** Deletes the object; `absent` when it was already gone. */
   remove(ref: ObjectRef): Promise<'deleted' | 'absent'>;
 }
@@ -83,6 +87,11 @@ export interface DeployTarget {
   readonly name: string;
   /** True when a session that fails leaves nothing applied (a git commit), so its partial work is void. */
   readonly atomic?: boolean;
+  /**
+   * True when nothing but meshbridge writes the objects (files in git): an object that holds more
+   * than meshbridge wrote was edited by hand, and is drift. (A cluster's server and webhooks add fields.)
+   */
+  readonly exactMatch?: boolean;
   /**
    * Runs `work` against one cluster. A git target writes files while `work` runs and
    * commits them as one commit (and pushes) when it returns; a failed commit or push

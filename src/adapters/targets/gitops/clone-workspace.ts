@@ -11,7 +11,7 @@ import { TargetError } from '../../../service/deploy/target.js';
 import { gitError, gitStep, redactCredentials } from './git-errors.js';
 import { gitIn, type GitAuthor } from './git.js';
 import type { RepositoryLocation } from './repository-location.js';
-import { commitPaths, unstagePaths, type StagedChanges, type Workspace } from './workspace.js';
+import { commitPaths, lastCommitOf, unstagePaths, type StagedChanges, type Workspace } from './workspace.js';
 
 async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
@@ -100,6 +100,10 @@ export class CloneWorkspace implements Workspace {
       );
     }
     await gitStep('git push (after rebase)', () => this.push());
+  }
+
+  lastCommit(path: string): Promise<string | undefined> {
+    return lastCommitOf(this.git, path);
   }
 
   unstage(paths: readonly string[]): Promise<void> {

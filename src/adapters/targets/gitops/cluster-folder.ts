@@ -141,16 +141,6 @@ export class ClusterFolder {
     return true;
   }
 
-  /** Whether anything but `except` is left in the folder (any file or folder, YAML or not). */
-  async holdsOtherThan(except: string): Promise<boolean> {
-    try {
-      return (await readdir(this.path)).some((entry) => entry !== except);
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return false;
-      throw error;
-    }
-  }
-
   /** Files that differ from the session's start, named relative to the folder. */
   changes(): FolderChanges {
     const changes: FolderChanges = { created: [], changed: [], deleted: [] };

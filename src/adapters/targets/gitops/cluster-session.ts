@@ -2,6 +2,7 @@
  * The `ClusterSession` of the git target: objects are files in the cluster's folder. Calls run
  * one at a time, in the order they were made, so that two objects never race for a file name.
  */
+import type { ApplyReason } from '../../../core/deploy/cluster-plan.js';
 import type { RenderedObject } from '../../../core/render/objects.js';
 import {
   refOf,
@@ -30,6 +31,8 @@ export class FolderSession implements ClusterSession {
   private closed = false;
   /** Whether `apply` or `remove` was called: the kustomization is brought up to date only then. */
   mutated = false;
+  /** Files written back because someone had changed or deleted them (drift), and how they had been. */
+  readonly repaired = new Map<string, 'changed' | 'deleted'>();
 
   constructor(private readonly folder: ClusterFolder) {}
 
@@ -49,7 +52,7 @@ export class FolderSession implements ClusterSession {
     return this.enqueue(async () => this.holder(ref)?.object);
   }
 
-  apply(object: RenderedObject): Promise<void> {
+  apply(object: RenderedObject, reason?: ApplyReason): Promise<void> {
     return this.enqueue(async () => {
       const ref = refOf(object);
       if (object.kind === 'Secret' && object.apiVersion === 'v1') {
@@ -63,7 +66,11 @@ export class FolderSession implements ClusterSession {
       this.mutated = true;
       const holder = this.holder(ref);
       if (holder && !holder.ours) throw this.notOwned(holder.file, ref);
-      await this.folder.write(holder?.file ?? this.freeFileName(ref), serializeObject(object));
+      const file = holder?.file ?? this.freeFileName(ref);
+      const wrote = await this.folder.write(file, serializeObject(object));
+      if (wrote && (reason === 'drift-changed' || reason === 'drift-deleted')) {
+        this.repaired.set(file, reason === 'drift-changed' ? 'changed' : 'deleted');
+      }
     });
   }
 

@@ -4,6 +4,7 @@ import { TargetError } from '../../../service/deploy/target.js';
 import { identityOf, plainFileName, qualifiedFileName } from './file-names.js';
 import { gitError, redactCredentials } from './git-errors.js';
 import { KeyedLock } from './keyed-lock.js';
+import { commitMessage } from './commit-message.js';
 import { updateKustomization } from './kustomization.js';
 import { parseManifest, serializeObject } from './manifest.js';
 import { isValidBranch, readSettings } from './settings.js';
@@ -58,29 +59,33 @@ describe('manifests', () => {
 describe('kustomization', () => {
   const isOurs = (entry: string) => entry.startsWith('serviceentry-');
 
-  it('is written fresh with meshbridge’s files, sorted, and removed once it lists nothing', () => {
-    const text = updateKustomization({ current: undefined, ours: ['b.yaml', 'a.yaml'], isOurs, folderHoldsMore: true });
+  it('is written fresh with meshbridge’s files, sorted, and kept with resources: [] once it lists nothing', () => {
+    const text = updateKustomization({ current: undefined, ours: ['b.yaml', 'a.yaml'], isOurs });
     expect(parse(text ?? '')).toEqual({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       metadata: { labels: { 'app.kubernetes.io/managed-by': 'meshbridge' } },
       resources: ['a.yaml', 'b.yaml'],
     });
-    const emptied = updateKustomization({ current: text, ours: [], isOurs: () => true, folderHoldsMore: false });
-    expect(emptied).toBeUndefined();
-    expect(updateKustomization({ current: undefined, ours: [], isOurs, folderHoldsMore: false })).toBeUndefined();
+    const emptied = updateKustomization({ current: text, ours: [], isOurs: () => true });
+    expect(emptied).toContain('resources: []');
+    expect(parse(emptied ?? '')).toMatchObject({ kind: 'Kustomization', resources: [] });
+    expect(updateKustomization({ current: emptied, ours: [], isOurs: () => true })).toBe(emptied);
+    expect(updateKustomization({ current: undefined, ours: [], isOurs })).toBeUndefined();
   });
 
-  it('keeps an emptied kustomization of its own while the folder holds other files', () => {
-    const text = updateKustomization({ current: undefined, ours: ['a.yaml'], isOurs, folderHoldsMore: false });
-    const kept = updateKustomization({ current: text, ours: [], isOurs: () => true, folderHoldsMore: true });
-    expect(parse(kept ?? '')).toMatchObject({ kind: 'Kustomization' });
+  it('lists files again in a kustomization it had emptied', () => {
+    const emptied = 'kind: Kustomization\nresources: []\n';
+    expect(parse(updateKustomization({ current: emptied, ours: ['a.yaml'], isOurs }) ?? '')).toEqual({
+      kind: 'Kustomization',
+      resources: ['a.yaml'],
+    });
   });
 
   it('keeps someone else’s entries, fields and comments, and leaves an unchanged file byte for byte', () => {
     const current =
       '# hand\nkind: Kustomization\nnamePrefix: x-\nresources:\n  - ../base # shared\n  - serviceentry-old.yaml\n';
-    const next = updateKustomization({ current, ours: ['serviceentry-new.yaml'], isOurs, folderHoldsMore: true });
+    const next = updateKustomization({ current, ours: ['serviceentry-new.yaml'], isOurs });
     expect(next).toContain('# hand');
     expect(next).toContain('# shared');
     expect(parse(next ?? '')).toEqual({
@@ -88,18 +93,14 @@ describe('kustomization', () => {
       namePrefix: 'x-',
       resources: ['../base', 'serviceentry-new.yaml'],
     });
-    expect(updateKustomization({ current: next, ours: ['serviceentry-new.yaml'], isOurs, folderHoldsMore: true })).toBe(
-      next,
-    );
-    const foreignOnly = updateKustomization({ current: next, ours: [], isOurs, folderHoldsMore: false });
+    expect(updateKustomization({ current: next, ours: ['serviceentry-new.yaml'], isOurs })).toBe(next);
+    const foreignOnly = updateKustomization({ current: next, ours: [], isOurs });
     expect(parse(foreignOnly ?? '')).toEqual({ kind: 'Kustomization', namePrefix: 'x-', resources: ['../base'] });
   });
 
   it('refuses to rewrite a kustomization it cannot read', () => {
     for (const current of ['resources: [', 'resources: a.yaml', '- a']) {
-      expect(() => updateKustomization({ current, ours: ['a.yaml'], isOurs, folderHoldsMore: true })).toThrow(
-        TargetError,
-      );
+      expect(() => updateKustomization({ current, ours: ['a.yaml'], isOurs })).toThrow(TargetError);
     }
   });
 });
@@ -162,5 +163,42 @@ describe('keyed lock', () => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect(events.indexOf('a1-')).toBeLessThan(events.indexOf('a2+'));
     expect(events.indexOf('b1+')).toBeLessThan(events.indexOf('a1-'));
+  });
+});
+
+describe('commit message', () => {
+  const cluster = { key: 'cluster-providers/edge/clusters/c1', provider: 'edge', name: 'c1', spec: {} };
+  const context = { group: 'projects/p/composite-apps/ca/v1/deployment-intent-groups/dig', revision: 3 };
+  const none = { created: [], changed: [], deleted: [] };
+
+  it('says a commit that only puts back hand edits is a repair, with the commits that made them', () => {
+    const message = commitMessage(
+      { ...context, action: 'update' },
+      cluster,
+      { ...none, created: ['b.yaml'], changed: ['a.yaml', 'kustomization.yaml'] },
+      [
+        { file: 'b.yaml', drift: 'deleted', by: 'abc1234 Jane: tidy' },
+        { file: 'a.yaml', drift: 'changed' },
+      ],
+    );
+    expect(message).toBe(
+      'meshbridge: repair: restore 2 objects in cluster edge/c1 drifted from revision 3 of ' +
+        `${context.group}\n\ncreated: b.yaml\nchanged: a.yaml, kustomization.yaml\n\n` +
+        'restored to revision 3:\n  a.yaml: changed by hand\n  b.yaml: deleted by hand in abc1234 Jane: tidy',
+    );
+  });
+
+  it('keeps the action in the subject when the commit also changes what the revision wants', () => {
+    const message = commitMessage(
+      { ...context, action: 'update' },
+      cluster,
+      { ...none, changed: ['a.yaml', 'c.yaml'] },
+      [{ file: 'a.yaml', drift: 'changed' }],
+    );
+    expect(message.split('\n')[0]).toBe(`meshbridge: update ${context.group} revision 3 (edge/c1)`);
+    expect(message).toContain('restored to revision 3:\n  a.yaml: changed by hand');
+    expect(commitMessage({ ...context, action: 'instantiate' }, cluster, { ...none, created: ['a.yaml'] })).toBe(
+      `meshbridge: instantiate ${context.group} revision 3 (edge/c1)\n\ncreated: a.yaml`,
+    );
   });
 });

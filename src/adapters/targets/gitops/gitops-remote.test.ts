@@ -11,14 +11,14 @@ import {
   change,
   clusterFor,
   commitCount,
-  commitFiles,
+  objectCommitFiles,
   commitMessageOf,
   git,
   readFileIn,
   serviceEntry,
   status,
   TempDirs,
-  treeFiles,
+  objectTreeFiles,
   workTree,
   writeFileIn,
   applyAll,
@@ -61,7 +61,10 @@ describe('GitOps target on a remote repository', () => {
 
     expect(commitCount(remote)).toBe(1);
     const clone = await humanClone(remote);
-    expect(treeFiles(clone)).toEqual(['edge/cluster01/kustomization.yaml', 'edge/cluster01/serviceentry-ns1-foo.yaml']);
+    expect(objectTreeFiles(clone)).toEqual([
+      'edge/cluster01/kustomization.yaml',
+      'edge/cluster01/serviceentry-ns1-foo.yaml',
+    ]);
     expect(parse(await readFileIn(clone, 'edge/cluster01/serviceentry-ns1-foo.yaml'))).toMatchObject({
       metadata: { name: 'foo', namespace: 'ns1' },
     });
@@ -73,7 +76,7 @@ describe('GitOps target on a remote repository', () => {
       applyAll(serviceEntry('ns1', 'foo', 'x.example.com')),
     );
     expect(commitCount(remote)).toBe(2);
-    expect(commitFiles(remote, 'main')).toEqual(['M edge/cluster01/serviceentry-ns1-foo.yaml']);
+    expect(objectCommitFiles(remote, 'main')).toEqual(['M edge/cluster01/serviceentry-ns1-foo.yaml']);
   });
 
   it('starts every session from the remote branch as it is now', async () => {
@@ -97,7 +100,7 @@ describe('GitOps target on a remote repository', () => {
       return before;
     });
     expect(seen).toBeUndefined();
-    expect(commitFiles(remote, 'main')).toEqual(['A edge/cluster01/serviceentry-ns1-foo.yaml']);
+    expect(objectCommitFiles(remote, 'main')).toEqual(['A edge/cluster01/serviceentry-ns1-foo.yaml']);
     expect(git(remote, 'log', '--format=%s', 'main').trim().split('\n')).toEqual([
       'meshbridge: reconcile projects/p/composite-apps/ca/v1/deployment-intent-groups/dig revision 1 (edge/cluster01)',
       'human deletes',
@@ -117,7 +120,7 @@ describe('GitOps target on a remote repository', () => {
 
     expect(git(remote, 'log', '--format=%s', 'main').trim().split('\n')).toHaveLength(3);
     expect(commitMessageOf(remote, 'main')).toMatch(/^meshbridge: instantiate /);
-    expect(treeFiles(remote, 'main')).toEqual([
+    expect(objectTreeFiles(remote, 'main')).toEqual([
       'README.md',
       'edge/cluster01/kustomization.yaml',
       'edge/cluster01/serviceentry-ns1-foo.yaml',
@@ -132,7 +135,7 @@ describe('GitOps target on a remote repository', () => {
       await session.apply(serviceEntry('ns1', 'foo'));
       await humanPush(remote, 'README.md', 'first\n');
     });
-    expect(treeFiles(remote, 'main')).toEqual([
+    expect(objectTreeFiles(remote, 'main')).toEqual([
       'README.md',
       'edge/cluster01/kustomization.yaml',
       'edge/cluster01/serviceentry-ns1-foo.yaml',
@@ -178,8 +181,8 @@ describe('GitOps target on a remote repository', () => {
       applyAll(serviceEntry('a', 'b')),
     );
 
-    expect(treeFiles(remote, 'main')).toEqual(['README.md']);
-    expect(treeFiles(remote, 'deploy/prod')).toEqual([
+    expect(objectTreeFiles(remote, 'main')).toEqual(['README.md']);
+    expect(objectTreeFiles(remote, 'deploy/prod')).toEqual([
       'edge/cluster01/kustomization.yaml',
       'edge/cluster01/serviceentry-a-b.yaml',
     ]);
@@ -217,7 +220,7 @@ describe('GitOps target concurrency', () => {
     const [first, second] = events[0] === 'cluster01 start' ? ['cluster01', 'cluster02'] : ['cluster02', 'cluster01'];
     expect(events).toEqual([`${first} start`, `${first} end`, `${second} start`, `${second} end`]);
     expect(commitCount(remote)).toBe(2);
-    const files = treeFiles(remote, 'main');
+    const files = objectTreeFiles(remote, 'main');
     expect(files.filter((file) => file.startsWith('edge/cluster01/'))).toHaveLength(6);
     expect(files.filter((file) => file.startsWith('edge/cluster02/'))).toHaveLength(6);
     for (const name of ['cluster01', 'cluster02']) {
@@ -225,9 +228,10 @@ describe('GitOps target concurrency', () => {
       const kustomization = parse(await readFileIn(clone, `edge/${name}/kustomization.yaml`)) as {
         resources: string[];
       };
-      expect(kustomization.resources).toEqual(
-        [0, 1, 2, 3, 4].map((index) => `serviceentry-ns1-${name}-svc${index}.yaml`),
-      );
+      expect(kustomization.resources).toEqual([
+        'namespace-cluster-ns1.yaml',
+        ...[0, 1, 2, 3, 4].map((index) => `serviceentry-ns1-${name}-svc${index}.yaml`),
+      ]);
     }
   });
 
@@ -240,8 +244,8 @@ describe('GitOps target concurrency', () => {
       ),
     );
     expect(commitCount(repo)).toBe(3);
-    for (const commit of ['HEAD', 'HEAD~1', 'HEAD~2']) expect(commitFiles(repo, commit)).toHaveLength(3);
-    expect(treeFiles(repo)).toHaveLength(9);
+    for (const commit of ['HEAD', 'HEAD~1', 'HEAD~2']) expect(objectCommitFiles(repo, commit)).toHaveLength(3);
+    expect(objectTreeFiles(repo)).toHaveLength(9);
     expect(status(repo)).toBe('');
   });
 

@@ -6,9 +6,12 @@ import {
   change,
   clusterFor,
   commitCount,
-  commitFiles,
+  objectCommitFiles,
   commitMessageOf,
+  objectFilesIn,
   filesIn,
+  treeFiles,
+  commitFiles,
   git,
   GROUP,
   peerAuthentication,
@@ -16,7 +19,7 @@ import {
   serviceEntry,
   status,
   TempDirs,
-  treeFiles,
+  objectTreeFiles,
   workTree,
   writeFileIn,
   applyAll,
@@ -62,6 +65,8 @@ describe('GitOps target on a local work tree', () => {
 
     expect(await filesIn(repo, FOLDER)).toEqual([
       'kustomization.yaml',
+      'namespace-cluster-ns1.yaml',
+      'namespace-cluster-ns2.yaml',
       'peerauthentication-istio-system-default.yaml',
       'serviceentry-ns1-foo.yaml',
       'serviceentry-ns2-bar.yaml',
@@ -73,6 +78,8 @@ describe('GitOps target on a local work tree', () => {
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
       resources: [
+        'namespace-cluster-ns1.yaml',
+        'namespace-cluster-ns2.yaml',
         'peerauthentication-istio-system-default.yaml',
         'serviceentry-ns1-foo.yaml',
         'serviceentry-ns2-bar.yaml',
@@ -82,8 +89,8 @@ describe('GitOps target on a local work tree', () => {
     expect(commitCount(repo)).toBe(1);
     expect(commitMessageOf(repo)).toBe(
       `meshbridge: instantiate ${GROUP} revision 3 (edge/cluster01)\n\n` +
-        'created: kustomization.yaml, peerauthentication-istio-system-default.yaml, ' +
-        'serviceentry-ns1-foo.yaml, serviceentry-ns2-bar.yaml',
+        'created: kustomization.yaml, namespace-cluster-ns1.yaml, namespace-cluster-ns2.yaml, ' +
+        'peerauthentication-istio-system-default.yaml, serviceentry-ns1-foo.yaml, serviceentry-ns2-bar.yaml',
     );
     expect(git(repo, 'log', '-1', '--format=%an <%ae> / %cn <%ce>').trim()).toBe(
       'meshbridge <meshbridge@localhost> / meshbridge <meshbridge@localhost>',
@@ -110,7 +117,7 @@ describe('GitOps target on a local work tree', () => {
     );
 
     expect(commitCount(repo)).toBe(2);
-    expect(commitFiles(repo)).toEqual([`M ${FOLDER}/serviceentry-ns1-foo.yaml`]);
+    expect(objectCommitFiles(repo)).toEqual([`M ${FOLDER}/serviceentry-ns1-foo.yaml`]);
     expect(commitMessageOf(repo)).toBe(
       `meshbridge: update ${GROUP} revision 2 (edge/cluster01)\n\nchanged: serviceentry-ns1-foo.yaml`,
     );
@@ -138,10 +145,14 @@ describe('GitOps target on a local work tree', () => {
     ]);
 
     expect(results).toEqual(['deleted', 'absent', 'absent']);
-    expect(await filesIn(repo, FOLDER)).toEqual(['kustomization.yaml', 'serviceentry-ns1-bar.yaml']);
-    expect(commitFiles(repo)).toEqual([`M ${FOLDER}/kustomization.yaml`, `D ${FOLDER}/serviceentry-ns1-foo.yaml`]);
+    expect(await objectFilesIn(repo, FOLDER)).toEqual(['kustomization.yaml', 'serviceentry-ns1-bar.yaml']);
+    expect(objectCommitFiles(repo)).toEqual([
+      `M ${FOLDER}/kustomization.yaml`,
+      `D ${FOLDER}/serviceentry-ns1-foo.yaml`,
+    ]);
     expect(commitMessageOf(repo)).toContain('\n\nchanged: kustomization.yaml\ndeleted: serviceentry-ns1-foo.yaml');
     expect(kustomizationOf(await readFileIn(repo, `${FOLDER}/kustomization.yaml`)).resources).toEqual([
+      'namespace-cluster-ns1.yaml',
       'serviceentry-ns1-bar.yaml',
     ]);
   });
@@ -164,7 +175,7 @@ describe('GitOps target on a local work tree', () => {
     expect(text).toContain('# kept by hand');
     expect(kustomizationOf(text)).toMatchObject({
       namespace: 'ns1',
-      resources: ['configmap-ns1-human.yaml', '../../base', 'serviceentry-ns1-foo.yaml'],
+      resources: ['configmap-ns1-human.yaml', '../../base', 'namespace-cluster-ns1.yaml', 'serviceentry-ns1-foo.yaml'],
     });
 
     const human = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'ns1', name: 'human' };
@@ -201,23 +212,43 @@ describe('GitOps target on a local work tree', () => {
     expect(status(repo)).toBe('');
   });
 
-  it('a terminating session that removes everything leaves the tree as before and the folder gone', async () => {
+  it('a terminating session that removes everything leaves the folder with a kustomization listing nothing', async () => {
     const { repo, target } = await setup();
     await writeFileIn(repo, 'README.md', '# deployments\n');
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'start');
-    const before = treeFiles(repo);
 
     await target.session(clusterFor(repo), change(), applyAll(serviceEntry('ns1', 'foo'), serviceEntry('ns2', 'bar')));
     await target.session(clusterFor(repo), change('terminate', 1), async (session) => {
       for (const object of await session.list(KINDS, OURS)) await session.remove(refOf(object));
     });
 
-    expect(treeFiles(repo)).toEqual(before);
-    expect(await filesIn(repo, 'edge')).toEqual([]);
-    expect(await filesIn(repo, '.')).toEqual(['.git', 'README.md']);
+    // Argo CD and Flux prune a folder whose kustomization lists nothing; a folder that is gone fails their sync.
+    expect(treeFiles(repo)).toEqual(['README.md', `${FOLDER}/kustomization.yaml`]);
+    const kustomization = await readFileIn(repo, `${FOLDER}/kustomization.yaml`);
+    expect(kustomization).toContain('resources: []');
+    expect(kustomizationOf(kustomization)).toEqual({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      metadata: { labels: OURS },
+      resources: [],
+    });
+    expect(commitFiles(repo)).toEqual([
+      `M ${FOLDER}/kustomization.yaml`,
+      `D ${FOLDER}/namespace-cluster-ns1.yaml`,
+      `D ${FOLDER}/namespace-cluster-ns2.yaml`,
+      `D ${FOLDER}/serviceentry-ns1-foo.yaml`,
+      `D ${FOLDER}/serviceentry-ns2-bar.yaml`,
+    ]);
     expect(commitMessageOf(repo)).toContain(`meshbridge: terminate ${GROUP} revision 1 (edge/cluster01)`);
     expect(status(repo)).toBe('');
+
+    // Deploying again lists the objects again in the same file.
+    await target.session(clusterFor(repo), change('instantiate', 2), applyAll(serviceEntry('ns1', 'foo')));
+    expect(kustomizationOf(await readFileIn(repo, `${FOLDER}/kustomization.yaml`)).resources).toEqual([
+      'namespace-cluster-ns1.yaml',
+      'serviceentry-ns1-foo.yaml',
+    ]);
   });
 
   it('a work that throws commits nothing and leaves the work tree clean', async () => {
@@ -237,7 +268,7 @@ describe('GitOps target on a local work tree', () => {
     expect(thrown).toBe(boom);
     expect(commitCount(repo)).toBe(1);
     expect(status(repo)).toBe('');
-    expect(await filesIn(repo, FOLDER)).toEqual(['kustomization.yaml', 'serviceentry-ns1-foo.yaml']);
+    expect(await objectFilesIn(repo, FOLDER)).toEqual(['kustomization.yaml', 'serviceentry-ns1-foo.yaml']);
   });
 
   it('a first session that throws leaves no folder behind', async () => {
@@ -249,7 +280,7 @@ describe('GitOps target on a local work tree', () => {
       })
       .catch((error: unknown) => error);
     expect(thrown).toEqual(new Error('boom'));
-    expect(await filesIn(repo, '.')).toEqual(['.git']);
+    expect(await objectFilesIn(repo, '.')).toEqual(['.git']);
     expect(commitCount(repo)).toBe(0);
   });
 
@@ -283,7 +314,7 @@ describe('GitOps target on a local work tree', () => {
     expect(error).toMatchObject({ reason: 'rejected', retryable: false });
     expect(error.message).toMatch(/Secrets are not written to git in plain text: .*Sealed Secrets or SOPS/);
     expect(commitCount(repo)).toBe(0);
-    expect(await filesIn(repo, FOLDER)).toEqual([]);
+    expect(await objectFilesIn(repo, FOLDER)).toEqual([]);
   });
 
   it('shows a hand-edited or hand-deleted file as it is now', async () => {
@@ -307,7 +338,7 @@ describe('GitOps target on a local work tree', () => {
     ]);
 
     await target.session(clusterFor(repo), change('reconcile', 1), applyAll(serviceEntry('ns1', 'foo')));
-    expect(commitFiles(repo)).toEqual([`M ${path}`]);
+    expect(objectCommitFiles(repo)).toEqual([`M ${path}`]);
   });
 
   it('lists by kind and labels', async () => {
@@ -333,7 +364,7 @@ describe('GitOps target on a local work tree', () => {
     const second = serviceEntry('istio', 'system-a');
     await target.session(clusterFor(repo), change(), applyAll(first, second));
 
-    const files = await filesIn(repo, FOLDER);
+    const files = await objectFilesIn(repo, FOLDER);
     expect(files).toHaveLength(3);
     expect(files).toContain('serviceentry-istio-system-a.yaml');
     expect(files.find((file) => /^serviceentry-istio-system-a_[0-9a-f]{12}\.yaml$/.test(file))).toBeDefined();
@@ -354,7 +385,7 @@ describe('GitOps target on a local work tree', () => {
       change(),
       applyAll(serviceEntry('a', 'b')),
     );
-    expect(treeFiles(repo)).toEqual([
+    expect(objectTreeFiles(repo)).toEqual([
       'fleet/prod/edge/cluster01/kustomization.yaml',
       'fleet/prod/edge/cluster01/serviceentry-a-b.yaml',
     ]);
@@ -375,8 +406,11 @@ describe('GitOps target branches and settings', () => {
     );
     expect(git(repo, 'branch', '--show-current').trim()).toBe('main');
     // A branch the repository lacks starts empty, beside the others.
-    expect(treeFiles(repo, 'deploy')).toEqual([`${FOLDER}/kustomization.yaml`, `${FOLDER}/serviceentry-a-b.yaml`]);
-    expect(await filesIn(repo, '.')).toEqual(['.git', 'README.md']);
+    expect(objectTreeFiles(repo, 'deploy')).toEqual([
+      `${FOLDER}/kustomization.yaml`,
+      `${FOLDER}/serviceentry-a-b.yaml`,
+    ]);
+    expect(await objectFilesIn(repo, '.')).toEqual(['.git', 'README.md']);
     expect(status(repo)).toBe('');
   });
 

@@ -17,12 +17,13 @@ import type {
 import { ClusterFolder } from './cluster-folder.js';
 import { FolderSession } from './cluster-session.js';
 import { CloneWorkspace } from './clone-workspace.js';
-import { commitMessage } from './commit-message.js';
+import { commitMessage, type Repair } from './commit-message.js';
 import { KUSTOMIZATION_FILES } from './file-names.js';
 import { gitStep } from './git-errors.js';
 import { DEFAULT_AUTHOR, type GitAuthor } from './git.js';
 import { KeyedLock } from './keyed-lock.js';
 import { updateKustomization } from './kustomization.js';
+import { syncNamespaces } from './namespaces.js';
 import { locateRepository, type RepositoryLocation } from './repository-location.js';
 import { readSettings } from './settings.js';
 import type { StagedChanges, Workspace } from './workspace.js';
@@ -42,20 +43,20 @@ async function openWorkspace(location: RepositoryLocation, branch: string, autho
   return workspace;
 }
 
-/** Lists meshbridge's files in the folder's kustomization, or removes it once it lists nothing of anyone. */
+/**
+ * Declares the namespaces meshbridge's objects need and lists meshbridge's files in the folder's
+ * kustomization (with `resources: []` once there are none, so that Argo CD and Flux prune).
+ */
 async function syncKustomization(folder: ClusterFolder): Promise<void> {
+  await syncNamespaces(folder);
   const file = KUSTOMIZATION_FILES.find((name) => folder.has(name)) ?? KUSTOMIZATION_FILES[0];
-  const current = folder.text(file);
   const ours = folder.manifestFiles().filter((name) => folder.manifest(name)?.ours);
   const next = updateKustomization({
-    current,
+    current: folder.text(file),
     ours,
     isOurs: (entry) => folder.isMeshbridgeFile(entry),
-    folderHoldsMore: await folder.holdsOtherThan(file),
   });
-  if (next === undefined) await folder.delete(file);
-  else await folder.write(file, next, false);
-  await folder.pruneEmptyFolders();
+  if (next !== undefined) await folder.write(file, next, false);
 }
 
 /** Names relative to the cluster's folder, for the commit message. */
@@ -63,6 +64,16 @@ function inFolder(folder: ClusterFolder, changes: StagedChanges): StagedChanges 
   const prefix = `${folder.folder}/`;
   const strip = (paths: string[]) => paths.map((path) => (path.startsWith(prefix) ? path.slice(prefix.length) : path));
   return { created: strip(changes.created), changed: strip(changes.changed), deleted: strip(changes.deleted) };
+}
+
+/** The files the session wrote back over someone's edit, each with the commit that had made it. */
+async function repairsOf(workspace: Workspace, folder: ClusterFolder, session: FolderSession): Promise<Repair[]> {
+  const repairs: Repair[] = [];
+  for (const [file, drift] of session.repaired) {
+    const by = await workspace.lastCommit(folder.repoPath(file)).catch(() => undefined);
+    repairs.push({ file, drift, ...(by === undefined ? {} : { by }) });
+  }
+  return repairs;
 }
 
 async function commitSession(
@@ -117,7 +128,8 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
         await folder.restore().catch(() => undefined);
         throw error;
       }
-      await commitSession(workspace, folder, (changes) => commitMessage(context, cluster, changes));
+      const repairs = await repairsOf(workspace, folder, session);
+      await commitSession(workspace, folder, (changes) => commitMessage(context, cluster, changes, repairs));
       return result;
     });
   }
@@ -143,5 +155,6 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
     });
   }
 
-  return { name: 'gitops', session: run, read };
+  // A failed session commits nothing (atomic), and only meshbridge writes its files (exactMatch).
+  return { name: 'gitops', atomic: true, exactMatch: true, session: run, read };
 }

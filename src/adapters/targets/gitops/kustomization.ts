@@ -1,7 +1,7 @@
 /**
  * The folder's `kustomization.yaml`, so that Argo CD or Flux can deliver it. meshbridge lists
- * its own files there and keeps every other entry and field someone else put in; it removes
- * the file only when it wrote it and nothing of anyone is left to list.
+ * its own files there and keeps every other entry and field someone else put in. The file is
+ * never removed: a folder meshbridge has emptied keeps it with `resources: []`.
  */
 import { isMap, isScalar, isSeq, parseDocument, stringify, YAMLSeq, type Document } from 'yaml';
 import { MANAGED_BY } from '../../../core/render/objects.js';
@@ -14,11 +14,7 @@ export interface KustomizationInput {
   ours: readonly string[];
   /** Whether an entry is meshbridge's: a file it wrote, even if it has just been deleted. */
   isOurs: (entry: string) => boolean;
-  /** Whether the folder holds anything besides the kustomization file. */
-  folderHoldsMore: boolean;
 }
-
-const OWN_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'resources']);
 
 function fresh(ours: readonly string[]): string {
   const document = {
@@ -47,20 +43,13 @@ function entryOf(item: unknown): string | undefined {
   return isScalar(item) && typeof item.value === 'string' ? item.value : undefined;
 }
 
-/** Only the fields meshbridge itself writes, and its label: nobody else has added anything. */
-function isPlainlyOurs(document: Document.Parsed): boolean {
-  const contents = document.contents;
-  if (!isMap(contents)) return false;
-  const fields = contents.items.map((pair) => (isScalar(pair.key) ? pair.key.value : pair.key));
-  return (
-    document.getIn(['metadata', 'labels', Object.keys(MANAGED_BY)[0] as string]) === Object.values(MANAGED_BY)[0] &&
-    fields.every((field) => typeof field === 'string' && OWN_FIELDS.has(field))
-  );
-}
-
-/** The kustomization's new text, or undefined when there should be none. */
+/**
+ * The kustomization's new text, or undefined when there never was one and there is nothing to list.
+ * Once written it stays, if need be with `resources: []`: Argo CD and Flux prune the live objects of
+ * a folder whose kustomization lists nothing, but fail on a folder that is gone and prune nothing.
+ */
 export function updateKustomization(input: KustomizationInput): string | undefined {
-  const { current, ours, isOurs, folderHoldsMore } = input;
+  const { current, ours, isOurs } = input;
   if (current === undefined) return ours.length === 0 ? undefined : fresh(ours);
   const document = parse(current);
   const existing = document.get('resources') as YAMLSeq | undefined;
@@ -71,14 +60,15 @@ export function updateKustomization(input: KustomizationInput): string | undefin
   });
   const wanted = [...kept.map((item) => entryOf(item) ?? item), ...[...ours].sort()];
   const before = items.map((item) => entryOf(item) ?? item);
-  if (wanted.length === 0 && isPlainlyOurs(document) && !folderHoldsMore) return undefined;
-  if (wanted.length === before.length && wanted.every((entry, index) => entry === before[index])) return current;
-  if (wanted.length === 0) {
-    document.delete('resources');
-  } else {
-    const sequence = new YAMLSeq();
-    sequence.items = [...kept, ...[...ours].sort().map((entry) => document.createNode(entry))];
-    document.set('resources', sequence);
-  }
+  // The same entries in another order is no change: kustomize's output does not depend on it.
+  const key = (entries: unknown[]) => JSON.stringify(entries.map(String).sort());
+  const unchanged = key(wanted) === key(before);
+  // Someone else's kustomization without a resources list (it may use `components`, say) is left as it is.
+  if (unchanged && (existing !== undefined || wanted.length === 0)) return current;
+  const sequence = new YAMLSeq();
+  sequence.items = [...kept, ...[...ours].sort().map((entry) => document.createNode(entry))];
+  // `resources: []` rather than a block list with no items, which YAML would read as null.
+  if (sequence.items.length === 0) sequence.flow = true;
+  document.set('resources', sequence);
   return document.toString({ lineWidth: 0 });
 }

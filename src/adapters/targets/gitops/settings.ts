@@ -1,5 +1,6 @@
 /** A cluster's `spec.deploy.gitops` settings, checked, and the folder its files go to. */
 import { TargetError, type TargetCluster } from '../../../service/deploy/target.js';
+import { pathSegments } from '../../../core/deploy/gitops-folder.js';
 import { redactCredentials } from './git-errors.js';
 
 export interface GitOpsSettings {
@@ -22,7 +23,7 @@ function notConfigured(cluster: TargetCluster, problem: string): TargetError {
 
 /** Path segments of `value`, refusing anything that could step outside the repository. */
 function segments(cluster: TargetCluster, value: string, what: string): string[] {
-  const parts = value.split(/[\\/]+/).filter((part) => part !== '' && part !== '.');
+  const parts = pathSegments(value);
   if (parts.some((part) => part === '..' || part === '.git')) {
     throw notConfigured(cluster, `${what} '${value}' may not contain '..' or '.git'`);
   }

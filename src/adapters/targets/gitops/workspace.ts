@@ -27,6 +27,8 @@ export interface Workspace {
   publish(): Promise<void>;
   /** After a failed commit or publish: unstages `paths`. */
   unstage(paths: readonly string[]): Promise<void>;
+  /** The last commit that touched `path` (`abc1234 Jane Doe: subject`), or undefined when none did. */
+  lastCommit(path: string): Promise<string | undefined>;
 }
 
 function nulSeparated(output: string): string[] {
@@ -85,4 +87,10 @@ export async function unstagePaths(git: SimpleGit, paths: readonly string[]): Pr
   if (paths.length === 0) return;
   if (await hasHead(git)) await git.raw(['reset', '-q', '--', ...paths]);
   else await git.raw(['rm', '-q', '-r', '--cached', '--ignore-unmatch', '--', ...paths]);
+}
+
+export async function lastCommitOf(git: SimpleGit, path: string): Promise<string | undefined> {
+  if (!(await hasHead(git))) return undefined;
+  const line = await git.raw(['log', '-1', '--no-renames', '--format=%h %an: %s', 'HEAD', '--', path]).catch(() => '');
+  return line.trim() === '' ? undefined : line.trim();
 }

@@ -156,3 +156,21 @@ export const applyAll =
   async (session: ClusterSession): Promise<void> => {
     for (const object of objects) await session.apply(object);
   };
+
+/** The Namespace files meshbridge writes beside the objects (namespaces.ts): `namespace-cluster-<name>.yaml`. */
+export const isNamespaceFile = (path: string): boolean => /(^|\/)namespace-cluster-[^/]*\.yaml$/.test(path);
+
+/** The folder's files but the Namespace files, for tests about something else. */
+export async function objectFilesIn(root: string, folder: string): Promise<string[]> {
+  return (await filesIn(root, folder)).filter((file) => !isNamespaceFile(file));
+}
+
+/** The commit's tree but the Namespace files. */
+export function objectTreeFiles(dir: string, commit = 'HEAD'): string[] {
+  return treeFiles(dir, commit).filter((file) => !isNamespaceFile(file));
+}
+
+/** The files a commit touched but the Namespace files. */
+export function objectCommitFiles(dir: string, commit = 'HEAD'): string[] {
+  return commitFiles(dir, commit).filter((file) => !isNamespaceFile(file));
+}
