@@ -67,6 +67,10 @@ test('two replicas on one database: one runs the operation, the other refuses, s
   expect(calls(world)).toBe(before);
   await other.deploy.reconcileAll(0);
   expect(calls(world)).toBeGreaterThan(before);
+  // What a replica's own last pass did is not another's fresh work: its next pass works the group again.
+  const afterOwnPass = calls(world);
+  await other.deploy.reconcileAll(60_000);
+  expect(calls(world)).toBeGreaterThan(afterOwnPass);
 
   // While a third holder has the lease: passes and refreshes touch nothing, lifecycle requests are refused.
   const key = live?.group as string;

@@ -44,3 +44,15 @@ test('a lazy target has the traits said before it loads: the git target is atomi
   expect([target.atomic, target.exactMatch]).toEqual([true, true]);
   expect([lazyTarget('kubernetes', () => new Promise(() => undefined)).atomic]).toEqual([undefined]);
 });
+
+test('an import that fails is tried again on the next session', async () => {
+  let loads = 0;
+  const target = lazyTarget('kubernetes', async () => {
+    loads += 1;
+    if (loads === 1) throw new Error('EMFILE: too many open files');
+    return fake('kubernetes');
+  });
+  await expect(target.session(cluster, change, async () => 1)).rejects.toThrow(/EMFILE/);
+  expect(await target.session(cluster, change, async () => 2)).toBe(2);
+  expect(loads).toBe(2);
+});

@@ -16,14 +16,21 @@ const traitsText = (traits: TargetTraits) =>
 
 export function lazyTarget(name: string, load: () => Promise<DeployTarget>, traits: TargetTraits = {}): DeployTarget {
   let loaded: Promise<DeployTarget> | undefined;
+  // A failed import is not kept: the next session tries again. A target other than the one said stays refused.
   const target = () =>
-    (loaded ??= load().then((target) => {
-      if (target.name !== name || traitsText(target) !== traitsText(traits))
-        throw new Error(
-          `the ${name} target loaded as ${target.name} (${traitsText(target)}), not (${traitsText(traits)})`,
-        );
-      return target;
-    }));
+    (loaded ??= load().then(
+      (target) => {
+        if (target.name !== name || traitsText(target) !== traitsText(traits))
+          throw new Error(
+            `the ${name} target loaded as ${target.name} (${traitsText(target)}), not (${traitsText(traits)})`,
+          );
+        return target;
+      },
+      (error: unknown) => {
+        loaded = undefined;
+        throw error;
+      },
+    ));
   return {
     name,
     ...(traits.atomic ? { atomic: true } : {}),

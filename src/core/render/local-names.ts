@@ -21,17 +21,20 @@ export function kubernetesServiceNames(
   services: readonly ServiceModel[],
 ): ServiceNames {
   const names = new Map<string, Set<string>>();
-  const serviceNameOf = new Map(
-    services.map((service) => [`${service.group.key}\u0000${service.spec.app}`, service.spec.serviceName]),
-  );
+  // An app may have several Services (one intent per Service: a mesh one and a `serviceMesh: none` one); each takes its name.
+  const serviceNamesOf = new Map<string, Set<string>>();
+  for (const service of services) {
+    const key = `${service.group.key}\u0000${service.spec.app}`;
+    serviceNamesOf.set(key, (serviceNamesOf.get(key) ?? new Set<string>()).add(service.spec.serviceName));
+  }
   for (const record of snapshot.appIntents) {
     const groupKey = record.key.slice(0, record.key.lastIndexOf('/generic-placement-intents/'));
     const app = String(specOf(record.body).app);
-    const name = serviceNameOf.get(`${groupKey}\u0000${app}`) ?? dnsLabel(app);
+    const appNames = serviceNamesOf.get(`${groupKey}\u0000${app}`) ?? new Set([dnsLabel(app)]);
     for (const placement of topology.inGroup(groupKey, app)) {
       const set = names.get(placement.cluster.key) ?? new Set<string>();
       names.set(placement.cluster.key, set);
-      set.add(localHost(name, placement.namespace));
+      for (const name of appNames) set.add(localHost(name, placement.namespace));
     }
   }
   return names;

@@ -114,4 +114,27 @@ describe('a cluster in a reconcile pass', () => {
     expect(result.objects[refId(refOf(policy(second)))]).toMatchObject({ state: 'failed', reason: 'not-owned' });
     expect(counts).toEqual({ reads: 1, sessions: 1, applies: 1 });
   });
+
+  test('what a git-like target wrote in a session that then failed is not in the reading the pass shares', async () => {
+    const { counts, target } = memoryTarget();
+    // Stages its writes and then fails to commit them: the cluster never holds them.
+    const failingCommit: DeployTarget = {
+      ...target,
+      atomic: true,
+      session: async (cluster, context, work) => {
+        await target.session(cluster, context, (session) =>
+          work({ ...session, apply: async () => undefined, remove: async () => 'deleted' }),
+        );
+        throw new Error('push rejected');
+      },
+    };
+    const snapshot = new PassSnapshot();
+    const first = group('g1');
+    const second = group('g2');
+    expect((await runCluster(job(failingCommit, first, [policy(first)], snapshot), OPTIONS)).state).toBe('failed');
+    // Nothing was committed, so g2 finds the name free in the pass's reading and checks the cluster by name.
+    expect((await runCluster(job(target, second, [policy(second)], snapshot), OPTIONS)).state).toBe('applied');
+    expect(counts.reads).toBe(1);
+    expect(counts.applies).toBe(1);
+  });
 });

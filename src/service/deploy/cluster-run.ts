@@ -55,6 +55,12 @@ const CLUSTER_WIDE: ReadonlySet<string> = new Set(['unreachable', 'timeout', 'fo
 
 class ClusterRun {
   objects: Record<string, ObjectEntry>;
+  /**
+   * What this run wrote, for the reconcile pass's shared reading of the cluster. A target that
+   * commits a session as a whole (git) has written nothing until the session ends well, so its
+   * writes reach the pass only then (`published`).
+   */
+  private readonly written: (() => void)[] = [];
 
   constructor(
     private readonly job: ClusterJob,
@@ -158,7 +164,7 @@ class ClusterRun {
     try {
       if (step.checkForeign) await this.checkForeign(session, ref);
       await this.call('apply', `apply ${refId(ref)}`, () => session.apply(step.object, step.reason));
-      this.job.writes?.applied(this.job.cluster.key, step.object);
+      this.wrote(() => this.job.writes?.applied(this.job.cluster.key, step.object));
       this.settle(step.object, step.hash);
       if (step.reason === 'drift-changed' || step.reason === 'drift-deleted')
         this.metrics.objectDrifted(this.label, step.reason === 'drift-changed' ? 'changed' : 'deleted');
@@ -180,10 +186,20 @@ class ClusterRun {
     throw new TargetError(message, 'not-owned', false);
   }
 
+  private wrote(tell: () => void): void {
+    if (this.job.target?.atomic) this.written.push(tell);
+    else tell();
+  }
+
+  /** The session ended well: what an atomic target wrote is in place now. */
+  published(): void {
+    for (const tell of this.written.splice(0)) tell();
+  }
+
   private async remove(session: ClusterSession, ref: ObjectRef): Promise<void> {
     try {
       await this.call('delete', `delete ${refId(ref)}`, () => session.remove(ref));
-      this.job.writes?.removed(this.job.cluster.key, ref);
+      this.wrote(() => this.job.writes?.removed(this.job.cluster.key, ref));
       delete this.objects[refId(ref)];
     } catch (error) {
       this.fail(ref, asTargetError(error));
@@ -224,6 +240,7 @@ export async function runCluster(job: ClusterJob, options: RunOptions): Promise<
       throw new TargetError(`no deploy target "${wanted}" is configured on this server`, 'not-configured', false);
     }
     await work(job, job.target, run);
+    run.published();
   } catch (error) {
     failure = asTargetError(error);
   }

@@ -51,7 +51,9 @@ export class DeployService {
   private readonly runner: OperationRunner;
   /** The reconcile pass under way: its snapshot, and the groups it has yet to reach. */
   private pass: { snapshot: PassSnapshot; remaining: number } | undefined;
-  private passRun: Promise<void> | undefined;
+  private passRun: { done: Promise<void>; freshMs: number } | undefined;
+  /** When this process's last reconcile pass ended: what its own passes did since is not another's fresh work. */
+  private lastPassEndedAt = -Infinity;
 
   constructor(
     private readonly store: Store,
@@ -288,27 +290,32 @@ export class DeployService {
 
   /**
    * One reconcile pass over every deployed group: drift repaired, failures retried. Groups
-   * another process is working on are skipped, and so are groups whose last operation ended
-   * less than `freshMs` ago (another replica's pass, or a deploy). The groups share one
-   * snapshot of the clusters, so each cluster is listed once per kind, whatever the number
-   * of groups on it. A pass asked for while one runs is that one.
+   * another process is working on are skipped, and so are groups worked elsewhere (another
+   * replica's pass, a deploy) since this process's last pass ended and less than `freshMs`
+   * ago, and groups whose operation ended during this pass, as the pass's reading of their
+   * clusters may be older than that operation. The groups share one snapshot of the clusters,
+   * so each cluster is listed once per kind, whatever the number of groups on it. A pass asked
+   * for while one runs is that one, unless it asks for groups that one leaves out.
    */
   reconcileAll(freshMs = 0): Promise<void> {
-    this.passRun ??= this.reconcilePass(freshMs).finally(() => (this.passRun = undefined));
-    return this.passRun;
+    const running = this.passRun;
+    if (running && freshMs < running.freshMs) return running.done.then(() => this.reconcileAll(freshMs));
+    if (running) return running.done;
+    const done = this.reconcilePass(freshMs).finally(() => (this.passRun = undefined));
+    this.passRun = { done, freshMs };
+    return done;
   }
 
   private async reconcilePass(freshMs: number): Promise<void> {
     const started = performance.now();
-    const now = Date.parse(this.options.run.now());
+    const passStartedAt = Date.parse(this.options.run.now());
     const groups = await this.state.groupsWithRecords();
     const pass = { snapshot: new PassSnapshot(), remaining: groups.length };
     this.pass = pass;
     try {
-      for (const { group, record } of groups) {
+      for (const { group } of groups) {
         pass.remaining--;
-        const finished = Date.parse(record.operation?.finishedAt ?? '');
-        if (freshMs > 0 && now - finished < freshMs) continue;
+        if (await this.workedElsewhere(group, freshMs, passStartedAt)) continue;
         await this.runner.rerun(
           group,
           (current, lease) => this.restart(group, current, lease),
@@ -318,8 +325,17 @@ export class DeployService {
       }
     } finally {
       this.pass = undefined;
+      this.lastPassEndedAt = Date.parse(this.options.run.now());
       this.metrics.reconcilePass(secondsSince(started), groups.length);
     }
+  }
+
+  /** Whether a pass leaves the group alone: its record as it is now, not as the pass found it at its start. */
+  private async workedElsewhere(group: string, freshMs: number, passStartedAt: number): Promise<boolean> {
+    const finished = Date.parse((await this.state.group(group)).operation?.finishedAt ?? '');
+    if (Number.isNaN(finished)) return false;
+    if (finished > passStartedAt) return true;
+    return freshMs > 0 && finished > this.lastPassEndedAt && Date.parse(this.options.run.now()) - finished < freshMs;
   }
 
   /** Waits for every background operation (graceful shutdown, tests). */

@@ -160,6 +160,27 @@ describe('renderNetworkPolicies', () => {
     ]);
   });
 
+  test('with externalSupport and no caller it can name, the policy admits nobody: an empty `from` would admit all', () => {
+    const output = renderNetworkPolicies(
+      service(
+        { externalSupport: true },
+        [placement(labelled, 'http-server')],
+        [client('odd', { appLabel: 'not a label' })],
+      ),
+    );
+    const [policy] = output.byCluster.get(labelled.key) ?? [];
+    expect(policy?.spec).toEqual({
+      podSelector: { matchLabels: { app: 'http-server' } },
+      policyTypes: ['Ingress'],
+      ingress: [],
+    });
+    expect(validateObject(policy as unknown as K8sObject)).toEqual([]);
+    expect(output.diagnostics.map((diagnostic) => diagnostic.code)).toEqual([
+      'NetworkPolicyClientSkipped',
+      'NetworkPolicyNoCallers',
+    ]);
+  });
+
   test('names EMCO would give that Kubernetes refuses become a stable valid name', () => {
     const odd = {
       ...service({}, [], []),

@@ -89,6 +89,11 @@ function peersOf(service: ServiceModel, server: Placement, diagnostics: Diagnost
   return peers.filter((peer) => !seen.has(JSON.stringify(peer)) && Boolean(seen.add(JSON.stringify(peer))));
 }
 
+const podSelectorText = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+
 function networkPolicy(
   service: ServiceModel,
   server: Placement,
@@ -105,15 +110,30 @@ function networkPolicy(
     });
     return undefined;
   }
+  const from = peersOf(service, server, diagnostics);
+  if (from.length === 0) {
+    // An empty `from` admits every source (networking.k8s.io/v1 NetworkPolicyIngressRule): with no caller left to
+    // name, the policy selects the pods and admits nothing, rather than opening the port to all.
+    diagnostics.push({
+      severity: 'warning',
+      code: 'NetworkPolicyNoCallers',
+      message: `inbound intent ${service.name}: no client, namespace or CIDR can be named in NetworkPolicy ${networkPolicyName(service)}, so it admits no caller to ${podSelectorText(podSelector)}`,
+      resource: service.key,
+      cluster: clusterLabel(server.cluster),
+    });
+  }
   const spec: NetworkPolicySpec = {
     podSelector: { matchLabels: podSelector },
     policyTypes: ['Ingress'],
-    ingress: [
-      {
-        from: peersOf(service, server, diagnostics),
-        ports: [{ protocol: service.spec.protocol === 'UDP' ? 'UDP' : 'TCP', port: containerPort(service.spec) }],
-      },
-    ],
+    ingress:
+      from.length === 0
+        ? []
+        : [
+            {
+              from,
+              ports: [{ protocol: service.spec.protocol === 'UDP' ? 'UDP' : 'TCP', port: containerPort(service.spec) }],
+            },
+          ],
   };
   return object(
     {
