@@ -1,7 +1,7 @@
 /**
  * `npm run bench:startup [-- --runs 10]`
  *
- * How long the compiled CLI (`node bin/meshbridge.js`, from dist/) takes from spawn to
+ * How long the CLI (`node bin/meshbridge.js`, the esbuild bundle in dist/bundle/) takes from spawn to
  * exit, against a bare `node -e 0`: `--help`, `version --client`, `get projects` and
  * `apply -f` of a one-document file against a running server (in this process, not
  * timed), and `render -f` of an example (which starts a throwaway server, so it loads
@@ -24,8 +24,8 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' 
 const runs = Number(values.runs);
 const GOAL = 4;
 
-if (!existsSync(join(root, 'dist', 'main.js'))) {
-  process.stderr.write('dist/ is missing: run npm run build first\n');
+if (!existsSync(join(root, 'dist', 'bundle', 'main.js'))) {
+  process.stderr.write('dist/bundle/ is missing: run npm run build first\n');
   process.exit(1);
 }
 

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /**
- * `npm start` builds only when it has to: `tsc -p tsconfig.build.json` runs unless dist/
- * was built (dist/.build-stamp, written after a successful build) after the last change
- * to any compiled source (src/**\/*.ts but tests and test support) or to a tsconfig.
+ * `npm start` builds only when it has to: `tsc -p tsconfig.build.json` and the CLI's bundle
+ * (scripts/bundle.mjs, dist/bundle/, what bin/meshbridge.js runs) are made unless dist/ was
+ * built (dist/.build-stamp, written after a successful build) after the last change to any
+ * compiled source (src/**\/*.ts but tests and test support), to a tsconfig or to
+ * package.json (the bundle holds its version), and the bundle is there (a dist/ built
+ * before there was a bundle has a stamp but no bundle).
  * `--check` prints `stale` or `current` and builds nothing; `--stamp` records a build
  * just made (`npm run build` does, so `npm start` after it does not build again).
  * A deleted source file does not make dist stale: its old .js stays, imported by nothing.
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 
 const root = process.cwd();
 const stampFile = join(root, 'dist', '.build-stamp');
+const bundleEntry = join(root, 'dist', 'bundle', 'main.js');
 
 function* sources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -33,8 +37,13 @@ const mtime = (path) => {
 
 export function isStale() {
   const built = mtime(stampFile);
-  if (built === undefined) return true;
-  const inputs = [...sources(join(root, 'src')), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')];
+  if (built === undefined || mtime(bundleEntry) === undefined) return true;
+  const inputs = [
+    ...sources(join(root, 'src')),
+    join(root, 'tsconfig.json'),
+    join(root, 'tsconfig.build.json'),
+    join(root, 'package.json'),
+  ];
   return inputs.some((path) => (mtime(path) ?? 0) > built);
 }
 
@@ -47,7 +56,9 @@ if (process.argv.includes('--stamp')) {
   process.stderr.write('dist/ is current: not rebuilding\n');
 } else {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  for (const args of [[tsc, '-p', 'tsconfig.build.json'], [join(root, 'scripts', 'bundle.mjs')]]) {
+    const build = spawnSync(process.execPath, args, { stdio: 'inherit' });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
   writeFileSync(stampFile, `${new Date().toISOString()}\n`);
 }

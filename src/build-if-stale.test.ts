@@ -1,4 +1,4 @@
-/** `npm start` builds only when a compiled source or a tsconfig changed after the last build. */
+/** `npm start` builds only when a compiled source, a tsconfig or package.json changed after the last build, or the CLI's bundle is missing. */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ beforeEach(async () => {
     'src/test-support/helper.ts',
     'tsconfig.json',
     'tsconfig.build.json',
+    'package.json',
   ])
     await writeFile(join(root, file), '');
 });
@@ -25,6 +26,12 @@ afterEach(async () => {
 });
 
 const check = () => execFileSync(process.execPath, [script, '--check'], { cwd: root, encoding: 'utf8' }).trim();
+/** What `npm run build` leaves: tsc's dist/ and the CLI's bundle, then the stamp. */
+async function build() {
+  await mkdir(join(root, 'dist', 'bundle'), { recursive: true });
+  await writeFile(join(root, 'dist', 'bundle', 'main.js'), '');
+  execFileSync(process.execPath, [script, '--stamp'], { cwd: root });
+}
 /** Sets a file's modification time `seconds` from now. */
 const age = (file: string, seconds: number) => {
   const at = new Date(Date.now() + seconds * 1000);
@@ -33,14 +40,14 @@ const age = (file: string, seconds: number) => {
 
 test('stale without a build; current after one; stale again when a source or a tsconfig changes', async () => {
   expect(check()).toBe('stale');
-  await mkdir(join(root, 'dist'));
-  execFileSync(process.execPath, [script, '--stamp'], { cwd: root });
+  await build();
   for (const file of [
     'src/a.ts',
     'src/a.test.ts',
     'src/test-support/helper.ts',
     'tsconfig.json',
     'tsconfig.build.json',
+    'package.json',
   ])
     await age(file, -60);
   expect(check()).toBe('current');
@@ -55,11 +62,30 @@ test('stale without a build; current after one; stale again when a source or a t
   await age('src/a.ts', -60);
   await age('tsconfig.build.json', 60);
   expect(check()).toBe('stale');
+  await age('tsconfig.build.json', -60);
+  // The bundle inlines package.json's version.
+  await age('package.json', 60);
+  expect(check()).toBe('stale');
+});
+
+test('a dist/ stamped but without the CLI bundle (built before there was one) is stale', async () => {
+  await build();
+  for (const file of [
+    'src/a.ts',
+    'src/a.test.ts',
+    'src/test-support/helper.ts',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'package.json',
+  ])
+    await age(file, -60);
+  expect(check()).toBe('current');
+  await rm(join(root, 'dist', 'bundle'), { recursive: true });
+  expect(check()).toBe('stale');
 });
 
 test('a source file added after the build makes dist stale', async () => {
-  await mkdir(join(root, 'dist'));
-  execFileSync(process.execPath, [script, '--stamp'], { cwd: root });
+  await build();
   await writeFile(join(root, 'src', 'new.ts'), '');
   await age('src/new.ts', 60);
   expect(check()).toBe('stale');

@@ -1,11 +1,19 @@
 /**
  * The CLI starts without the server side: what main.ts imports statically (following
  * relative imports, not `import type`, not dynamic `import()`) holds no server package
- * and not the composition root. bench/startup.ts measures what this buys.
+ * and not the composition root; the esbuild bundle bin/meshbridge.js runs (scripts/bundle.mjs)
+ * keeps it so. bench/startup.ts measures what this buys.
  */
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
+
+const run = promisify(execFile);
 
 const SERVER_SIDE = [
   'fastify',
@@ -60,3 +68,33 @@ test('the server loads the Kubernetes client at its first deploy, not at start (
   expect(packages.has('@kubernetes/client-node')).toBe(false);
   expect(packages.has('simple-git')).toBe(false); // the GitOps target, too, loads at its first session
 });
+
+test('the bundle bin/meshbridge.js runs keeps the server side in chunks loaded only by import()', async () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const outdir = await mkdtemp(join(tmpdir(), 'meshbridge-bundle-'));
+  try {
+    await run(process.execPath, [join(root, 'scripts', 'bundle.mjs'), '--outdir', outdir], { cwd: root });
+    // esbuild writes static imports of chunks as `import ... from "./chunk-X.js"`; import("./compose-X.js") is lazy.
+    const loaded = new Set<string>();
+    const externals = new Set<string>();
+    const visit = (name: string) => {
+      if (loaded.has(name)) return;
+      loaded.add(name);
+      const text = readFileSync(join(outdir, name), 'utf8');
+      for (const match of text.matchAll(/^(?:import|export)\s[^;]*?\bfrom\s*"([^"]+)"/gms)) {
+        const specifier = match[1] as string;
+        if (specifier.startsWith('./')) visit(specifier.slice(2));
+        else if (!specifier.startsWith('node:')) externals.add(specifier);
+      }
+    };
+    visit('main.js');
+    const chunks = readdirSync(outdir).filter((file) => file.endsWith('.js'));
+    expect(chunks.some((file) => file.startsWith('compose-'))).toBe(true); // the walker has something to miss
+    expect([...loaded].filter((file) => file.startsWith('compose-'))).toEqual([]);
+    expect([...externals]).toEqual([]);
+    const text = [...loaded].map((file) => readFileSync(join(outdir, file), 'utf8')).join('\n');
+    for (const name of SERVER_SIDE) expect(text).not.toContain(`node_modules/${name}/`);
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
+}, 60_000);

@@ -11,7 +11,7 @@ import { testMasterKeyText } from './keys.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = pathToFileURL(fileURLToPath(new URL('../main.ts', import.meta.url))).href;
-/** `src/main.ts` only exports `main` (bin/meshbridge.js calls it on dist/), so call it from the TypeScript source. */
+/** `src/main.ts` only exports `main` (bin/meshbridge.js calls it on the bundle in dist/bundle/), so call it from the TypeScript source. */
 const RUNNER = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(['node', 'meshbridge', ...process.argv.slice(1)]);`;
 
 export const READY_TIMEOUT_MS = 45_000;

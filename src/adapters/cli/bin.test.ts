@@ -1,6 +1,6 @@
 /**
  * The real entry point, as a user runs it: `node bin/meshbridge.js ...`, which imports
- * the compiled `dist/main.js`. The build runs first so that dist/ matches src/.
+ * the CLI bundled into `dist/bundle/main.js`. The build runs first so that it matches src/.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -81,10 +81,8 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'meshbridge-bin-'));
-  // bin/meshbridge.js runs dist/main.js: compile it from the current sources.
-  await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-    cwd: ROOT,
-  });
+  // bin/meshbridge.js runs dist/bundle/main.js: bundle it from the current sources.
+  await run(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT });
 }, 120_000);
 
 afterAll(async () => {
