@@ -6,7 +6,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { Metadata, Obj } from '../validation/schema.js';
-import { DNS_LABEL_PATTERN } from './formats.js';
+import { NamespaceName } from './namespace-schema.js';
 import { byMetadataName, type ResourceBody, type ResourceKind } from './kind.js';
 import { cloudLevel } from './tenancy.js';
 
@@ -24,13 +24,7 @@ export const userPermissionKind: ResourceKind = {
     metadata: Metadata(),
     spec: Obj({
       // EMCO makes a ClusterRole of a permission without a namespace, and a Role in the namespace otherwise.
-      namespace: Type.Optional(
-        Type.String({
-          pattern: DNS_LABEL_PATTERN,
-          maxLength: 63,
-          'x-pattern-message': 'must be a Kubernetes namespace name (lower case letters, digits and "-")',
-        }),
-      ),
+      namespace: Type.Optional(NamespaceName()),
       apiGroups: RuleList('Kubernetes API groups; "" is the core group, "*" every group', 0),
       resources: RuleList('Kubernetes resources, e.g. pods, or "*"', 1),
       verbs: RuleList('Kubernetes verbs, e.g. get, list, or "*"', 1),

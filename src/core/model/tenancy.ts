@@ -1,7 +1,7 @@
 /** Projects, logical clouds and the clusters a logical cloud spans (EMCO's DCM). */
 import { Type } from '@sinclair/typebox';
 import { Metadata, Name, Obj, StringEnum } from '../validation/schema.js';
-import { DNS_LABEL_PATTERN } from './formats.js';
+import { NamespaceName } from './namespace-schema.js';
 import { byMetadataName, specOf, type ResourceBody, type ResourceKind } from './kind.js';
 import { clusterKey } from './keys.js';
 
@@ -24,13 +24,7 @@ export const logicalCloudKind: ResourceKind = {
   schema: Obj({
     metadata: Metadata(),
     spec: Obj({
-      namespace: Type.Optional(
-        Type.String({
-          pattern: DNS_LABEL_PATTERN,
-          maxLength: 63,
-          'x-pattern-message': 'must be a Kubernetes namespace name (lower case letters, digits and "-")',
-        }),
-      ),
+      namespace: Type.Optional(NamespaceName()),
       level: Type.Optional(StringEnum(['0', '1'])),
       labels: Type.Optional(Type.Object({}, { additionalProperties: Type.String() })),
       user: Type.Optional(Obj({ userName: Type.Optional(Type.String()), type: Type.Optional(Type.String()) })),

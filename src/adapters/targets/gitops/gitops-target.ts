@@ -98,10 +98,13 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
   const lock = new KeyedLock();
   const author = options.author ?? DEFAULT_AUTHOR;
 
-  async function run<T>(
+  /** `work` in the cluster's repository, prepared at its branch, one at a time per repository. */
+  async function inWorkspace<T>(
     cluster: TargetCluster,
-    context: ChangeContext,
-    work: (session: ClusterSession) => Promise<T>,
+    work: (
+      workspace: Awaited<ReturnType<typeof openWorkspace>>,
+      settings: ReturnType<typeof readSettings>,
+    ) => Promise<T>,
   ): Promise<T> {
     const settings = readSettings(cluster);
     const location = await locateRepository(
@@ -115,6 +118,16 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
       const workspace = await gitStep('preparing the repository', () =>
         openWorkspace(location, settings.branch, author),
       );
+      return work(workspace, settings);
+    });
+  }
+
+  async function run<T>(
+    cluster: TargetCluster,
+    context: ChangeContext,
+    work: (session: ClusterSession) => Promise<T>,
+  ): Promise<T> {
+    return inWorkspace(cluster, async (workspace, settings) => {
       const folder = await ClusterFolder.load(workspace.root, settings.folder);
       const session = new FolderSession(folder);
       let result: T;
@@ -136,18 +149,7 @@ export function createGitOpsTarget(options: GitOpsTargetOptions): DeployTarget {
 
   /** The folder as the branch has it now, listed like a session would; nothing is written or committed. */
   async function read(cluster: TargetCluster, kinds: readonly KindRef[], labels: Record<string, string>) {
-    const settings = readSettings(cluster);
-    const location = await locateRepository(
-      cluster.key,
-      settings.repository,
-      settings.branch,
-      options.workDir,
-      options.allow,
-    );
-    return lock.run(location.key, async (): Promise<LiveObject[]> => {
-      const workspace = await gitStep('preparing the repository', () =>
-        openWorkspace(location, settings.branch, author),
-      );
+    return inWorkspace(cluster, async (workspace, settings): Promise<LiveObject[]> => {
       const session = new FolderSession(await ClusterFolder.load(workspace.root, settings.folder));
       const objects = await session.list(kinds, labels);
       await session.close();
