@@ -147,6 +147,21 @@ describe('repository URLs', () => {
     expect(fluxUrl('https://h/x')).toBe('https://h/x');
   });
 
+  test('no credential is printed: not in a query, not in user:password@host:path, not in --repo-url', () => {
+    expect(cloneUrl('https://git.example.com/x.git?private_token=s3cr3t#top', 'edge/c')).toBe(
+      'https://git.example.com/x.git',
+    );
+    expect(() => cloneUrl('deploy:s3cr3t@git.example.com:org/x.git', 'edge/c')).toThrow(/--repo-url/);
+    expect(cloneUrl('git@github.com:acme/fleet.git', 'edge/c')).toBe('git@github.com:acme/fleet.git');
+    const printed = JSON.stringify(
+      gitopsBootstrap([{ provider: 'p', name: 'c', repository: '/srv/git/x' }], {
+        repoUrl: 'https://bot:s3cr3t@git.example.com/x?token=s3cr3t',
+      }),
+    );
+    expect(printed).not.toContain('s3cr3t');
+    expect(printed).toContain('https://git.example.com/x');
+  });
+
   test('two clusters that would get one Application name are refused', () => {
     const twins = [
       { provider: 'a', name: 'b-c', repository: 'https://h/x' },

@@ -60,8 +60,16 @@ export function cloneUrl(repository: string, cluster: string): string {
     const url = new URL(repository);
     if (url.protocol === 'https:') url.username = '';
     url.password = '';
+    // A token may ride in the query (`?private_token=...`); a clone URL needs neither query nor fragment.
+    url.search = '';
+    url.hash = '';
     return url.toString();
   }
+  if (scpLike?.[3]?.includes('@'))
+    throw new BootstrapError(
+      `cluster ${cluster}: its repository looks like user:password@host:path, which would print a password; ` +
+        'pass --repo-url with the URL Argo CD and Flux clone it from',
+    );
   if (scpLike && !repository.startsWith('/')) return repository;
   throw new BootstrapError(
     `cluster ${cluster}: its repository is a path on meshbridge's host, which Argo CD and Flux cannot clone; ` +
@@ -89,7 +97,7 @@ function elementOf(cluster: BootstrapCluster, options: BootstrapOptions): Elemen
   const key = `${cluster.provider}/${cluster.name}`;
   return {
     name: dnsLabel(`${cluster.provider}-${cluster.name}`),
-    repoURL: options.repoUrl ?? cloneUrl(cluster.repository, key),
+    repoURL: cloneUrl(options.repoUrl ?? cluster.repository, key),
     revision: cluster.branch ?? 'main',
     path: clusterFolder(cluster.path ?? '', cluster.provider, cluster.name),
     destination: options.destinations?.[key] ?? `${cluster.provider}-${cluster.name}`,
