@@ -6,9 +6,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { createKubernetesTarget } from '../targets/kubernetes/index.js';
-import { cli, resultRows, startLiveServer, type LiveServer } from '../../test-support/cli.js';
-import { exampleDocumentsFor } from '../../test-support/deploy.js';
+import { cli, resultRows, type LiveServer } from '../../test-support/cli.js';
+import { startSeededServer } from '../../test-support/seeded-server.js';
 import type { FakeKube } from '../../test-support/fake-kube/index.js';
 import { alreadyDone, lifecycleVerbOf } from './lifecycle-document.js';
 
@@ -43,22 +42,10 @@ describe('apply -f with approve and instantiate documents', () => {
   let dir: string;
 
   beforeEach(async () => {
-    const fleet = new Map<string, FakeKube>();
-    const documents = await exampleDocumentsFor('seed-two-clouds.yaml', { fleet });
+    const seeded = await startSeededServer('seed-two-clouds.yaml');
+    server = seeded.server;
+    const fleet = seeded.fleet;
     fakes = [...fleet.values()];
-    server = await startLiveServer({
-      targets: [createKubernetesTarget({ requestTimeoutMs: 2000 })],
-      reconcileSeconds: 0,
-      retry: { attempts: 2, baseDelayMs: 1, timeoutMs: 2000 },
-    });
-    for (const document of documents) {
-      const response = await server.fetchJson(`/v2/${document.anchor}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(document.body),
-      });
-      if (response.status !== 201) throw new Error(`seeding ${document.anchor}: ${response.status}`);
-    }
     dir = await mkdtemp(join(tmpdir(), 'meshbridge-lifecycle-'));
   });
 

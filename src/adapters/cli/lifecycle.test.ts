@@ -5,9 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { GroupStatus } from '../../core/deploy/status.js';
-import { createKubernetesTarget } from '../targets/kubernetes/index.js';
-import { cli, startLiveServer, type CliRun, type LiveServer } from '../../test-support/cli.js';
-import { exampleDocumentsFor } from '../../test-support/deploy.js';
+import { cli, type CliRun, type LiveServer } from '../../test-support/cli.js';
+import { startSeededServer } from '../../test-support/seeded-server.js';
 import type { FakeKube, KubeObject } from '../../test-support/fake-kube/index.js';
 
 const GROUP = 'demo/blue-app/v1/lc01-group';
@@ -20,22 +19,10 @@ let server: LiveServer;
 let fakes: Record<(typeof CLUSTERS)[number], FakeKube>;
 
 beforeEach(async () => {
-  const fleet = new Map<string, FakeKube>();
-  const documents = await exampleDocumentsFor('seed-two-clouds.yaml', { fleet });
+  const seeded = await startSeededServer('seed-two-clouds.yaml');
+  server = seeded.server;
+  const fleet = seeded.fleet;
   fakes = { cluster01: fleet.get('edge/cluster01') as FakeKube, cluster02: fleet.get('edge/cluster02') as FakeKube };
-  server = await startLiveServer({
-    targets: [createKubernetesTarget({ requestTimeoutMs: 2000 })],
-    reconcileSeconds: 0,
-    retry: { attempts: 2, baseDelayMs: 1, timeoutMs: 2000 },
-  });
-  for (const document of documents) {
-    const response = await server.fetchJson(`/v2/${document.anchor}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(document.body),
-    });
-    if (response.status !== 201) throw new Error(`seeding ${document.anchor}: ${response.status}`);
-  }
 });
 
 afterEach(async () => {

@@ -4,9 +4,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { createKubernetesTarget } from '../targets/kubernetes/index.js';
-import { cli, startLiveServer, type LiveServer } from '../../test-support/cli.js';
-import { exampleDocumentsFor } from '../../test-support/deploy.js';
+import { cli, type LiveServer } from '../../test-support/cli.js';
+import { startSeededServer } from '../../test-support/seeded-server.js';
 import type { FakeKube } from '../../test-support/fake-kube/index.js';
 
 const GROUP = 'demo/blue-app/v1/lc01-group';
@@ -17,21 +16,7 @@ let server: LiveServer;
 let fleet: Map<string, FakeKube>;
 
 beforeEach(async () => {
-  fleet = new Map<string, FakeKube>();
-  const documents = await exampleDocumentsFor('seed-two-clouds.yaml', { fleet });
-  server = await startLiveServer({
-    targets: [createKubernetesTarget({ requestTimeoutMs: 2000 })],
-    reconcileSeconds: 0,
-    retry: { attempts: 2, baseDelayMs: 1, timeoutMs: 2000 },
-  });
-  for (const document of documents) {
-    const response = await server.fetchJson(`/v2/${document.anchor}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(document.body),
-    });
-    if (response.status !== 201) throw new Error(`seeding ${document.anchor}: ${response.status}`);
-  }
+  ({ server, fleet } = await startSeededServer('seed-two-clouds.yaml'));
 });
 
 afterEach(async () => {

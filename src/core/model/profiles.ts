@@ -28,7 +28,7 @@ export const appProfileKind: ResourceKind = {
   schema: Obj({ metadata: Metadata(), spec: Obj({ app: Name() }) }),
   itemSegments: byMetadataName,
   // EMCO's CreateAppProfile: "App already has an AppProfile" (one profile per app in a composite profile). EMCO
-  // leaves checking that the app exists as a TODO, and so does meshbridge: a profile may be written before its app.
+  // leaves unchecked that the app exists, and so does meshbridge: a profile may be written before its app.
   unique: {
     scope: ({ parentKey }) => `${parentKey}/profiles/`,
     identity: (body) => String(specOf(body).app),
