@@ -14,6 +14,8 @@ export interface Revision {
   action: string;
   createdAt: string;
   restores?: number;
+  /** How its operation ended, or `running`; absent for revisions of earlier releases until run again. */
+  status?: string;
 }
 
 /** `edge/cluster01` → `cluster-providers/edge/clusters/cluster01`. */
@@ -28,12 +30,13 @@ export const statusView = (short: string): DocumentView<GroupStatus> => ({
   names: (status) => status.clusters.map((cluster) => clusterPath(cluster.cluster)),
 });
 
-/** `deployed`: the revision on the clusters now (0 for none), marked `*`. */
+/** `deployed`: the revision the clusters should hold now (0 for none), marked `*`; STATUS says whether they do. */
 export const revisionView = (deployed: number): ResourceView<Revision> => ({
-  headers: ['REVISION', 'ACTION', 'CREATED', 'RESTORES', 'DEPLOYED'],
+  headers: ['REVISION', 'ACTION', 'STATUS', 'CREATED', 'RESTORES', 'DEPLOYED'],
   row: (revision) => [
     String(revision.revision),
     revision.action,
+    revision.status ?? '-',
     shortTime(revision.createdAt),
     revision.restores === undefined ? '-' : String(revision.restores),
     revision.revision === deployed ? '*' : '',

@@ -328,9 +328,9 @@ describe('diff, update, revisions, rollback', () => {
 
     const revisions = ok(await run('revisions', GROUP));
     expect(revisions.stdout.split('\n')).toEqual([
-      expect.stringMatching(/^REVISION\s+ACTION\s+CREATED\s+RESTORES\s+DEPLOYED$/),
-      expect.stringMatching(/^1\s+instantiate\s+\S+Z\s+-$/),
-      expect.stringMatching(/^2\s+update\s+\S+Z\s+-\s+\*$/),
+      expect.stringMatching(/^REVISION\s+ACTION\s+STATUS\s+CREATED\s+RESTORES\s+DEPLOYED$/),
+      expect.stringMatching(/^1\s+instantiate\s+succeeded\s+\S+Z\s+-$/),
+      expect.stringMatching(/^2\s+update\s+succeeded\s+\S+Z\s+-\s+\*$/),
     ]);
 
     const rolled = ok(await run('rollback', GROUP, '--revision', '1', '--wait'));
@@ -407,6 +407,29 @@ describe('deploy', () => {
     const second = ok(await run('deploy', GROUP, '--wait'));
     expect(second.stdout).toMatch(/update of revision 2 succeeded/);
     expect(policyPaths()).toContain('/assets*');
+  });
+
+  test('after a failed instantiate: --dry-run shows what the failed cluster lacks, revisions say failed, deploy instantiates again', async () => {
+    fakes.cluster02.fault({ method: 'PATCH', status: 500, message: 'etcd is unhappy' });
+    ok(await run('approve', GROUP));
+    expect((await run('instantiate', GROUP, '--wait')).code).toBe(1);
+
+    const dry = ok(await run('deploy', GROUP, '--dry-run'));
+    expect(dry.stdout).toMatch(new RegExp(`^dry run: would instantiate ${GROUP}; nothing was changed$`, 'm'));
+    expect(dry.stdout).toMatch(/^edge\/cluster02: \d+ to create, 0 to change, 0 to delete$/m);
+    expect(dry.stdout).not.toMatch(/^edge\/cluster01:/m);
+    expect(dry.stdout).not.toContain('no changes');
+    const revisions = ok(await run('revisions', GROUP));
+    expect(revisions.stdout.split('\n')[1]).toMatch(/^1\s+instantiate\s+failed\s+\S+Z\s+-\s+\*$/);
+
+    fakes.cluster02.clearFaults();
+    const again = ok(await run('deploy', GROUP, '--wait'));
+    expect(again.stdout).toMatch(/instantiate of revision 2 succeeded/);
+    expect(ok(await run('diff', GROUP)).stdout).toBe(
+      'no changes: the clusters have what the intents render (revision 2)',
+    );
+    const listed = JSON.parse(ok(await run('revisions', GROUP, '-o', 'json')).stdout);
+    expect(listed.map((revision: { status?: string }) => revision.status)).toEqual(['failed', 'succeeded']);
   });
 
   test('deploy of a group not approved: the note in --dry-run, the 409 for real', async () => {

@@ -287,11 +287,14 @@ function printNames(names: string[], deps: CliDependencies): void {
   if (names.length > 0) deps.output.out(names.join('\n'));
 }
 
-/** Instantiate when nothing is deployed, update otherwise; `--dry-run` shows what it would change. */
+/**
+ * Instantiate when nothing is deployed or the instantiate failed (it is asked again), update
+ * otherwise; `--dry-run` shows what it would change.
+ */
 async function deploy(context: Context, dryRun: boolean): Promise<number> {
   const { deps, group, options } = context;
   const status = await fetchStatus(context.client, group.path, false);
-  const verb = isDeployed(status) ? 'update' : 'instantiate';
+  const verb = isDeployed(status) && status.state !== 'InstantiateFailed' ? 'update' : 'instantiate';
   if (!dryRun) return runVerb(context, verb);
   const diff = await getJson<GroupDiff>(context, 'diff');
   if (options.output === 'json' || options.output === 'yaml') {

@@ -24,7 +24,8 @@ const CHECKS: Record<Check, (record: GroupRecord) => void> = {
 /**
  * What each request is allowed in each state, with no operation running and the group
  * approved: nothing deployed → approve and instantiate; something deployed → update,
- * rollback and terminate (a failed terminate only terminate). Instantiating and
+ * rollback and terminate (a failed terminate only terminate; a failed instantiate may also be
+ * instantiated again). Instantiating and
  * Terminating without a running operation only happen if a record is left behind
  * half-written; those rows pin what the code does today.
  */
@@ -33,7 +34,7 @@ const ALLOWED: Record<GroupState, { deployed: boolean; allowed: Check[] }> = {
   Approved: { deployed: false, allowed: ['approve', 'instantiate'] },
   Instantiating: { deployed: false, allowed: ['approve', 'instantiate'] },
   Instantiated: { deployed: true, allowed: ['update', 'rollback', 'terminate'] },
-  InstantiateFailed: { deployed: true, allowed: ['update', 'rollback', 'terminate'] },
+  InstantiateFailed: { deployed: true, allowed: ['instantiate', 'update', 'rollback', 'terminate'] },
   Updating: { deployed: true, allowed: ['update', 'rollback', 'terminate'] },
   UpdateFailed: { deployed: true, allowed: ['update', 'rollback', 'terminate'] },
   Terminating: { deployed: true, allowed: ['update', 'rollback', 'terminate'] },

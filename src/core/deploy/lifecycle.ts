@@ -36,9 +36,13 @@ export function checkApprove(record: GroupRecord): void {
     throw new ConflictError(`cannot approve: the group is ${record.state}; change it with update, or terminate it`);
 }
 
+/**
+ * A group whose instantiate failed may be instantiated again (as well as updated): its clusters
+ * may hold none of it. EMCO differs here (docs/deploy.md, "After a failure").
+ */
 export function checkInstantiate(record: GroupRecord): void {
   refuseWhileRunning(record, 'instantiate');
-  if (isDeployed(record))
+  if (isDeployed(record) && record.state !== 'InstantiateFailed')
     throw new ConflictError(`cannot instantiate: the group is already ${record.state}; use update to deploy changes`);
   if (!record.approved) throw new ConflictError('cannot instantiate: the group is not approved; approve it first');
 }

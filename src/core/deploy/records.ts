@@ -45,6 +45,11 @@ export interface RevisionRecord {
   createdAt: string;
   /** For a rollback: the revision whose objects it restores. */
   restores?: number;
+  /**
+   * How the last run of the operation that deploys this revision ended (a reconcile pass runs it
+   * again); absent until it first ends. `GET .../revisions` says `running` while it runs.
+   */
+  status?: Operation['status'];
   /** Rendered objects per cluster storage key. */
   clusters: Record<string, RenderedObject[]>;
 }

@@ -61,6 +61,8 @@ class ClusterRun {
    * writes reach the pass only then (`published`).
    */
   private readonly written: (() => void)[] = [];
+  /** The objects this run asked the target to write (apply or delete). */
+  private readonly attempted = new Map<string, ObjectRef>();
 
   constructor(
     private readonly job: ClusterJob,
@@ -154,6 +156,7 @@ class ClusterRun {
 
   private async apply(session: ClusterSession, step: ApplyStep): Promise<void> {
     const ref = refOf(step.object);
+    this.attempted.set(refId(ref), ref);
     // Drift is recorded when it is found, before it is overwritten: a repair that fails still shows it.
     if (step.reason === 'drift-changed' || step.reason === 'drift-deleted') {
       this.entry(ref).drift = {
@@ -191,12 +194,36 @@ class ClusterRun {
     else tell();
   }
 
+  /**
+   * The session of a target that commits it as a whole (git) failed, after the plan was made:
+   * nothing it wrote is in place. Every object it wrote (or deleted) is failed with the session's
+   * error, and keeps what was applied before; drift found and what needed no write stay as found.
+   */
+  voided(failure: TargetError): void {
+    for (const [id, ref] of this.attempted) {
+      const own = this.objects[id];
+      // An object the target refused on its own (a Secret for git) keeps its own reason.
+      const why = own?.state === 'failed' ? own : { error: failure.message, reason: failure.reason };
+      const before = this.job.record.objects[id];
+      const entry: ObjectEntry = {
+        ...(before ? structuredClone(before) : { ref }),
+        state: 'failed',
+        error: why.error ?? failure.message,
+        reason: why.reason ?? failure.reason,
+        lastTried: this.options.now(),
+      };
+      if (own?.drift) entry.drift = own.drift;
+      this.objects[id] = entry;
+    }
+  }
+
   /** The session ended well: what an atomic target wrote is in place now. */
   published(): void {
     for (const tell of this.written.splice(0)) tell();
   }
 
   private async remove(session: ClusterSession, ref: ObjectRef): Promise<void> {
+    this.attempted.set(refId(ref), ref);
     try {
       await this.call('delete', `delete ${refId(ref)}`, () => session.remove(ref));
       this.wrote(() => this.job.writes?.removed(this.job.cluster.key, ref));
@@ -217,18 +244,6 @@ async function work(job: ClusterJob, target: DeployTarget, run: ClusterRun): Pro
   await target.session(job.cluster, job.context, (session) => run.carryOut(session, plan));
 }
 
-/** `objects` with the drift found in `found` marked on them. */
-function keepDrift(
-  objects: Record<string, ObjectEntry>,
-  found: Readonly<Record<string, ObjectEntry>>,
-): Record<string, ObjectEntry> {
-  for (const [id, entry] of Object.entries(found)) {
-    const kept = objects[id];
-    if (kept && entry.drift) kept.drift = entry.drift;
-  }
-  return objects;
-}
-
 /** Works one cluster and returns its new record. Never throws. */
 export async function runCluster(job: ClusterJob, options: RunOptions): Promise<ClusterRecord> {
   const run = new ClusterRun(job, options);
@@ -244,8 +259,8 @@ export async function runCluster(job: ClusterJob, options: RunOptions): Promise<
   } catch (error) {
     failure = asTargetError(error);
   }
-  // A target that commits a session as a whole (git) applied nothing when the session failed; the drift it found stays.
-  if (failure && job.target?.atomic) run.objects = keepDrift(structuredClone(job.record.objects), run.objects);
+  // A target that commits a session as a whole (git) applied nothing when the session failed.
+  if (failure && job.target?.atomic) run.voided(failure);
   const { error: _error, reason: _reason, ...rest } = job.record;
   const record: ClusterRecord = {
     ...rest,

@@ -7,6 +7,7 @@
  * group's operation is decided by its lease (`operation-runner.ts`), so any number of
  * processes may serve one database.
  */
+import { appliedSide } from '../../core/deploy/applied.js';
 import { diffRevisions, hasChanges, type ClusterDiff, type DiffSide } from '../../core/deploy/diff.js';
 import { prepareClusterRecord } from '../../core/deploy/entries.js';
 import {
@@ -266,16 +267,43 @@ export class DeployService {
     return { deployed: deployed ?? { clusters: {} }, next: { clusters: await this.desired(params) } };
   }
 
-  /** What an update would create, change and delete, per cluster; touches nothing. */
+  /**
+   * What a deploy would create, change and delete, per cluster; touches nothing. The "before" is
+   * what the records say the clusters hold (`core/deploy/applied.ts`), not the last revision,
+   * which a failed operation never put in place.
+   */
   async diff(params: PathParams): Promise<{ revision: number; clusters: ClusterDiff[] }> {
     const group = await this.groupKey(params);
     const record = await this.state.group(group);
-    const { deployed, next } = await this.sides(params, group, record);
-    return { revision: record.revision, clusters: diffRevisions(deployed, next, clusterNameOf) };
+    const next = { clusters: await this.desired(params) };
+    return {
+      revision: record.revision,
+      clusters: diffRevisions(await this.applied(group, record), next, clusterNameOf),
+    };
   }
 
+  /** What the clusters hold by the records: found in the current revision, or in earlier ones when need be. */
+  private async applied(group: string, record: GroupRecord): Promise<DiffSide> {
+    const records = await this.state.clusters(group);
+    const current = record.revision > 0 ? await this.state.revision(group, record.revision) : undefined;
+    const first = appliedSide(records, current ? [current] : []);
+    if (first.missing === 0) return first.side;
+    const all: RevisionRecord[] = [];
+    for (const { revision } of await this.state.revisions(group)) {
+      const full = await this.state.revision(group, revision);
+      if (full) all.push(full);
+    }
+    return appliedSide(records, all).side;
+  }
+
+  /** Every revision, oldest first, each with how its operation ended (`running` while it runs). */
   async revisions(params: PathParams): Promise<Omit<RevisionRecord, 'clusters'>[]> {
-    return this.state.revisions(await this.groupKey(params));
+    const group = await this.groupKey(params);
+    const operation = (await this.state.group(group)).operation;
+    const running = operation?.status === 'running' && operation.action !== 'terminate' ? operation.revision : 0;
+    return (await this.state.revisions(group)).map((revision) =>
+      revision.revision === running ? { ...revision, status: 'running' } : revision,
+    );
   }
 
   /** Resumes every operation a stop interrupted that no other process has taken up. */

@@ -131,6 +131,9 @@ export async function executeOperation(
     operation: { ...operation, status: succeeded ? 'succeeded' : 'failed', finishedAt: deps.run.now() },
   };
   const emptied = results.filter((cluster) => cluster.state === 'removed').map((cluster) => cluster.cluster);
-  await deps.state.write(group, { group: settled, removeClusters: emptied }, guard?.fence);
+  // The revision says how its operation ended (written only when that changes: a pass that finds nothing new writes no revision).
+  const outcome = settled.operation?.status;
+  const ended = revision && outcome !== revision.status ? { revision: { ...revision, status: outcome } } : {};
+  await deps.state.write(group, { group: settled, removeClusters: emptied, ...ended }, guard?.fence);
   return settled;
 }
