@@ -159,3 +159,15 @@ describe('a cluster whose API server rejects the apply', () => {
     expect(await diffIds(world, group)).toEqual({ create: [], change: [] });
   });
 });
+
+test('a revision whose operation runs says running, then how it ended', async () => {
+  world = await deployWorld(FILE, { target: 'kubernetes' });
+  const [group] = (await groupPaths(FILE)) as [string];
+  await lifecycle(world, group, 'approve');
+  // The first call to cluster02 waits, so that the operation is still running when asked.
+  (world.fleet.get('edge/cluster02') as FakeKube).fault({ delayMs: 2000, times: 1 });
+  expect((await world.request('POST', `${group}/instantiate`)).status).toBe(202);
+  expect(await revisionStates(world, group)).toEqual([[1, 'instantiate', 'running']]);
+  await world.settle();
+  expect(await revisionStates(world, group)).toEqual([[1, 'instantiate', 'succeeded']]);
+});

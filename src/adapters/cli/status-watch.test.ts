@@ -105,7 +105,7 @@ test('status, revisions and diff take -o name and -o wide', async () => {
   expect(wide).toMatch(/^edge\/cluster01\s+AuthorizationPolicy \S+\s+applied/m); // wide lists them all
 
   expect((await run('revisions', GROUP, '-o', 'name')).stdout).toBe('revision/1');
-  expect((await run('revisions', GROUP, '-o', 'wide')).stdout).toMatch(/^1\s+instantiate\s+\S+\s+-\s+\*$/m);
+  expect((await run('revisions', GROUP, '-o', 'wide')).stdout).toMatch(/^1\s+instantiate\s+succeeded\s+\S+\s+-\s+\*$/m);
 
   const inbound = `${GROUP_PATH}/../../traffic-intent-set/inbound-intents/productpage-inbound`.replace(
     '/deployment-intent-groups/lc01-group/../..',
