@@ -1,6 +1,6 @@
 /**
  * The deploy-target contract (`target-contract.ts`) against both targets: Kubernetes on two fake
- * API servers (one refuses a single object with a 422, as an admission webhook would), GitOps on
+ * API servers (one refuses the writes of a single object with a 422, as an admission webhook would), GitOps on
  * two real bare repositories (one refuses every push: `receive.maxInputSize` of 1 byte, which
  * git's receive-pack enforces whatever hooks are turned off).
  */
@@ -37,7 +37,8 @@ describeTargetContract('kubernetes (fake API servers)', async (): Promise<Contra
     async refuse(cluster, object, on) {
       if (!on) return fakeOf(cluster).clearFaults();
       const path = new RegExp(`/serviceentries/${object.metadata.name}(\\?|$)`);
-      fakeOf(cluster).fault({ method: 'PATCH', path, status: 422, message: 'denied by an admission webhook' });
+      for (const method of ['PATCH', 'DELETE'])
+        fakeOf(cluster).fault({ method, path, status: 422, message: 'denied by an admission webhook' });
     },
     close: async () => {
       await Promise.all(fakes.map((fake) => fake.close()));

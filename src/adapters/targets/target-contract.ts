@@ -28,8 +28,9 @@ export interface ContractWorld {
   /** Whether the cluster still holds `object` as `putForeign` put it. */
   holdsForeign(cluster: TargetCluster, object: RenderedObject): Promise<boolean>;
   /**
-   * From now on the cluster refuses the write of `object` after accepting the others (an API
-   * server), or every write of the session (a git remote refusing the push); `false` ends it.
+   * From now on the cluster refuses every write (apply or delete) of `object` after accepting the
+   * others (an API server), or every write of the session (a git remote refusing the push);
+   * `false` ends it.
    */
   refuse(cluster: TargetCluster, object: RenderedObject, on: boolean): Promise<void>;
   close(): Promise<void>;
@@ -243,6 +244,23 @@ export function describeTargetContract(name: string, open: () => Promise<Contrac
       await expectTruthful(world, first, outcome, changed);
       const objects = await live(world, first);
       expect(matchesLive(entry('b'), liveOf(objects, entry('b')) as LiveObject)).toBe(true);
+    });
+
+    test('a refused removal leaves the object failed, as it was applied, until a removal succeeds', async () => {
+      const once = await deploy(world, first, 1, [entry('a'), entry('b')]);
+      await world.refuse(first, entry('b'), true);
+      const outcome = await deploy(world, first, 2, [entry('a')], once.record);
+      expect(outcome.record.state).toBe('failed');
+      expect(outcome.record.objects[objectId(entry('b'))]).toMatchObject({
+        state: 'failed',
+        applied: hashObject(entry('b')),
+      });
+      expect(ids(await live(world, first))).toEqual(['a', 'b']);
+
+      await world.refuse(first, entry('b'), false);
+      const again = await deploy(world, first, 3, [entry('a')], outcome.record);
+      expect(again.record.state).toBe('applied');
+      expect(ids(await live(world, first))).toEqual(['a']);
     });
 
     test('one cluster failing is data in its record, not an exception for the other', async () => {
