@@ -287,13 +287,7 @@ export class DeployService {
     const records = await this.state.clusters(group);
     const current = record.revision > 0 ? await this.state.revision(group, record.revision) : undefined;
     const first = appliedSide(records, current ? [current] : []);
-    if (first.missing === 0) return first.side;
-    const all: RevisionRecord[] = [];
-    for (const { revision } of await this.state.revisions(group)) {
-      const full = await this.state.revision(group, revision);
-      if (full) all.push(full);
-    }
-    return appliedSide(records, all).side;
+    return first.missing === 0 ? first.side : appliedSide(records, await this.state.fullRevisions(group)).side;
   }
 
   /** Every revision, oldest first, each with how its operation ended (`running` while it runs). */

@@ -24,13 +24,14 @@ export class DeployState {
     return (await this.records.get(group, revisionKey(revision)))?.body as RevisionRecord | undefined;
   }
 
-  /** Every revision's number, action and time, oldest first (objects left out). */
+  /** Every revision, objects and all, oldest first. */
+  async fullRevisions(group: string): Promise<RevisionRecord[]> {
+    return (await this.records.list(group, 'revision/')).map((record) => record.body as RevisionRecord);
+  }
+
+  /** Every revision's number, action, time and outcome, oldest first (objects left out). */
   async revisions(group: string): Promise<Omit<RevisionRecord, 'clusters'>[]> {
-    const records = await this.records.list(group, 'revision/');
-    return records.map((record) => {
-      const { clusters: _objects, ...summary } = record.body as RevisionRecord;
-      return summary;
-    });
+    return (await this.fullRevisions(group)).map(({ clusters: _objects, ...summary }) => summary);
   }
 
   async clusters(group: string): Promise<ClusterRecord[]> {
