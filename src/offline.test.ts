@@ -6,7 +6,7 @@
  * and rendered offline; the outputs are compared, so the two paths can never drift.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -59,6 +59,23 @@ describe('render -f offline says what a server says', () => {
       expect(expected.stdout.length).toBeGreaterThan(0);
       expect(await offline(path, format), format).toEqual(expected);
     }
+  });
+
+  test('--cluster and --out: the same objects for one cluster, and the same files per cluster', async () => {
+    const path = examplePath('seed-two-clouds.yaml');
+    const one = ['--cluster', 'edge/cluster01', '-o', 'yaml'];
+    const expected = await cli(['render', '-f', path, ...one, '--server', server.url]);
+    expect(expected.stdout).toContain('kind: ');
+    expect(await cli(['render', '-f', path, ...one])).toEqual(expected);
+    const written = async (out: string, extra: string[]) => {
+      const run = await cli(['render', '-f', path, '--out', out, ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      const files = (await readdir(out, { recursive: true })).filter((file) => file.endsWith('.yaml')).sort();
+      return Promise.all(files.map(async (file) => [file, await readFile(join(out, file), 'utf8')]));
+    };
+    const fromServer = await written(join(dir, 'out-server'), ['--server', server.url]);
+    expect(fromServer.length).toBeGreaterThan(1);
+    expect(await written(join(dir, 'out-offline'), [])).toEqual(fromServer);
   });
 
   test('a bad document: the same messages and field paths, and the same exit code', async () => {
