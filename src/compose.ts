@@ -242,7 +242,7 @@ export interface ServeOptions extends StoreOptions, AccessOptions {
   port: number;
   host: string;
   logLevel?: string;
-  /** A throwaway SQLite database in memory (offline rendering), whatever dataDir says. */
+  /** A throwaway SQLite database in memory (tests, benchmarks), whatever dataDir says. */
   inMemory?: boolean;
   /** Master keys sealing secrets at rest; unset: `<dataDir>/master.key` for SQLite, refused for PostgreSQL. */
   masterKey?: KeySource;

@@ -1,8 +1,10 @@
 /**
  * Entry point of the `meshbridge` command: wires the CLI to the real server and terminal.
  * The server side (compose.ts: Fastify, kysely, the Kubernetes client, simple-git...) is
- * imported only by the commands that run one (`serve`, `render -f`, `keys rotate`), so
- * `--help`, `get`, `apply` and the rest start in a fraction of the time (bench/startup.ts).
+ * imported only by the commands that run one (`serve`, `keys rotate`), and offline rendering
+ * (offline.ts: the services on an in-memory store, without Fastify or kysely) only by
+ * `render -f`, so `--help`, `get`, `apply` and the rest start in a fraction of the time
+ * (bench/startup.ts).
  */
 import { runCli } from './adapters/cli/program.js';
 import { VERSION } from './version.js';
@@ -15,21 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     env: process.env,
     version: VERSION,
     ...(process.stdout.isTTY ? { terminal: { isTTY: true, write: (text: string) => process.stdout.write(text) } } : {}),
-    withEphemeralServer: async (work) => {
-      const { startServer } = await serverSide();
-      const server = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: ':memory:',
-        logLevel: 'silent',
-        inMemory: true,
-      });
-      try {
-        return await work(server.url);
-      } finally {
-        await server.close();
-      }
-    },
+    withOfflineApi: async (work) => (await import('./offline.js')).withOfflineApi(work),
     rotateKeys: async (request) => (await serverSide()).rotateMasterKeys(request),
     serve: async (request) => {
       const { startServer } = await serverSide();

@@ -105,7 +105,7 @@ test('the README walkthrough has commands, and every one is a meshbridge command
       env: {},
       version: '0',
       serve: () => Promise.resolve(),
-      withEphemeralServer: () => Promise.reject(new Error('unused')),
+      withOfflineApi: () => Promise.reject(new Error('unused')),
     },
     () => undefined,
   );

@@ -2,7 +2,8 @@
  * The CLI starts without the server side: what main.ts imports statically (following
  * relative imports, not `import type`, not dynamic `import()`) holds no server package
  * and not the composition root; the esbuild bundle bin/meshbridge.js runs (scripts/bundle.mjs)
- * keeps it so. bench/startup.ts measures what this buys.
+ * keeps it so. Offline rendering (`render -f`, offline.ts) loads the services and the core
+ * but no server, database or transport package either. bench/startup.ts measures what this buys.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +26,9 @@ const SERVER_SIDE = [
   'jose',
   'ajv',
 ];
+
+/** What offline rendering must not load: the services run on an in-memory store, behind no server. */
+const NOT_OFFLINE = SERVER_SIDE.filter((name) => name !== 'ajv'); // the core validates documents with Ajv
 
 function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
   const files = new Set<string>();
@@ -54,11 +58,22 @@ test('main.ts loads commander and yaml, not the server, until a command needs it
   const { files, packages } = staticGraph(join(src, 'main.ts'));
   expect(files.has(join(src, 'adapters', 'cli', 'program.ts'))).toBe(true);
   expect(files.has(join(src, 'compose.ts'))).toBe(false);
+  expect(files.has(join(src, 'offline.ts'))).toBe(false);
   expect([...packages].filter((name) => SERVER_SIDE.includes(name))).toEqual([]);
   expect([...packages].sort()).toEqual(['commander', 'yaml']);
   // Node's fetch loads undici on first use (about 0.1 s): the CLI's client is on node:http.
   const fetching = [...files].filter((file) => /(?<![.\w])fetch\(/.test(readFileSync(file, 'utf8')));
   expect(fetching).toEqual([]);
+});
+
+test('render -f (offline.ts) loads neither Fastify nor kysely nor a database driver, nor the composition root', () => {
+  const src = dirname(new URL(import.meta.url).pathname);
+  const { files, packages } = staticGraph(join(src, 'offline.ts'));
+  expect(files.has(join(src, 'service', 'render-service.ts'))).toBe(true); // the walker sees the services
+  expect(packages.has('ajv')).toBe(true); // and packages where they are
+  expect([...packages].filter((name) => NOT_OFFLINE.includes(name) || name.startsWith('@fastify/'))).toEqual([]);
+  for (const file of ['compose.ts', join('adapters', 'http', 'server.ts'), join('adapters', 'storage', 'open.ts')])
+    expect(files.has(join(src, file)), file).toBe(false);
 });
 
 test('the server loads the Kubernetes client at its first deploy, not at start (render -f never does)', () => {
@@ -94,6 +109,15 @@ test('the bundle bin/meshbridge.js runs keeps the server side in chunks loaded o
     expect([...externals]).toEqual([]);
     const text = [...loaded].map((file) => readFileSync(join(outdir, file), 'utf8')).join('\n');
     for (const name of SERVER_SIDE) expect(text).not.toContain(`node_modules/${name}/`);
+    // render -f: main.js imports offline-X.js; what that loads holds no server, database or transport package.
+    const offline = chunks.find((file) => file.startsWith('offline-'));
+    expect(offline).toBeDefined();
+    visit(offline as string);
+    expect([...loaded].filter((file) => file.startsWith('compose-'))).toEqual([]);
+    expect([...externals]).toEqual([]);
+    const offlineText = [...loaded].map((file) => readFileSync(join(outdir, file), 'utf8')).join('\n');
+    expect(offlineText).toContain('node_modules/ajv/');
+    for (const name of [...NOT_OFFLINE, '@fastify/']) expect(offlineText).not.toContain(`node_modules/${name}`);
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }

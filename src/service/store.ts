@@ -1,7 +1,7 @@
 /**
- * The storage port. Adapters (`adapters/storage/sqlite`, `adapters/storage/postgres`)
- * implement it; one contract test suite (`adapters/storage/store-contract.ts`) runs
- * unchanged against both.
+ * The storage port. Adapters (`adapters/storage/sqlite`, `adapters/storage/postgres`,
+ * and `adapters/storage/memory` for offline rendering) implement it; one contract test
+ * suite (`adapters/storage/store-contract.ts`) runs unchanged against each.
  *
  * Every resource is one row keyed by its path below `/v2`; its parent's key makes
  * the tree, which the database enforces (a child cannot outlive or precede its

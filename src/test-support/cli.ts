@@ -5,8 +5,9 @@
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { runCli, type ServeRequest } from '../adapters/cli/program.js';
+import { withOfflineApi } from '../offline.js';
 import { openSqliteDatabase } from '../adapters/storage/sqlite.js';
-import { buildApp, startServer, type AccessOptions, type Database, type DeployOptions } from '../compose.js';
+import { buildApp, type AccessOptions, type Database, type DeployOptions } from '../compose.js';
 
 export interface LiveServer {
   app: FastifyInstance;
@@ -81,20 +82,7 @@ export async function cli(
     env,
     version: '0.0.0-test',
     serve: () => Promise.reject(new Error('serve is not available in this test')),
-    withEphemeralServer: async (work) => {
-      const server = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: ':memory:',
-        inMemory: true,
-        logLevel: 'silent',
-      });
-      try {
-        return await work(server.url);
-      } finally {
-        await server.close();
-      }
-    },
+    withOfflineApi,
   });
   return { code, stdout: out.join('\n'), stderr: err.join('\n'), terminal: terminal.join('') };
 }
@@ -132,7 +120,7 @@ export async function serveWith(
     env,
     version: '0.0.0-test',
     serve: async (request) => void requests.push(request),
-    withEphemeralServer: () => Promise.reject(new Error('not used')),
+    withOfflineApi: () => Promise.reject(new Error('not used')),
   });
   return { code, request: requests[0], err: err.join('\n') };
 }

@@ -19,13 +19,19 @@ export interface ApiResponse {
   body: unknown;
 }
 
+/** What the commands ask of the API: a server's (`ApiClient`) or the one in this process (`InProcessClient`). */
+export interface Api {
+  /** `ifMatch`: the version (ETag) the write is for; `upload`: a file sent with the document (multipart). */
+  request(method: string, path: string, body?: unknown, upload?: string, ifMatch?: string): Promise<ApiResponse>;
+}
+
 export interface ApiErrorBody {
   error?: string;
   message?: string;
   details?: { path: string; message: string }[];
 }
 
-function headersOf(raw: IncomingHttpHeaders): ResponseHeaders {
+function headersOf(raw: IncomingHttpHeaders | Record<string, string>): ResponseHeaders {
   return {
     get: (name) => {
       const value = raw[name.toLowerCase()];
@@ -79,7 +85,7 @@ async function send(url: URL, options: RequestOptions, data?: Buffer): Promise<R
   });
 }
 
-export class ApiClient {
+export class ApiClient implements Api {
   private readonly server: string;
 
   /** `127.0.0.1:9015` is taken as `http://127.0.0.1:9015`, as kubectl takes its --server. */
@@ -93,8 +99,7 @@ export class ApiClient {
 
   /** `/v2/...` is used as it is; an anchor such as `projects/p` (or `v2/projects/p`) goes below `/v2`. */
   url(path: string): string {
-    if (path.startsWith('/')) return `${this.server}${path}`;
-    return `${this.server}/v2/${path.replace(/^v2\//, '')}`;
+    return urlBelow(this.server, path);
   }
 
   /** `ifMatch`: the version (ETag) the write is for. */
@@ -117,13 +122,51 @@ export class ApiClient {
     } catch (error) {
       throw new Error(`cannot reach meshbridge at ${this.server}: ${(error as Error).message}`);
     }
-    let parsed: unknown = response.text;
-    try {
-      parsed = response.text === '' ? undefined : JSON.parse(response.text);
-    } catch {
-      // Not JSON: keep the text.
-    }
-    return { status: response.status, headers: headersOf(response.headers), body: parsed };
+    return responseOf(response.status, response.headers, response.text);
+  }
+}
+
+function urlBelow(server: string, path: string): string {
+  if (path.startsWith('/')) return `${server}${path}`;
+  return `${server}/v2/${path.replace(/^v2\//, '')}`;
+}
+
+/** A response as the commands read it: the body parsed when it is JSON, else its text. */
+function responseOf(status: number, headers: IncomingHttpHeaders | Record<string, string>, text: string): ApiResponse {
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text.
+  }
+  return { status, headers: headersOf(headers), body: parsed };
+}
+
+/** The API in this process (offline rendering): answers what a server would have sent, with no socket. */
+export interface InProcessExchange {
+  exchange(request: {
+    method: string;
+    url: URL;
+    body?: unknown;
+    upload?: string;
+    ifMatch?: string;
+  }): Promise<{ status: number; headers: Record<string, string>; text: string }>;
+}
+
+/** Requests as `ApiClient` makes them (the same URLs), answered in this process. */
+export class InProcessClient implements Api {
+  constructor(private readonly api: InProcessExchange) {}
+
+  async request(method: string, path: string, body?: unknown, upload?: string, ifMatch?: string): Promise<ApiResponse> {
+    const url = new URL(urlBelow('http://in-process', path));
+    const answer = await this.api.exchange({
+      method,
+      url,
+      ...(body === undefined ? {} : { body }),
+      ...(upload === undefined ? {} : { upload }),
+      ...(ifMatch === undefined ? {} : { ifMatch }),
+    });
+    return responseOf(answer.status, answer.headers, answer.text);
   }
 }
 

@@ -7,7 +7,7 @@
  * and skipped by `delete`: there is nothing to delete, terminate is a document of its own.
  */
 import { itemPathOf } from '../../core/model/addresses.js';
-import { describeError, type ApiClient } from './api-client.js';
+import { describeError, type Api } from './api-client.js';
 import type { FileDocument } from './emcoctl-file.js';
 import { applyLifecycle, lifecycleTargetName, lifecycleVerbOf } from './lifecycle-document.js';
 import type { Output } from './output.js';
@@ -48,7 +48,7 @@ function isThisDocument(location: string, document: FileDocument): boolean {
   return last(location) === last(own);
 }
 
-async function applyOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
+async function applyOne(client: Api, document: FileDocument): Promise<DocumentResult> {
   const base = baseOf(document);
   const verb = lifecycleVerbOf(document);
   if (verb) return { ...base, ...(await applyLifecycle(client, document, verb)) };
@@ -73,7 +73,7 @@ async function applyOne(client: ApiClient, document: FileDocument): Promise<Docu
   return { ...base, result: outcome === 'unchanged' ? 'unchanged' : outcome === 'created' ? 'created' : 'updated' };
 }
 
-async function deleteOne(client: ApiClient, document: FileDocument): Promise<DocumentResult> {
+async function deleteOne(client: Api, document: FileDocument): Promise<DocumentResult> {
   const base = baseOf(document);
   if (lifecycleVerbOf(document)) return { ...base, result: 'skipped' };
   const path = itemPathOf(document);
@@ -85,7 +85,7 @@ async function deleteOne(client: ApiClient, document: FileDocument): Promise<Doc
 }
 
 export async function applyDocuments(
-  client: ApiClient,
+  client: Api,
   documents: FileDocument[],
   stopOnFailure: boolean,
 ): Promise<DocumentResult[]> {
@@ -99,7 +99,7 @@ export async function applyDocuments(
 }
 
 export async function deleteDocuments(
-  client: ApiClient,
+  client: Api,
   documents: FileDocument[],
   stopOnFailure: boolean,
 ): Promise<DocumentResult[]> {

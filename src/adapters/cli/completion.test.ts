@@ -29,7 +29,7 @@ const tree = () =>
         env: {},
         version: '0',
         serve: async () => undefined,
-        withEphemeralServer: () => Promise.reject(new Error('unused')),
+        withOfflineApi: () => Promise.reject(new Error('unused')),
       },
       () => undefined,
     ),

@@ -15,7 +15,7 @@ async function cli(args: string[], env: Record<string, string>, stdin = '') {
     env,
     version: '0.0.0-test',
     serve: () => Promise.reject(new Error('not used')),
-    withEphemeralServer: () => Promise.reject(new Error('not used')),
+    withOfflineApi: () => Promise.reject(new Error('not used')),
     stdin: async () => stdin,
   });
   return { code, out: out.join('\n'), err: err.join('\n') };

@@ -31,7 +31,7 @@ async function run(
     env,
     version: '0.0.0-test',
     serve: async (request) => void served.push(request),
-    withEphemeralServer: () => Promise.reject(new Error('not used')),
+    withOfflineApi: () => Promise.reject(new Error('not used')),
     ...(rotate
       ? {
           rotateKeys: async (request: RotateRequest) => {

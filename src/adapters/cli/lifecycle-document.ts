@@ -9,7 +9,7 @@
  * `unchanged`, as a resource applied twice is. Any other refusal stays `failed`.
  * The state is read from `GET .../status`, not parsed out of the error's wording.
  */
-import { describeError, type ApiClient } from './api-client.js';
+import { describeError, type Api } from './api-client.js';
 import type { FileDocument } from './emcoctl-file.js';
 
 export const LIFECYCLE_VERBS = ['approve', 'instantiate', 'update', 'terminate', 'stop', 'rollback'] as const;
@@ -61,7 +61,7 @@ function statusTarget(anchor: string): { what: string; path: string } | undefine
 }
 
 export async function applyLifecycle(
-  client: ApiClient,
+  client: Api,
   document: FileDocument,
   verb: LifecycleVerb,
 ): Promise<LifecycleOutcome> {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { OidcConfig } from '../../core/access/oidc-config.js';
-import { ApiClient } from './api-client.js';
+import type { Api, ApiClient } from './api-client.js';
 import { applyDocuments, deleteDocuments, report } from './apply.js';
 import { addAccessCommands } from './access-commands.js';
 import { addCheckCommand } from './check.js';
@@ -63,8 +63,8 @@ export interface CliDependencies {
   version: string;
   /** Starts the server and resolves when it has stopped. */
   serve(request: ServeRequest): Promise<void>;
-  /** Runs `work` against a throwaway server on an in-memory database (offline rendering). */
-  withEphemeralServer<T>(work: (url: string) => Promise<T>): Promise<T>;
+  /** Runs `work` against the API in this process on a store in memory (offline rendering): no server, no socket. */
+  withOfflineApi<T>(work: (api: Api) => Promise<T>): Promise<T>;
   /** stdout as a terminal (progress bars, colours); without it, output is plain lines. */
   terminal?: Terminal;
   /** The whole of standard input (`config set-context --token-stdin`); process.stdin when absent. */
@@ -270,7 +270,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
     .description('print the Istio objects of every cluster; with -f, offline from emcoctl files (no server needed)')
     .option(
       '-f, --file <file...>',
-      'emcoctl files, folders or - (stdin) to render, applied in order to a throwaway in-memory server',
+      'emcoctl files, folders or - (stdin) to render, applied in order to an in-memory store (lifecycle documents skipped)',
     )
     .option('-v, --values <file>', 'values for the templates of the -f files')
     .option('--cluster <provider/cluster>', 'only this cluster')
@@ -300,7 +300,7 @@ function addRender(program: Command, deps: CliDependencies, setCode: (code: numb
         };
         const ok =
           request.files.length > 0 && !options.server && !options.context
-            ? await deps.withEphemeralServer((url) => renderWith(new ApiClient(url), request, deps.output))
+            ? await deps.withOfflineApi((api) => renderWith(api, { ...request, offline: true }, deps.output))
             : await renderWith(await clientFor(options, deps), request, deps.output);
         setCode(ok ? 0 : 1);
       },

@@ -1,13 +1,16 @@
 /**
  * `meshbridge render`: the Istio objects of every cluster. With `-f FILE...` it works
- * offline: the files are applied to a throwaway in-memory server (no server needs
- * to run); without, it asks `--server`.
+ * offline: the files are applied to the API in this process, on a store in memory (no
+ * server runs, no socket is opened; `offline.ts`); without, it asks `--server`.
+ * Offline nothing is approved or deployed, so lifecycle documents (approve,
+ * instantiate, ...) are skipped: rendering does not depend on them.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ApiClient } from './api-client.js';
+import type { Api } from './api-client.js';
 import { describeError } from './api-client.js';
 import { applyDocuments } from './apply.js';
+import { lifecycleVerbOf } from './lifecycle-document.js';
 import { processStdin, readFileArguments } from './file-sources.js';
 import type { Output } from './output.js';
 import { printResources, type ResourceFormat, type ResourceView } from './resource-output.js';
@@ -23,6 +26,8 @@ export interface RenderOptions {
   /** yaml (the default) and json print what `/v2/render` answers; table, wide and name list the objects. */
   format: ResourceFormat;
   showSecrets: boolean;
+  /** Applied to the API in this process, where lifecycle documents have nothing to act on. */
+  offline?: boolean;
 }
 
 interface RenderedObject {
@@ -60,8 +65,9 @@ const objectView: ResourceView<Listed> = {
 
 type Diagnostics = { diagnostics?: { severity: string }[] };
 
-async function applyAll(client: ApiClient, options: RenderOptions, output: Output): Promise<boolean> {
-  const documents = await readFileArguments(options.files, options.values, options.stdin ?? processStdin);
+async function applyAll(client: Api, options: RenderOptions, output: Output): Promise<boolean> {
+  const read = await readFileArguments(options.files, options.values, options.stdin ?? processStdin);
+  const documents = options.offline ? read.filter((document) => !lifecycleVerbOf(document)) : read;
   const results = await applyDocuments(client, documents, false);
   const failures = results.filter((result) => result.result === 'failed');
   for (const failed of failures) output.err(`document ${failed.index} (${failed.name}): ${failed.error}`);
@@ -76,7 +82,7 @@ function query(options: RenderOptions, format: 'yaml' | 'json'): string {
 }
 
 /** One file per cluster: `<out>/<provider>/<cluster>.yaml`, as the YAML endpoint renders it. */
-async function writeClusters(client: ApiClient, options: RenderOptions, out: string, output: Output): Promise<boolean> {
+async function writeClusters(client: Api, options: RenderOptions, out: string, output: Output): Promise<boolean> {
   const response = await client.request('GET', query(options, 'json'));
   if (response.status !== 200) {
     output.err(describeError(response));
@@ -97,7 +103,7 @@ async function writeClusters(client: ApiClient, options: RenderOptions, out: str
   return true;
 }
 
-export async function renderWith(client: ApiClient, options: RenderOptions, output: Output): Promise<boolean> {
+export async function renderWith(client: Api, options: RenderOptions, output: Output): Promise<boolean> {
   if (options.files.length > 0 && !(await applyAll(client, options, output))) return false;
   if (options.out) return writeClusters(client, options, options.out, output);
   const asked = options.format === 'yaml' ? 'yaml' : 'json';

@@ -70,7 +70,7 @@ test('every command that prints resources takes -o table|wide|name|yaml|json, fr
       env: {},
       version: '0',
       serve: () => Promise.resolve(),
-      withEphemeralServer: () => Promise.reject(new Error('unused')),
+      withOfflineApi: () => Promise.reject(new Error('unused')),
     },
     () => undefined,
   );

@@ -14,6 +14,9 @@ export interface RequestDocument {
 
 const JSON_PARTS = new Set(['metadata', 'body', 'json', 'document']);
 
+/** What a part's JSON is called in its errors. */
+export const partName = (field: string) => `the multipart field "${field}"`;
+
 async function readParts(request: FastifyRequest): Promise<{ raw: unknown; file?: StoredFile }> {
   let raw: unknown;
   let file: StoredFile | undefined;
@@ -21,7 +24,7 @@ async function readParts(request: FastifyRequest): Promise<{ raw: unknown; file?
     if (part.type === 'file') {
       file = { fileName: part.filename, contentType: part.mimetype, data: await part.toBuffer() };
     } else if (JSON_PARTS.has(part.fieldname)) {
-      raw = await parseJsonText(String(part.value), `the multipart field "${part.fieldname}"`);
+      raw = await parseJsonText(String(part.value), partName(part.fieldname));
     }
   }
   return file ? { raw, file } : { raw };
@@ -34,10 +37,8 @@ function asClientError(error: unknown): unknown {
   return new MalformedBodyError(`the multipart body is malformed: ${(error as Error).message}`);
 }
 
-async function readMultipart(request: FastifyRequest): Promise<RequestDocument> {
-  const { raw, file } = await readParts(request).catch((error: unknown) => {
-    throw asClientError(error);
-  });
+/** The document of a multipart body: its JSON part is required, its file part is not. */
+export function multipartDocument(raw: unknown, file: StoredFile | undefined): RequestDocument {
   if (raw === undefined) {
     throw new ValidationError('the multipart body has no JSON document', [
       { path: '(body)', message: 'send the document as a multipart field named "metadata"' },
@@ -46,12 +47,24 @@ async function readMultipart(request: FastifyRequest): Promise<RequestDocument> 
   return file ? { raw, file } : { raw };
 }
 
-export async function readDocument(request: FastifyRequest): Promise<RequestDocument> {
-  if (request.isMultipart()) return readMultipart(request);
-  if (request.body === undefined || request.body === null || request.body === '') {
+/** The document of a JSON body (as parsed: undefined when the body was blank). */
+export function jsonDocument(raw: unknown): RequestDocument {
+  if (raw === undefined || raw === null || raw === '') {
     throw new ValidationError('the body is empty', [
       { path: '(body)', message: 'send a JSON document with metadata and spec' },
     ]);
   }
-  return { raw: request.body };
+  return { raw };
+}
+
+async function readMultipart(request: FastifyRequest): Promise<RequestDocument> {
+  const { raw, file } = await readParts(request).catch((error: unknown) => {
+    throw asClientError(error);
+  });
+  return multipartDocument(raw, file);
+}
+
+export async function readDocument(request: FastifyRequest): Promise<RequestDocument> {
+  if (request.isMultipart()) return readMultipart(request);
+  return jsonDocument(request.body);
 }

@@ -1,4 +1,7 @@
-/** The one place where errors become HTTP answers: `{error, message, details: [{path, message}]}`. */
+/**
+ * The one place where errors become HTTP answers: `{error, message, details: [{path, message}]}`,
+ * for the server and for the in-process API of offline rendering alike (`errorAnswer`).
+ */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ConflictError,
@@ -13,6 +16,7 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../core/errors.js';
+import { sendAnswer, type Answer } from './route.js';
 
 export interface ErrorBody {
   error: string;
@@ -51,14 +55,18 @@ function frameworkClientError(error: FastifyError): { status: number; body: Erro
   return { status, body: { error: error.code ?? 'BadRequest', message: error.message, details: [] } };
 }
 
+/** What a domain error answers: its status, the headers it calls for, and the error body. */
+export function errorAnswer(error: DomainError): Answer {
+  const headers: Record<string, string> = {};
+  if (error instanceof ConflictError && error.existingKey) headers.location = `/v2/${error.existingKey}`;
+  if (error instanceof UnauthenticatedError) headers['www-authenticate'] = 'Bearer realm="meshbridge"';
+  if (error instanceof MethodNotAllowedError) headers.allow = error.allowed.join(', ');
+  const body: ErrorBody = { error: error.code, message: error.message, details: cappedDetails(error.details) };
+  return { status: statusOf(error), headers, body };
+}
+
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof DomainError) {
-    if (error instanceof ConflictError && error.existingKey) reply.header('location', `/v2/${error.existingKey}`);
-    if (error instanceof UnauthenticatedError) reply.header('www-authenticate', 'Bearer realm="meshbridge"');
-    if (error instanceof MethodNotAllowedError) reply.header('allow', error.allowed.join(', '));
-    const body: ErrorBody = { error: error.code, message: error.message, details: cappedDetails(error.details) };
-    return reply.status(statusOf(error)).send(body);
-  }
+  if (error instanceof DomainError) return sendAnswer(reply, errorAnswer(error));
   const client = frameworkClientError(error as FastifyError);
   if (client) return reply.status(client.status).send(client.body);
   // Only the error itself is logged: never the request body, which may hold secrets.

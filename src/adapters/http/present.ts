@@ -1,9 +1,9 @@
 /** How stored resources are shown: canonical body, write-only fields redacted, version as ETag. */
-import type { FastifyReply } from 'fastify';
 import { kindOf } from '../../core/model/registry.js';
 import { redact } from '../../core/model/secrets.js';
 import type { StoredResource } from '../../service/store.js';
 import type { WriteResult } from '../../service/resource-service.js';
+import type { Answer } from './route.js';
 
 export function view(resource: StoredResource) {
   return redact(kindOf(resource.kind), resource.body);
@@ -13,20 +13,24 @@ export function etag(resource: StoredResource): string {
   return `"${resource.version}"`;
 }
 
-export function sendOne(reply: FastifyReply, resource: StoredResource, status = 200) {
-  return reply
-    .status(status)
-    .header('etag', etag(resource))
-    .header('content-location', `/v2/${resource.key}`)
-    .send(view(resource));
+export function answerOne(resource: StoredResource, status = 200, headers: Record<string, string> = {}): Answer {
+  return {
+    status,
+    headers: { ...headers, etag: etag(resource), 'content-location': `/v2/${resource.key}` },
+    body: view(resource),
+  };
 }
 
-export function sendWrite(reply: FastifyReply, result: WriteResult) {
-  reply.header('meshbridge-outcome', result.outcome);
-  if (result.outcome === 'created') reply.header('location', `/v2/${result.resource.key}`);
-  return sendOne(reply, result.resource, result.outcome === 'created' ? 201 : 200);
+export function answerWrite(result: WriteResult): Answer {
+  const created = result.outcome === 'created';
+  return answerOne(result.resource, created ? 201 : 200, {
+    'meshbridge-outcome': result.outcome,
+    ...(created ? { location: `/v2/${result.resource.key}` } : {}),
+  });
 }
 
-export function sendList(reply: FastifyReply, resources: StoredResource[]) {
-  return reply.status(200).send(resources.map(view));
+export function answerList(resources: StoredResource[]): Answer {
+  return { status: 200, headers: {}, body: resources.map(view) };
 }
+
+export const NO_CONTENT: Answer = { status: 204, headers: {} };

@@ -1,12 +1,12 @@
 /** The rendered Istio configuration: of a deployment intent group, of a cluster, of the fleet. */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
 import type { PathParams } from '../../core/model/kind.js';
 import { renderView, renderYaml } from '../../core/render/present.js';
 import type { RenderResult } from '../../core/render/render.js';
 import type { RenderService } from '../../service/render-service.js';
 import { AnyObject, errorResponses, paramsSchema, success } from './openapi.js';
+import type { Answer, Route } from './route.js';
 
 interface RenderQuery {
   format?: string;
@@ -27,8 +27,7 @@ const querySchema = {
   },
 };
 
-function parseQuery(request: FastifyRequest): { format: 'json' | 'yaml'; cluster?: string; showSecrets: boolean } {
-  const query = request.query as RenderQuery;
+function parseQuery(query: RenderQuery): { format: 'json' | 'yaml'; cluster?: string; showSecrets: boolean } {
   const issues = [];
   if (query.format !== undefined && query.format !== 'json' && query.format !== 'yaml')
     issues.push({ path: 'format', message: 'must be json or yaml' });
@@ -42,16 +41,16 @@ function parseQuery(request: FastifyRequest): { format: 'json' | 'yaml'; cluster
   };
 }
 
-function send(reply: FastifyReply, result: RenderResult, options: ReturnType<typeof parseQuery>) {
+function answer(result: RenderResult, options: ReturnType<typeof parseQuery>): Answer {
   const view = renderView(result, { showSecrets: options.showSecrets });
   if (options.format === 'yaml')
-    return reply.header('content-type', 'application/yaml; charset=utf-8').send(renderYaml(view));
-  return reply.send(view);
+    return { status: 200, headers: { 'content-type': 'application/yaml; charset=utf-8' }, body: renderYaml(view) };
+  return { status: 200, headers: {}, body: view };
 }
 
 type Renderer = (params: PathParams, options: ReturnType<typeof parseQuery>) => Promise<RenderResult>;
 
-export function registerRenderRoutes(app: FastifyInstance, render: RenderService): void {
+export function renderRoutes(render: RenderService): Route[] {
   const routes: { path: string; operationId: string; summary: string; run: Renderer }[] = [
     {
       path: '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion/deployment-intent-groups/:deploymentIntentGroup/render',
@@ -72,7 +71,7 @@ export function registerRenderRoutes(app: FastifyInstance, render: RenderService
       run: (_params, options) => render.renderFleet(options),
     },
   ];
-  for (const { path, operationId, summary, run } of routes) {
+  return routes.map(({ path, operationId, summary, run }) => {
     const params = paramsSchema(path.replace('/v2', ''));
     const schema = {
       tags: ['render'],
@@ -91,9 +90,14 @@ export function registerRenderRoutes(app: FastifyInstance, render: RenderService
         ...errorResponses(400, ...(path === '/v2/render' ? [] : ([404] as const))),
       },
     };
-    app.get(path, { schema }, async (request, reply) => {
-      const options = parseQuery(request);
-      return send(reply, await run(request.params as PathParams, options), options);
-    });
-  }
+    return {
+      method: 'GET',
+      url: path,
+      schema,
+      run: async (input) => {
+        const options = parseQuery(input.query);
+        return answer(await run(input.params, options), options);
+      },
+    };
+  });
 }

@@ -1,21 +1,15 @@
 /** The EMCO resource tree: a collection and an item route for every kind. */
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotFoundError } from '../../core/errors.js';
-import type { PathParams, ResourceKind } from '../../core/model/kind.js';
+import type { ResourceKind } from '../../core/model/kind.js';
 import { KINDS, parentKeyFromParams, routePatterns } from '../../core/model/registry.js';
 import type { ResourceService } from '../../service/resource-service.js';
-import { readDocument } from './body.js';
 import { BODY_ERRORS, errorResponses, ifMatchHeaders, paramsSchema, pascal, success } from './openapi.js';
-import { sendList, sendOne, sendWrite } from './present.js';
+import { answerList, answerOne, answerWrite, NO_CONTENT } from './present.js';
+import type { Route } from './route.js';
 
 /** Kinds whose uploaded file is kept as a file and can be downloaded again (not secrets: those go in a write-only field). */
 const KINDS_WITH_FILES = new Set(['app', 'appProfile']);
-
-function ifMatch(request: FastifyRequest): string | undefined {
-  const header = request.headers['if-match'];
-  return Array.isArray(header) ? header.join(',') : header;
-}
 
 function docs(kind: ResourceKind, summary: string, extra: Record<string, unknown> = {}) {
   return { tags: [kind.label], summary, ...extra };
@@ -46,17 +40,17 @@ const CREATED_HEADERS = {
   location: { type: 'string', description: 'The path of the new resource' },
 } as const;
 
-function registerKind(app: FastifyInstance, kind: ResourceKind, resources: ResourceService): void {
+function kindRoutes(kind: ResourceKind, resources: ResourceService): Route[] {
   const { collection, item } = routePatterns(kind);
   const collectionParams = paramsSchema(collection);
   const itemParams = paramsSchema(item);
   const ids = kindOperationIds(kind);
   const label = kind.label;
   const created = success(`The ${label} is created`, kind.schema, { headers: CREATED_HEADERS });
-
-  app.get(
-    `/v2${collection}`,
+  const routes: Route[] = [
     {
+      method: 'GET',
+      url: `/v2${collection}`,
       schema: docs(kind, `List ${label}s`, {
         operationId: ids.list,
         params: collectionParams,
@@ -65,27 +59,25 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
           ...errorResponses(404),
         },
       }),
+      run: async ({ params }) => answerList(await resources.list(kind, params)),
     },
-    async (request, reply) => sendList(reply, await resources.list(kind, request.params as PathParams)),
-  );
-  app.post(
-    `/v2${collection}`,
     {
+      method: 'POST',
+      url: `/v2${collection}`,
       schema: docs(kind, `Create a ${label}`, {
         operationId: ids.create,
         params: collectionParams,
         body: kind.schema,
         response: { 201: created, ...errorResponses(...BODY_ERRORS, 404, 409) },
       }),
+      run: async ({ params, document }) => {
+        const { raw, file } = await document();
+        return answerWrite(await resources.create(kind, params, raw, { file }));
+      },
     },
-    async (request, reply) => {
-      const { raw, file } = await readDocument(request);
-      return sendWrite(reply, await resources.create(kind, request.params as PathParams, raw, { file }));
-    },
-  );
-  app.get(
-    `/v2${item}`,
     {
+      method: 'GET',
+      url: `/v2${item}`,
       schema: docs(kind, `Get a ${label}`, {
         operationId: ids.get,
         params: itemParams,
@@ -94,12 +86,11 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
           ...errorResponses(404),
         },
       }),
+      run: async ({ params }) => answerOne(await resources.get(kind, params)),
     },
-    async (request, reply) => sendOne(reply, await resources.get(kind, request.params as PathParams)),
-  );
-  app.put(
-    `/v2${item}`,
     {
+      method: 'PUT',
+      url: `/v2${item}`,
       schema: docs(kind, `Create or replace a ${label}`, {
         operationId: ids.replace,
         params: itemParams,
@@ -111,81 +102,80 @@ function registerKind(app: FastifyInstance, kind: ResourceKind, resources: Resou
           ...errorResponses(...BODY_ERRORS, 404, 409, 412),
         },
       }),
+      run: async ({ params, document, ifMatch }) => {
+        const { raw, file } = await document();
+        return answerWrite(await resources.replace(kind, params, raw, { ifMatch, file }));
+      },
     },
-    async (request, reply) => {
-      const { raw, file } = await readDocument(request);
-      return sendWrite(
-        reply,
-        await resources.replace(kind, request.params as PathParams, raw, { ifMatch: ifMatch(request), file }),
-      );
-    },
-  );
-  app.delete(
-    `/v2${item}`,
     {
+      method: 'DELETE',
+      url: `/v2${item}`,
       schema: docs(kind, `Delete a ${label}`, {
         operationId: ids.remove,
         params: itemParams,
         headers: ifMatchHeaders,
         response: { 204: success(`The ${label} is deleted`), ...errorResponses(404, 409, 412) },
       }),
-    },
-    async (request, reply) => {
-      await resources.remove(kind, request.params as PathParams, { ifMatch: ifMatch(request) });
-      return reply.status(204).send();
-    },
-  );
-  if (KINDS_WITH_FILES.has(kind.kind)) {
-    app.get(
-      `/v2${item}/file`,
-      {
-        schema: docs(kind, `Download the file uploaded with a ${kind.label}`, {
-          operationId: `${ids.get}File`,
-          params: itemParams,
-          response: {
-            200: success('The file as it was uploaded, with its content type', undefined, {
-              content: { 'application/octet-stream': Type.String({ format: 'binary' }) },
-            }),
-            ...errorResponses(404),
-          },
-        }),
+      run: async ({ params, ifMatch }) => {
+        await resources.remove(kind, params, { ifMatch });
+        return NO_CONTENT;
       },
-      async (request, reply) => {
-        const file = await resources.getFile(kind, request.params as PathParams);
-        return reply
-          .header('content-type', file.contentType)
-          .header('content-disposition', `attachment; filename="${file.fileName.replace(/"/g, '')}"`)
-          .send(file.data);
-      },
-    );
-  }
+    },
+  ];
+  if (KINDS_WITH_FILES.has(kind.kind)) routes.push(fileRoute(kind, resources, item, itemParams));
+  return routes;
 }
 
-export function registerResourceRoutes(app: FastifyInstance, resources: ResourceService): void {
-  for (const kind of KINDS) registerKind(app, kind, resources);
+function fileRoute(kind: ResourceKind, resources: ResourceService, item: string, itemParams: object): Route {
+  return {
+    method: 'GET',
+    url: `/v2${item}/file`,
+    schema: docs(kind, `Download the file uploaded with a ${kind.label}`, {
+      operationId: `${kindOperationIds(kind).get}File`,
+      params: itemParams,
+      response: {
+        200: success('The file as it was uploaded, with its content type', undefined, {
+          content: { 'application/octet-stream': Type.String({ format: 'binary' }) },
+        }),
+        ...errorResponses(404),
+      },
+    }),
+    run: async ({ params }) => {
+      const file = await resources.getFile(kind, params);
+      return {
+        status: 200,
+        headers: {
+          'content-type': file.contentType,
+          'content-disposition': `attachment; filename="${file.fileName.replace(/"/g, '')}"`,
+        },
+        body: file.data,
+      };
+    },
+  };
+}
 
+/** Every kind's routes, and EMCO's list of a composite app's versions. */
+export function resourceRoutes(resources: ResourceService): Route[] {
   // EMCO addresses a composite app by name and version; the name alone lists its versions.
   const compositeApp = KINDS.find((kind) => kind.kind === 'compositeApp') as ResourceKind;
-  app.get(
-    '/v2/projects/:project/composite-apps/:compositeApp',
-    {
-      schema: docs(compositeApp, 'List the versions of a composite app', {
-        operationId: 'listCompositeAppVersions',
-        params: paramsSchema('/projects/:project/composite-apps/:compositeApp'),
-        response: {
-          200: success('Every version of the composite app', Type.Array(compositeApp.schema)),
-          ...errorResponses(404),
-        },
-      }),
-    },
-    async (request, reply) => {
-      const params = request.params as { project: string; compositeApp: string };
+  const versions: Route = {
+    method: 'GET',
+    url: '/v2/projects/:project/composite-apps/:compositeApp',
+    schema: docs(compositeApp, 'List the versions of a composite app', {
+      operationId: 'listCompositeAppVersions',
+      params: paramsSchema('/projects/:project/composite-apps/:compositeApp'),
+      response: {
+        200: success('Every version of the composite app', Type.Array(compositeApp.schema)),
+        ...errorResponses(404),
+      },
+    }),
+    run: async ({ params }) => {
       const all = await resources.list(compositeApp, params);
-      const versions = all.filter((resource) =>
-        resource.key.startsWith(`${parentKeyFromParams(compositeApp, params)}/composite-apps/${params.compositeApp}/`),
-      );
-      if (versions.length === 0) throw new NotFoundError(`composite app "${params.compositeApp}" not found`);
-      return sendList(reply, versions);
+      const below = `${parentKeyFromParams(compositeApp, params)}/composite-apps/${params.compositeApp}/`;
+      const found = all.filter((resource) => resource.key.startsWith(below));
+      if (found.length === 0) throw new NotFoundError(`composite app "${params.compositeApp}" not found`);
+      return answerList(found);
     },
-  );
+  };
+  return [...KINDS.flatMap((kind) => kindRoutes(kind, resources)), versions];
 }

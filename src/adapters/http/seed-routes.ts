@@ -1,13 +1,13 @@
 /** Seed 000's traffic paths, which name no deployment intent group (see service/seed-paths.ts). */
 import { Type, type TSchema } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
+import type { FastifySchema } from 'fastify';
 import { inboundClientKind } from '../../core/model/clients.js';
 import { inboundIntentKind } from '../../core/model/inbound.js';
 import type { ResourceKind } from '../../core/model/kind.js';
 import type { SeedPathService } from '../../service/seed-paths.js';
-import { readDocument } from './body.js';
 import { BODY_ERRORS, errorResponses, ifMatchHeaders, paramsSchema, success } from './openapi.js';
-import { sendList, sendOne, sendWrite } from './present.js';
+import { answerList, answerOne, answerWrite, NO_CONTENT } from './present.js';
+import type { Route } from './route.js';
 
 const VERSION = '/v2/projects/:project/composite-apps/:compositeApp/:compositeAppVersion';
 const INBOUND = `${VERSION}/traffic-intent-set/inbound-intents`;
@@ -21,9 +21,6 @@ interface SeedParams {
   inboundService?: string;
   client?: string;
 }
-
-const paramsOf = (request: FastifyRequest) => request.params as SeedParams & Record<string, string>;
-const ifMatch = (request: FastifyRequest) => request.headers['if-match'] as string | undefined;
 
 type Operation = 'list' | 'create' | 'get' | 'replace' | 'delete';
 
@@ -70,130 +67,126 @@ function schema(
 const inboundSchema = (...args: [string, string, string, Operation]) => schema(inboundIntentKind, ...args);
 const clientSchema = (...args: [string, string, string, Operation]) => schema(inboundClientKind, ...args);
 
-function registerInbound(app: FastifyInstance, seed: SeedPathService): void {
+const seedParams = (params: Record<string, string>) => params as unknown as SeedParams & Record<string, string>;
+
+function inboundRoutes(seed: SeedPathService): Route[] {
   const item = `${INBOUND}/:name`;
-  app.get(
-    INBOUND,
+  return [
     {
+      method: 'GET',
+      url: INBOUND,
       schema: inboundSchema(
         'listSeedInboundIntents',
         'List inbound intents of a composite app version',
         INBOUND,
         'list',
       ),
+      run: async ({ params }) => answerList(await seed.listInbound(seedParams(params))),
     },
-    async (request, reply) => sendList(reply, await seed.listInbound(paramsOf(request))),
-  );
-  app.post(
-    INBOUND,
     {
+      method: 'POST',
+      url: INBOUND,
       schema: inboundSchema(
         'createSeedInboundIntent',
         'Create an inbound intent in the group that places its app',
         INBOUND,
         'create',
       ),
+      run: async ({ params, document }) =>
+        answerWrite(await seed.createInbound(seedParams(params), (await document()).raw)),
     },
-    async (request, reply) =>
-      sendWrite(reply, await seed.createInbound(paramsOf(request), (await readDocument(request)).raw)),
-  );
-  app.get(
-    item,
-    { schema: inboundSchema('getSeedInboundIntent', 'Get an inbound intent', item, 'get') },
-    async (request, reply) =>
-      sendOne(reply, await seed.getInbound(paramsOf(request), paramsOf(request).name as string)),
-  );
-  app.put(
-    item,
-    { schema: inboundSchema('replaceSeedInboundIntent', 'Create or replace an inbound intent', item, 'replace') },
-    async (request, reply) => {
-      const { raw } = await readDocument(request);
-      return sendWrite(
-        reply,
-        await seed.replaceInbound(paramsOf(request), paramsOf(request).name as string, raw, {
-          ifMatch: ifMatch(request),
-        }),
-      );
+    {
+      method: 'GET',
+      url: item,
+      schema: inboundSchema('getSeedInboundIntent', 'Get an inbound intent', item, 'get'),
+      run: async ({ params }) => answerOne(await seed.getInbound(seedParams(params), params.name as string)),
     },
-  );
-  app.delete(
-    item,
-    { schema: inboundSchema('deleteSeedInboundIntent', 'Delete an inbound intent', item, 'delete') },
-    async (request, reply) => {
-      await seed.removeInbound(paramsOf(request), paramsOf(request).name as string, { ifMatch: ifMatch(request) });
-      return reply.status(204).send();
+    {
+      method: 'PUT',
+      url: item,
+      schema: inboundSchema('replaceSeedInboundIntent', 'Create or replace an inbound intent', item, 'replace'),
+      run: async ({ params, document, ifMatch }) => {
+        const { raw } = await document();
+        return answerWrite(await seed.replaceInbound(seedParams(params), params.name as string, raw, { ifMatch }));
+      },
     },
-  );
+    {
+      method: 'DELETE',
+      url: item,
+      schema: inboundSchema('deleteSeedInboundIntent', 'Delete an inbound intent', item, 'delete'),
+      run: async ({ params, ifMatch }) => {
+        await seed.removeInbound(seedParams(params), params.name as string, { ifMatch });
+        return NO_CONTENT;
+      },
+    },
+  ];
 }
 
-function registerOutbound(app: FastifyInstance, seed: SeedPathService): void {
+function outboundRoutes(seed: SeedPathService): Route[] {
   const byService = `${OUTBOUND}/:inboundService`;
   const item = `${byService}/:client`;
-  app.get(
-    OUTBOUND,
-    { schema: clientSchema('listSeedClients', 'List every client of a composite app version', OUTBOUND, 'list') },
-    async (request, reply) => sendList(reply, await seed.listClients(paramsOf(request))),
-  );
-  app.post(
-    OUTBOUND,
+  return [
     {
+      method: 'GET',
+      url: OUTBOUND,
+      schema: clientSchema('listSeedClients', 'List every client of a composite app version', OUTBOUND, 'list'),
+      run: async ({ params }) => answerList(await seed.listClients(seedParams(params))),
+    },
+    {
+      method: 'POST',
+      url: OUTBOUND,
       schema: clientSchema(
         'createSeedClient',
         'Add a client to the inbound service named in spec.inboundServiceName',
         OUTBOUND,
         'create',
       ),
+      run: async ({ params, document }) =>
+        answerWrite(await seed.createClient(seedParams(params), undefined, (await document()).raw)),
     },
-    async (request, reply) =>
-      sendWrite(reply, await seed.createClient(paramsOf(request), undefined, (await readDocument(request)).raw)),
-  );
-  app.get(
-    byService,
-    { schema: clientSchema('listSeedClientsOfService', 'List the clients of an inbound service', byService, 'list') },
-    async (request, reply) =>
-      sendList(reply, await seed.listClients(paramsOf(request), paramsOf(request).inboundService)),
-  );
-  app.post(
-    byService,
-    { schema: clientSchema('createSeedClientOfService', 'Add a client to an inbound service', byService, 'create') },
-    async (request, reply) =>
-      sendWrite(
-        reply,
-        await seed.createClient(paramsOf(request), paramsOf(request).inboundService, (await readDocument(request)).raw),
-      ),
-  );
-  app.get(item, { schema: clientSchema('getSeedClient', 'Get a client', item, 'get') }, async (request, reply) => {
-    const params = paramsOf(request);
-    return sendOne(reply, await seed.getClient(params, params.inboundService as string, params.client as string));
-  });
-  app.put(
-    item,
-    { schema: clientSchema('replaceSeedClient', 'Create or replace a client', item, 'replace') },
-    async (request, reply) => {
-      const params = paramsOf(request);
-      const { raw } = await readDocument(request);
-      return sendWrite(
-        reply,
-        await seed.replaceClient(params, params.inboundService as string, params.client as string, raw, {
-          ifMatch: ifMatch(request),
-        }),
-      );
+    {
+      method: 'GET',
+      url: byService,
+      schema: clientSchema('listSeedClientsOfService', 'List the clients of an inbound service', byService, 'list'),
+      run: async ({ params }) => answerList(await seed.listClients(seedParams(params), params.inboundService)),
     },
-  );
-  app.delete(
-    item,
-    { schema: clientSchema('deleteSeedClient', 'Delete a client', item, 'delete') },
-    async (request, reply) => {
-      const params = paramsOf(request);
-      await seed.removeClient(params, params.inboundService as string, params.client as string, {
-        ifMatch: ifMatch(request),
-      });
-      return reply.status(204).send();
+    {
+      method: 'POST',
+      url: byService,
+      schema: clientSchema('createSeedClientOfService', 'Add a client to an inbound service', byService, 'create'),
+      run: async ({ params, document }) =>
+        answerWrite(await seed.createClient(seedParams(params), params.inboundService, (await document()).raw)),
     },
-  );
+    {
+      method: 'GET',
+      url: item,
+      schema: clientSchema('getSeedClient', 'Get a client', item, 'get'),
+      run: async ({ params }) =>
+        answerOne(await seed.getClient(seedParams(params), params.inboundService as string, params.client as string)),
+    },
+    {
+      method: 'PUT',
+      url: item,
+      schema: clientSchema('replaceSeedClient', 'Create or replace a client', item, 'replace'),
+      run: async ({ params, document, ifMatch }) => {
+        const { raw } = await document();
+        const { inboundService, client } = params as { inboundService: string; client: string };
+        return answerWrite(await seed.replaceClient(seedParams(params), inboundService, client, raw, { ifMatch }));
+      },
+    },
+    {
+      method: 'DELETE',
+      url: item,
+      schema: clientSchema('deleteSeedClient', 'Delete a client', item, 'delete'),
+      run: async ({ params, ifMatch }) => {
+        const { inboundService, client } = params as { inboundService: string; client: string };
+        await seed.removeClient(seedParams(params), inboundService, client, { ifMatch });
+        return NO_CONTENT;
+      },
+    },
+  ];
 }
 
-export function registerSeedRoutes(app: FastifyInstance, seed: SeedPathService): void {
-  registerInbound(app, seed);
-  registerOutbound(app, seed);
+export function seedRoutes(seed: SeedPathService): Route[] {
+  return [...inboundRoutes(seed), ...outboundRoutes(seed)];
 }

@@ -20,14 +20,15 @@ import { registerAccessRoutes } from './access-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerLogicalCloudRoutes } from './logical-cloud-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
-import { registerRenderRoutes } from './render-routes.js';
+import { renderRoutes } from './render-routes.js';
 import { errorHandler } from './errors.js';
 import { registerNotFound } from './not-found.js';
 import { registerMetricsRoute, type MetricsText } from './metrics-route.js';
 import { ErrorResponse, errorResponses, paramsSchema, AnyObject, success } from './openapi.js';
 import { openApiOptions } from './openapi-document.js';
-import { registerResourceRoutes } from './resource-routes.js';
-import { registerSeedRoutes } from './seed-routes.js';
+import { resourceRoutes } from './resource-routes.js';
+import { serveRoutes } from './route.js';
+import { seedRoutes } from './seed-routes.js';
 
 export interface HttpServices {
   resources: ResourceService;
@@ -97,9 +98,11 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   // `meshbridge version` asks this; any token may, as any may read the OpenAPI document.
   app.get('/v2/version', { schema: { hide: true } }, async () => ({ version: options.version }));
 
-  registerResourceRoutes(app, services.resources);
-  registerSeedRoutes(app, services.seedPaths);
-  registerRenderRoutes(app, services.render);
+  serveRoutes(app, [
+    ...resourceRoutes(services.resources),
+    ...seedRoutes(services.seedPaths),
+    ...renderRoutes(services.render),
+  ]);
   registerCheckRoutes(app, services.checkRoute);
   registerDeployRoutes(app, services.deploy);
   registerLogicalCloudRoutes(app, services.logicalClouds);

@@ -11,7 +11,8 @@ import { addressKey } from '../../service/address-ledger.js';
 import type { AddressClaim, AddressLedger, AddressRange, HeldAddress } from '../../service/address-ledger.js';
 import type { OpenedDatabase } from './database.js';
 
-export type OpenLedgerDatabase = () => Promise<OpenedDatabase>;
+/** What the suite uses of an opened database: its ledger, and closing it. */
+export type OpenLedgerDatabase = () => Promise<Pick<OpenedDatabase, 'ledger' | 'close'>>;
 
 const edge = 'cluster-providers/edge/clusters/cluster01';
 const core = 'cluster-providers/core/clusters/cluster02';
@@ -66,9 +67,9 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 export function describeAddressLedgerContract(name: string, fresh: () => Promise<OpenLedgerDatabase>): void {
   describe(`AddressLedger contract: ${name}`, () => {
     let open: OpenLedgerDatabase;
-    let opened: OpenedDatabase[];
+    let opened: Awaited<ReturnType<OpenLedgerDatabase>>[];
     let ledger: AddressLedger;
-    const reopen = async (): Promise<OpenedDatabase> => {
+    const reopen = async () => {
       const database = await open();
       opened.push(database);
       return database;

@@ -9,11 +9,11 @@
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
 import type { KindName, ResourceBody } from '../../core/model/kind.js';
 import type { NewResource, Store, StoredFile, StoredResource, StoreReader, StoreWriter } from '../../service/store.js';
 import { translatingViolations } from './db-errors.js';
 import { prefixUpperBound } from './key-range.js';
+import { duplicate, missing, missingParent, stillParent } from './store-errors.js';
 import type { RowSealing } from './sealing/sealed-rows.js';
 import type { Database, ResourcesTable } from './schema.js';
 
@@ -151,12 +151,10 @@ class Writer extends Reader implements StoreWriter {
       .where('key', '=', key)
       .executeTakeFirst();
     if (row === undefined) throw missing(key);
-    const stillParent = () =>
-      new ConflictError(`${kindLabel(row.kind)} "${row.name}" still has child resources; delete them first`);
-    if (await this.hasChildren(key)) throw stillParent();
+    if (await this.hasChildren(key)) throw stillParent(row.kind, row.name);
     const result = await translatingViolations(
       this.db.deleteFrom('resources').where('key', '=', key).executeTakeFirst(),
-      { foreignKey: stillParent },
+      { foreignKey: () => stillParent(row.kind, row.name) },
     );
     if (result.numDeletedRows === 0n) throw missing(key);
   }
@@ -227,25 +225,4 @@ function toStored(row: ResourcesTable, sealing: RowSealing): StoredResource {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-/** `clusterProvider` → `cluster provider`, as people read it in a message. */
-function kindLabel(kind: string): string {
-  return kind.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
-}
-
-function duplicate(resource: NewResource): ConflictError {
-  return new ConflictError(`${kindLabel(resource.kind)} "${resource.name}" already exists`, {
-    existingKey: resource.key,
-  });
-}
-
-function missingParent(resource: NewResource): NotFoundError {
-  return new NotFoundError(
-    `cannot create ${kindLabel(resource.kind)} "${resource.name}": its parent ${resource.parentKey ?? ''} does not exist`,
-  );
-}
-
-function missing(key: string): NotFoundError {
-  return new NotFoundError(`no resource at ${key}`);
 }

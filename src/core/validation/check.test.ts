@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import { KINDS } from '../model/registry.js';
 import { expect, test } from 'vitest';
 import { checkSchema } from './check.js';
 import { formatPath, pointerToSegments } from './path.js';
@@ -40,4 +42,12 @@ test('paths round-trip through JSON pointers', () => {
     'spec.serviceAccountAccess["cluster.local/ns/a/sa/b"].GET[0]',
   );
   expect(formatPath([])).toBe('(body)');
+});
+
+test('every kind’s schema is valid against the JSON Schema meta-schema (check.ts does not look at start)', () => {
+  const meta = new Ajv({ strict: false });
+  for (const kind of KINDS) {
+    expect(meta.validateSchema(kind.schema), `${kind.kind}: ${meta.errorsText(meta.errors)}`).toBe(true);
+  }
+  expect(meta.validateSchema({ type: 'object', properties: { port: { minimum: 'one' } } })).toBe(false);
 });

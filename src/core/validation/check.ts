@@ -10,7 +10,17 @@ import { formatPath, pointerToSegments } from './path.js';
 // verbose: errors carry their schema, whose x-type-message and x-pattern-message say what is expected.
 // unicode: false measures lengths in UTF-16 units (String.length, as the input limits do): counting
 // code points walks every character and held the event loop for tens of ms on a 1 MiB kubeconfig.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, unicode: false });
+// validateSchema and optimize off: compiling is most of what a kind's first check costs (render -f compiles
+// a dozen kinds at start, bench/startup.ts); the kinds' schemas are our own and check.test.ts holds every one
+// valid against the meta-schema, and unoptimized code answers the same, a little more slowly.
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  verbose: true,
+  unicode: false,
+  validateSchema: false,
+  code: { optimize: false },
+});
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
 export function checkSchema(value: unknown, schema: TSchema): Issue[] {
