@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { expect, test } from 'vitest';
-import { checkSchema } from './check.js';
+import { checkSchema, isCompiled, precompile } from './check.js';
 import { formatPath, pointerToSegments } from './path.js';
 import { Duration, Obj, Port, StringEnum } from './schema.js';
 
@@ -40,4 +40,12 @@ test('paths round-trip through JSON pointers', () => {
     'spec.serviceAccountAccess["cluster.local/ns/a/sa/b"].GET[0]',
   );
   expect(formatPath([])).toBe('(body)');
+});
+
+test('precompile compiles each schema once, ahead of its first check', () => {
+  const fresh = Obj({ only: Type.String() });
+  expect(isCompiled(fresh)).toBe(false);
+  precompile([fresh]);
+  expect(isCompiled(fresh)).toBe(true);
+  expect(checkSchema({ only: 1 }, fresh)).toEqual([{ path: 'only', message: 'must be a string' }]);
 });
