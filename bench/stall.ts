@@ -5,10 +5,14 @@
  * milliseconds. Printed as JSON next to the goal (every answer within 100 ms). The senders, the
  * prober and the server are separate processes; on a 2-core machine they still share the cores,
  * so the figure is the machine's as much as meshbridge's — hence a benchmark, not a timed test.
+ * Beside it, the server's own event-loop delay over the same seconds (`/metrics`,
+ * `nodejs_eventloop_lag_{p99,max}_seconds`: Node's `monitorEventLoopDelay` at 10 ms resolution,
+ * restarted by each scrape), which does not depend on when the prober itself gets a core, and
+ * the machine's load average, which says how much the other processes took.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostileBodies } from '../src/test-support/hostile-bodies.js';
 import { killAll, startServer } from '../src/test-support/server-process.js';
@@ -38,6 +42,16 @@ function probe(url: string, seconds: number): Promise<number[]> {
   );
 }
 
+/** `nodejs_eventloop_lag_<stat>_seconds` of the server's `/metrics` in milliseconds; each scrape restarts the figures. */
+async function serverLag(url: string): Promise<{ maxMs: number; p99Ms: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (stat: string) => {
+    const line = text.split('\n').find((row) => row.startsWith(`nodejs_eventloop_lag_${stat}_seconds `));
+    return line === undefined ? Number.NaN : Math.round(Number(line.split(' ')[1]) * 1000);
+  };
+  return { maxMs: read('max'), p99Ms: read('p99') };
+}
+
 const folder = await mkdtemp(join(tmpdir(), 'meshbridge-stall-'));
 const server = await startServer(folder, undefined);
 try {
@@ -51,6 +65,7 @@ try {
   await post('/v2/cluster-providers/edge/clusters', 'c1');
   const bodies = hostileBodies().map((hostile) => ({ ...hostile, bytes: Buffer.from(hostile.body) }));
   const statuses: number[] = [];
+  await serverLag(server.url);
   const until = Date.now() + SECONDS * 1000;
   const probing = probe(server.url, SECONDS);
   await Promise.all(
@@ -68,6 +83,7 @@ try {
     }),
   );
   const sorted = (await probing).sort((a, b) => a - b);
+  const lag = await serverLag(server.url);
   const at = (share: number) => Math.round(sorted[Math.floor(share * (sorted.length - 1))]!);
   console.log(
     JSON.stringify({
@@ -80,6 +96,9 @@ try {
       healthzP99Ms: at(0.99),
       healthzMaxMs: Math.round(sorted[sorted.length - 1]!),
       goalMaxMs: GOAL_MS,
+      serverLoopDelayP99Ms: lag.p99Ms,
+      serverLoopDelayMaxMs: lag.maxMs,
+      loadAverage1m: Number(loadavg()[0]!.toFixed(1)),
     }),
   );
 } finally {

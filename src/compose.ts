@@ -36,6 +36,8 @@ import type { OperationLeases } from './service/deploy/operation-leases.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './service/deploy/retry.js';
 import type { DeployTarget } from './service/deploy/target.js';
 import { validateRendered } from './core/render/validate.js';
+import { KINDS } from './core/model/registry.js';
+import { precompile } from './core/validation/check.js';
 import { parseGitOpsAllowList, type GitOpsAllowList } from './core/model/gitops-allow.js';
 import type { Store } from './service/store.js';
 import type { OidcConfig } from './core/access/oidc-config.js';
@@ -312,6 +314,9 @@ async function serveOn(options: ServeOptions, alone: boolean): Promise<RunningSe
   };
   const app = await buildApp(database, logger, deploy, access);
   if (notice) app.log.warn(notice);
+  // Before it answers anything: compiled at a kind's first write instead, a validator holds the
+  // event loop (and /healthz) for tens of milliseconds. Offline rendering (in memory) skips it.
+  if (!options.inMemory) precompile(KINDS.map((kind) => kind.schema));
   const address = await app.listen({ port: options.port, host: options.host });
   return { url: address, close: () => app.close() };
 }

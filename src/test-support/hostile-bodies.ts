@@ -3,7 +3,7 @@
  * the 4 MB body limit, and at every limit (the most values, key names and text accepted).
  */
 import { stringify } from 'yaml';
-import { KUBECONFIG_MARKS } from '../core/model/kubeconfig.js';
+import { countMarks, KUBECONFIG_MARKS } from '../core/model/kubeconfig.js';
 import { LIMITS } from '../core/validation/limits.js';
 
 export const BODY_LIMIT = 4 * 1024 * 1024;
@@ -30,11 +30,26 @@ function atTheLimits(): string {
   return JSON.stringify({ metadata: { name: 'limits' }, spec: { kv: objects, more: lists } });
 }
 
-/** A kubeconfig of `users` one-line users, each with a token of `token` characters. */
-function kubeconfig(name: string, users: number, token: number): string {
+/** The text of a kubeconfig of `users` users, each with a token of `token` characters. */
+function kubeconfigText(users: number, token: number): string {
   const list = Array.from({ length: users }, (_, i) => ({ name: `u${i}`, user: { token: 't'.repeat(token) } }));
-  const text = stringify({ apiVersion: 'v1', kind: 'Config', users: list }).slice(0, LIMITS.stringLength - 10);
+  return stringify({ apiVersion: 'v1', kind: 'Config', users: list }).slice(0, LIMITS.stringLength - 10);
+}
+
+function kubeconfig(name: string, text: string): string {
   return JSON.stringify({ metadata: { name }, spec: { kubeconfig: text } });
+}
+
+/**
+ * As many users as the kubeconfig limit allows, with tokens as long as the text limit allows: the
+ * most YAML a client can make meshbridge parse (its nodes and its characters both cost time).
+ */
+function kubeconfigAtTheLimits(): string {
+  let users = KUBECONFIG_MARKS;
+  while (countMarks(kubeconfigText(users, 1)) > KUBECONFIG_MARKS)
+    users = Math.min(users - 1, Math.floor((users * KUBECONFIG_MARKS) / countMarks(kubeconfigText(users, 1))));
+  const spare = LIMITS.stringLength - kubeconfigText(users, 1).length;
+  return kubeconfigText(users, 1 + Math.floor(spare / users));
 }
 
 export interface HostileBody {
@@ -68,11 +83,7 @@ export function hostileBodies(): HostileBody[] {
       body: JSON.stringify({ metadata: { name: 'c', description: 'x'.repeat(BODY_LIMIT - 100) } }),
     },
     { what: 'a document at every limit', below: kv, body: atTheLimits() },
-    { what: 'a kubeconfig of 40,000 users', below: '', body: kubeconfig('kc1', 40_000, 1) },
-    {
-      what: 'a kubeconfig as intricate as allowed',
-      below: '',
-      body: kubeconfig('kc2', Math.floor(KUBECONFIG_MARKS / 5), 2000),
-    },
+    { what: 'a kubeconfig of 3,000 users', below: '', body: kubeconfig('kc1', kubeconfigText(3_000, 1)) },
+    { what: 'a kubeconfig as intricate as allowed', below: '', body: kubeconfig('kc2', kubeconfigAtTheLimits()) },
   ];
 }

@@ -1,6 +1,6 @@
 /**
  * Large JSON bodies are handled one at a time. Each one's work is split into turns of the event
- * loop (the slices of `json-text.ts`, then parsing, validating and storing), but several at once
+ * loop (decoding, the slices of `json-text.ts`, then parsing, validating and storing), but several at once
  * would queue their turns ahead of a probe's; in single file, `/healthz` waits for at most one
  * turn. The turn is entered only once the whole body has arrived, so a client that sends slowly
  * holds nothing, and small bodies (nearly every request) never wait.

@@ -1,7 +1,7 @@
 /**
  * Issue 9's reproductions: valid-looking but enormous bodies are refused at once, with a small
  * error naming the field, and store nothing; they are measured on the text, before JSON.parse
- * (stall.test.ts shows /healthz answering meanwhile).
+ * (bench/stall.ts measures /healthz meanwhile).
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../../compose.js';

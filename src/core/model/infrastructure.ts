@@ -8,6 +8,7 @@ import { DEFAULT_GATEWAY_PORT, GATEWAY_KV_KEYS } from './gateway.js';
 import { allowedRepository, NO_GITOPS, NOT_ALLOWED } from './gitops-allow.js';
 import { byMetadataName, specOf, type KindContext, type ResourceBody, type ResourceKind } from './kind.js';
 import { readKubeconfig } from './kubeconfig.js';
+import { LIMITS } from '../validation/limits.js';
 
 const controllerSchema = Obj({
   metadata: Metadata(),
@@ -170,7 +171,7 @@ export const clusterSchema = Obj({
       deploy: Type.Optional(deploySchema),
       kubeconfig: Type.Optional(
         Secret({
-          maxLength: 1048576,
+          maxLength: LIMITS.stringLength,
           description: 'Write-only. Also taken from a multipart file upload, as EMCO does.',
         }),
       ),

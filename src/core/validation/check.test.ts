@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { KINDS } from '../model/registry.js';
 import { expect, test } from 'vitest';
-import { checkSchema } from './check.js';
+import { checkSchema, isCompiled, precompile } from './check.js';
 import { formatPath, pointerToSegments } from './path.js';
 import { Duration, Obj, Port, StringEnum } from './schema.js';
 
@@ -50,4 +50,12 @@ test('every kind’s schema is valid against the JSON Schema meta-schema (check.
     expect(meta.validateSchema(kind.schema), `${kind.kind}: ${meta.errorsText(meta.errors)}`).toBe(true);
   }
   expect(meta.validateSchema({ type: 'object', properties: { port: { minimum: 'one' } } })).toBe(false);
+});
+
+test('precompile compiles each schema once, ahead of its first check', () => {
+  const fresh = Obj({ only: Type.String() });
+  expect(isCompiled(fresh)).toBe(false);
+  precompile([fresh]);
+  expect(isCompiled(fresh)).toBe(true);
+  expect(checkSchema({ only: 1 }, fresh)).toEqual([{ path: 'only', message: 'must be a string' }]);
 });

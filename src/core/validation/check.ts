@@ -13,7 +13,16 @@ import { formatPath, pointerToSegments } from './path.js';
 // validateSchema and optimize off: compiling is most of what a kind's first check costs (render -f compiles
 // a dozen kinds at start, bench/startup.ts); the kinds' schemas are our own and check.test.ts holds every one
 // valid against the meta-schema, and unoptimized code answers the same, a little more slowly.
+// ajv lists `unicode` as deprecated (it still honours it) and says so on every start: that one warning is dropped.
+const quietAboutUnicode = {
+  log: console.log,
+  warn: (...args: unknown[]) => {
+    if (!String(args[0]).startsWith('DEPRECATED: option unicode.')) console.warn(...args);
+  },
+  error: console.error,
+};
 const ajv = new Ajv({
+  logger: quietAboutUnicode,
   allErrors: true,
   strict: false,
   verbose: true,
@@ -23,12 +32,29 @@ const ajv = new Ajv({
 });
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 
-export function checkSchema(value: unknown, schema: TSchema): Issue[] {
+function validatorOf(schema: TSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
+  return validate;
+}
+
+/**
+ * Compiles the validators now rather than at each schema's first use: compiling one takes tens
+ * of milliseconds (hundreds for the first, while ajv warms up), in one turn of the event loop.
+ */
+export function precompile(schemas: readonly TSchema[]): void {
+  for (const schema of schemas) validatorOf(schema);
+}
+
+export function isCompiled(schema: TSchema): boolean {
+  return compiled.has(schema);
+}
+
+export function checkSchema(value: unknown, schema: TSchema): Issue[] {
+  const validate = validatorOf(schema);
   if (validate(value)) return [];
   const issues = (validate.errors ?? []).filter(isUseful).map(toIssue);
   return dedupe(issues);

@@ -1,7 +1,7 @@
 /**
  * The size limits of limits.ts, measured on a body's JSON text before `JSON.parse` builds a single
  * object: parsing a 4 MB body of 400,000 keys takes the event loop for over a second, scanning
- * its text takes a few milliseconds and can stop every 64 KB to let other requests run. The
+ * its text takes a few milliseconds and can stop every 16 KB to let other requests run. The
  * scanner only counts; it leaves telling good JSON from bad to `JSON.parse`, and gives up (no
  * issues) at the first character that JSON does not allow there.
  */

@@ -136,8 +136,10 @@ function normalizeObject(value: Json, schema: TSchema, path: PathSegment[], walk
 
 /** One key of an object: a canonical field, a field that lives elsewhere, a map entry, or unknown. */
 function placeKey(key: string, raw: Json, path: PathSegment[], object: ObjectWalk): void {
-  const canonical = Object.hasOwn(object.properties, key) ? key : object.keys.get(foldKey(key));
-  const target = object.movedKeys.get(foldKey(key));
+  // Folded once, and only when some spelling could match (a map of 1,000 keys has none).
+  const folded = object.keys.size > 0 || object.movedKeys.size > 0 ? foldKey(key) : key;
+  const canonical = Object.hasOwn(object.properties, key) ? key : object.keys.get(folded);
+  const target = object.movedKeys.get(folded);
   if (canonical !== undefined) {
     if (!isAbsent(raw) || object.required.has(canonical)) placeField(key, canonical, raw, path, object);
   } else if (target) {
@@ -168,6 +170,8 @@ function placeField(key: string, canonical: string, raw: Json, path: PathSegment
 
 /** Canonical bodies list their keys in schema order, so equal documents serialize equally. */
 function orderLikeSchema(out: JsonObject, properties: Record<string, TSchema>): JsonObject {
+  // A map (no properties) keeps the order it was given in: copying it would change nothing.
+  if (Object.keys(properties).length === 0) return out;
   const ordered: JsonObject = {};
   for (const key of Object.keys(properties)) if (Object.hasOwn(out, key)) setOwn(ordered, key, out[key]);
   for (const key of Object.keys(out)) if (!Object.hasOwn(ordered, key)) setOwn(ordered, key, out[key]);
@@ -203,6 +207,7 @@ function placeMoved(root: Json, schema: TSchema, moved: Moved, walk: Walk): void
   }
   parent[leaf] = value;
   const reordered = orderLikeSchema(parent, (parentSchema.properties ?? {}) as Record<string, TSchema>);
+  if (reordered === parent) return;
   for (const key of Object.keys(parent)) delete parent[key];
   Object.assign(parent, reordered);
 }
