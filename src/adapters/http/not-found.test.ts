@@ -200,7 +200,9 @@ describe('every route meshbridge serves', () => {
         fc.constantFrom(...all),
         fc.array(anyName, { minLength: 1, maxLength: 8 }),
         async (route, names) => {
-          const path = concrete(route.url, names);
+          // An event stream never ends: asked with a bad interval, it answers (a 400) as any route does.
+          const stream = route.url === '/v2/map/deploy/events' ? '?interval=0' : '';
+          const path = `${concrete(route.url, names)}${stream}`;
           const body = route.method === 'POST' || route.method === 'PUT' ? {} : undefined;
           const response = await api.request(route.method, path, body);
           expect(response.headers['x-test-answered-by'], `${route.method} ${path}`).toBe('route');

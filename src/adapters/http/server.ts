@@ -11,6 +11,7 @@ import type { ResourceService } from '../../service/resource-service.js';
 import type { SeedPathService } from '../../service/seed-paths.js';
 import type { RenderService } from '../../service/render-service.js';
 import type { CheckRouteService } from '../../service/check-route-service.js';
+import type { MapService } from '../../service/map-service.js';
 import type { DeployService } from '../../service/deploy/deploy-service.js';
 import type { LogicalCloudService } from '../../service/logical-cloud-service.js';
 import type { AccessRecords } from '../../service/access/access-records.js';
@@ -20,6 +21,7 @@ import { registerAccessRoutes } from './access-routes.js';
 import { registerDeployRoutes } from './deploy-routes.js';
 import { registerLogicalCloudRoutes } from './logical-cloud-routes.js';
 import { registerCheckRoutes } from './check-routes.js';
+import { registerMapRoutes } from './map-routes.js';
 import { renderRoutes } from './render-routes.js';
 import { errorHandler } from './errors.js';
 import { registerNotFound } from './not-found.js';
@@ -35,6 +37,7 @@ export interface HttpServices {
   seedPaths: SeedPathService;
   render: RenderService;
   checkRoute: CheckRouteService;
+  map: MapService;
   deploy: DeployService;
   logicalClouds: LogicalCloudService;
   tokens: TokenService;
@@ -109,6 +112,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
     ...renderRoutes(services.render),
   ]);
   registerCheckRoutes(app, services.checkRoute);
+  registerMapRoutes(app, services.map);
   registerDeployRoutes(app, services.deploy);
   registerLogicalCloudRoutes(app, services.logicalClouds);
   registerAccessRoutes(app, services.tokens, services.accessRecords);
