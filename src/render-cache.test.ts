@@ -83,7 +83,9 @@ function describeReplicas(name: string, opener: () => Promise<Open>): void {
 
       // And back through the other: the client intent again, in both servers' next renders.
       const documents = await exampleDocuments('seed-two-clouds.yaml');
-      const again = documents.find((document) => document.body.metadata?.name === 'sleep-to-httpbin');
+      const again = documents.find(
+        (document) => (document.body as { metadata?: { name?: string } }).metadata?.name === 'sleep-to-httpbin',
+      );
       expect((await second.request('POST', `/v2/${again?.anchor}`, again?.body)).status).toBe(201);
       expect(await render(first)).toBe(await render(second));
       expect(await render(first)).toBe(await render(await server(open)));

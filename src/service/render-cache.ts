@@ -15,16 +15,26 @@ import { addressKey } from './address-ledger.js';
 import { readSnapshot } from './snapshot.js';
 import type { Changes, Store } from './store.js';
 
-/** One render of the fleet and what it was made from; views of it are memoized in `views`. */
+/**
+ * One render of the fleet; views of it are memoized in `views`. Neither the snapshot nor the plan it
+ * was made from is kept (together they cost about half as much memory as the rendered objects): only
+ * the plan's claims and their addresses, to tell whether another render's addresses change this one.
+ */
 export interface Rendered {
   changes: Changes;
-  snapshot: Snapshot;
-  plan: RenderPlan;
-  /** Every address the plan's claims hold. */
+  /** The virtual addresses the model claims (`RenderPlan.claims`). */
+  claims: readonly AddressClaim[];
+  /** Every address the claims hold. */
   addresses: ReadonlyMap<string, string>;
   result: RenderResult;
-  /** Derived views (a cluster's, a group's, the data-plane world) by name, made at most once per render. */
+  /** Derived views (a cluster's, a group's) by name, made at most once per render. */
   views: Map<string, unknown>;
+}
+
+/** A render with what it was made from, for the uses that need the model too (the data-plane world). */
+export interface RenderedModel extends Rendered {
+  snapshot: Snapshot;
+  plan: RenderPlan;
 }
 
 const sameChanges = (a: Changes, b: Changes) => a.resources === b.resources && a.addresses === b.addresses;
@@ -49,8 +59,7 @@ export class RenderCache {
     if (this.kept && sameChanges(this.kept.changes, changes)) return this.kept;
     if (this.pending && sameChanges(this.pending.changes, changes)) return this.pending.rendered;
     const rendered = this.render(changes, this.kept).then((fresh) => {
-      // A slower render of older numbers never replaces a newer one.
-      if (!this.kept || !newer(this.kept.changes, fresh.changes)) this.kept = fresh;
+      this.keep(fresh);
       return fresh;
     });
     this.pending = { changes, rendered };
@@ -61,44 +70,62 @@ export class RenderCache {
     }
   }
 
-  /** The plan of the model at the store's current numbers: the kept one when the resources have not changed. */
-  async plan(): Promise<RenderPlan> {
+  /** The model's claims at the store's current numbers: the kept ones when the resources have not changed. */
+  async claims(): Promise<readonly AddressClaim[]> {
     const changes = await this.store.changes();
-    if (this.kept && this.kept.changes.resources === changes.resources) return this.kept.plan;
-    return planRender(await readSnapshot(this.store));
+    if (this.kept && this.kept.changes.resources === changes.resources) return this.kept.claims;
+    return planRender(await readSnapshot(this.store)).claims;
   }
 
-  /** Syncs the ledger with `plan`'s claims, the held ones and `extra`; returns every address. */
-  async sync(plan: RenderPlan, extra: readonly AddressClaim[] = []): Promise<Map<string, string>> {
-    return this.ledger.sync([...plan.claims, ...(await this.heldClaims()), ...extra]);
+  /** Syncs the ledger with `claims`, the held ones and `extra`; returns every address. */
+  async sync(claims: readonly AddressClaim[], extra: readonly AddressClaim[] = []): Promise<Map<string, string>> {
+    return this.ledger.sync([...claims, ...(await this.heldClaims()), ...extra]);
+  }
+
+  /** A render from the model as the store holds it now, which is kept unless a newer one is. */
+  async withModel(): Promise<RenderedModel> {
+    const rendered = await this.full(await this.store.changes());
+    this.keep(rendered);
+    return rendered;
+  }
+
+  private keep(fresh: Rendered): void {
+    // A slower render of older numbers never replaces a newer one.
+    if (!this.kept || !newer(this.kept.changes, fresh.changes))
+      this.kept = {
+        changes: fresh.changes,
+        claims: fresh.claims,
+        addresses: fresh.addresses,
+        result: fresh.result,
+        views: fresh.views,
+      };
   }
 
   private async render(changes: Changes, kept: Rendered | undefined): Promise<Rendered> {
-    // Only the ledger changed (another render allocated or released addresses): the model is the kept one.
+    // Only the ledger changed (another render allocated or released addresses): re-read it, keep the render if ours are the same.
     if (kept && kept.changes.resources === changes.resources) {
-      const addresses = await this.sync(kept.plan);
-      if (sameAddresses(kept.plan, kept.addresses, addresses)) return { ...kept, changes, views: kept.views };
-      return this.rendered(changes, kept.snapshot, kept.plan, addresses);
+      const addresses = await this.sync(kept.claims);
+      if (sameAddresses(kept.claims, kept.addresses, addresses)) return { ...kept, changes };
     }
-    const snapshot = await readSnapshot(this.store);
-    const plan = planRender(snapshot);
-    return this.rendered(changes, snapshot, plan, await this.sync(plan));
+    return this.full(changes);
   }
 
-  private rendered(
-    changes: Changes,
-    snapshot: Snapshot,
-    plan: RenderPlan,
-    addresses: ReadonlyMap<string, string>,
-  ): Rendered {
+  private async full(changes: Changes): Promise<RenderedModel> {
+    const snapshot = await readSnapshot(this.store);
+    const plan = planRender(snapshot);
+    const addresses = await this.sync(plan.claims);
     const result = this.renderer.render(snapshot, addresses, plan);
-    return { changes, snapshot, plan, addresses, result, views: new Map() };
+    return { changes, snapshot, plan, claims: plan.claims, addresses, result, views: new Map() };
   }
 }
 
-/** True when every claim of the plan has the same address in both. */
-function sameAddresses(plan: RenderPlan, a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
-  return plan.claims.every((claim) => {
+/** True when every claim has the same address in both. */
+function sameAddresses(
+  claims: readonly AddressClaim[],
+  a: ReadonlyMap<string, string>,
+  b: ReadonlyMap<string, string>,
+): boolean {
+  return claims.every((claim) => {
     const key = addressKey(claim.cluster, claim.host);
     return a.get(key) === b.get(key);
   });

@@ -38,7 +38,7 @@ export class RenderService {
 
   /** Syncs the ledger with the intents' claims, the held ones and `extra`; returns every address. */
   async syncAddresses(extra: readonly AddressClaim[] = []): Promise<Map<string, string>> {
-    return this.cache.sync(await this.cache.plan(), extra);
+    return this.cache.sync(await this.cache.claims(), extra);
   }
 
   /** Everything meshbridge manages, in every cluster. */
@@ -51,9 +51,9 @@ export class RenderService {
 
   /** The fleet as the data-plane model sees it: every cluster's mesh facts, rendered objects and placed Services. */
   async renderWorld(): Promise<{ world: World; snapshot: Snapshot }> {
-    const rendered = await this.cache.current();
-    const world = viewOf(rendered, 'world', () => fleetWorld(rendered.snapshot, rendered.result, rendered.plan));
-    return { world, snapshot: rendered.snapshot };
+    // The model is read again (the kept render does not hold it); the renderer's caches make the render cheap.
+    const { snapshot, plan, result } = await this.cache.withModel();
+    return { world: fleetWorld(snapshot, result, plan), snapshot };
   }
 
   /** What one deployment intent group's intents put in every cluster, including other groups' clusters. */
@@ -69,13 +69,11 @@ export class RenderService {
   /** Everything meshbridge manages in one cluster, across all projects. */
   async renderCluster(params: PathParams): Promise<RenderResult> {
     const rendered = await this.cache.current();
-    const known = rendered.snapshot.clusters.some(
-      (cluster) => cluster.provider === params.clusterProvider && cluster.name === params.cluster,
-    );
-    // A cluster of the kept model exists as of its numbers; only an unknown one asks the store (for the 404).
-    if (!known) await getOrThrow(this.store, clusterKind, params);
     const name = `${params.clusterProvider}/${params.cluster}`;
-    return viewOf(rendered, `fleet:${name}`, () => filterClusters(rendered.result, name));
+    const view = viewOf(rendered, `fleet:${name}`, () => filterClusters(rendered.result, name));
+    // A cluster with objects exists as of the render's numbers; only another one asks the store (for the 404).
+    if (view.clusters.length === 0) await getOrThrow(this.store, clusterKind, params);
+    return view;
   }
 }
 

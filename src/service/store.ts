@@ -59,7 +59,8 @@ export interface StoreWriter extends StoreReader {
 }
 
 /**
- * How many committed transactions changed the resources, and the address ledger (which shares the database).
+ * How many committed transactions changed the resources, and the address ledger or the deployment records
+ * that hold addresses in it (which share the database).
  * Each number only grows, and is bumped in the same transaction as the write, so a reader that reads
  * these before reading the data sees data at least as new as them: the marker caches are keyed by.
  */
