@@ -20,11 +20,12 @@ import { SeedPathService } from './service/seed-paths.js';
 
 /** Runs `work` against a fresh in-memory API, which is gone when it ends. */
 export async function withOfflineApi<T>(work: (api: InProcessClient) => Promise<T>): Promise<T> {
-  const store = createMemoryStore();
+  const counts = { resources: 0, addresses: 0 };
+  const store = createMemoryStore(counts);
   const routes = [
     ...resourceRoutes(new ResourceService(store)),
     ...seedRoutes(new SeedPathService(store)),
-    ...renderRoutes(new RenderService(store, createMemoryAddressLedger(), validateRendered)),
+    ...renderRoutes(new RenderService(store, createMemoryAddressLedger(counts), validateRendered)),
   ];
   try {
     return await work(new InProcessClient(new InProcessApi(routes)));

@@ -1,13 +1,14 @@
 /**
  * Rendering as a use case: read the model, have the ledger give every needed
- * virtual address, render, and filter to what was asked for. One renderer lives as
- * long as the service, so its caches make repeated renders incremental.
+ * virtual address, render, and filter to what was asked for. The fleet's render is
+ * kept while the database has not changed (`render-cache.ts`), and so are the views
+ * of it asked for (a cluster's, a group's): an unchanged fleet costs one query. One
+ * renderer lives as long as the service, so its caches make a changed render incremental.
  */
 import { deploymentIntentGroupKind } from '../core/model/apps.js';
 import { clusterKind } from '../core/model/infrastructure.js';
 import type { PathParams } from '../core/model/kind.js';
 import {
-  planRender,
   Renderer,
   type ClusterOutput,
   type ObjectValidator,
@@ -19,8 +20,8 @@ import type { Diagnostic } from '../core/render/diagnostics.js';
 import { compareObjects } from '../core/render/objects.js';
 import type { Snapshot } from '../core/render/snapshot.js';
 import type { AddressClaim, AddressLedger } from './address-ledger.js';
+import { RenderCache, viewOf } from './render-cache.js';
 import { getOrThrow } from './resource-service.js';
-import { readSnapshot } from './snapshot.js';
 import type { Store } from './store.js';
 
 export interface FleetRender {
@@ -36,30 +37,29 @@ export interface RenderFilter {
 }
 
 export class RenderService {
-  private readonly renderer: Renderer;
+  private readonly cache: RenderCache;
 
   constructor(
     private readonly store: Store,
-    private readonly ledger: AddressLedger,
+    ledger: AddressLedger,
     validate?: ObjectValidator,
     /** Addresses deployed ServiceEntries still use: kept until the objects are gone from their clusters. */
-    private readonly heldClaims: () => Promise<AddressClaim[]> = async () => [],
+    heldClaims: () => Promise<AddressClaim[]> = async () => [],
   ) {
-    this.renderer = new Renderer(validate);
+    this.cache = new RenderCache(store, ledger, new Renderer(validate), heldClaims);
   }
 
   /** Syncs the ledger with the intents' claims, the held ones and `extra`; returns every address. */
   async syncAddresses(extra: readonly AddressClaim[] = []): Promise<Map<string, string>> {
-    const plan = planRender(await readSnapshot(this.store));
-    return this.ledger.sync([...plan.claims, ...(await this.heldClaims()), ...extra]);
+    return this.cache.sync(await this.cache.claims(), extra);
   }
 
   /** Everything meshbridge manages, in every cluster. */
   async renderFleet(filter: RenderFilter = {}): Promise<RenderResult> {
-    const snapshot = await readSnapshot(this.store);
-    const plan = planRender(snapshot);
-    const addresses = await this.ledger.sync([...plan.claims, ...(await this.heldClaims())]);
-    return filterClusters(this.renderer.render(snapshot, addresses, plan), filter);
+    const rendered = await this.cache.current();
+    const { cluster } = filter;
+    if (!cluster) return rendered.result;
+    return viewOf(rendered, `fleet:${cluster}`, () => filterClusters(rendered.result, cluster));
   }
 
   /** The fleet as the data-plane model sees it: every cluster's mesh facts, rendered objects and placed Services. */
@@ -70,59 +70,61 @@ export class RenderService {
 
   /** One render, every view of it: the snapshot, the resolved model, the objects and diagnostics, and the world. */
   async renderEverything(): Promise<FleetRender> {
-    const snapshot = await readSnapshot(this.store);
-    const plan = planRender(snapshot);
-    const addresses = await this.ledger.sync([...plan.claims, ...(await this.heldClaims())]);
-    const result = this.renderer.render(snapshot, addresses, plan);
+    // The model is read again (the kept render does not hold it); the renderer's caches make the render cheap.
+    const { snapshot, plan, result } = await this.cache.withModel();
     return { snapshot, plan, result, world: fleetWorld(snapshot, result, plan) };
   }
 
   /** What one deployment intent group's intents put in every cluster, including other groups' clusters. */
   async renderGroup(params: PathParams, filter: RenderFilter = {}): Promise<RenderResult> {
     const group = await getOrThrow(this.store, deploymentIntentGroupKind, params);
-    const result = await this.renderFleet(filter);
-    const owned = (labels: Record<string, string>) =>
-      labels['meshbridge.io/project'] === params.project &&
-      labels['meshbridge.io/composite-app'] === params.compositeApp &&
-      labels['meshbridge.io/composite-app-version'] === params.compositeAppVersion &&
-      labels['meshbridge.io/deployment-intent-group'] === params.deploymentIntentGroup;
-    const clusters = result.clusters
-      .map((cluster) => ({
-        ...cluster,
-        resources: cluster.resources.filter((object) => owned(object.metadata.labels)),
-      }))
-      .filter((cluster) => cluster.resources.length > 0)
-      .map((cluster) => ({ ...cluster, resources: withClusterObjects(cluster, result) }));
-    const diagnostics = result.diagnostics.filter(
-      (diagnostic) =>
-        diagnostic.resource === undefined ||
-        diagnostic.resource.startsWith(`${group.key}/`) ||
-        diagnostic.resource === group.key ||
-        isClusterWide(diagnostic, clusters),
-    );
-    return { clusters, diagnostics };
+    const rendered = await this.cache.current();
+    const whole = viewOf(rendered, `group:${group.key}`, () => groupView(rendered.result, params, group.key));
+    const { cluster } = filter;
+    if (!cluster) return whole;
+    return viewOf(rendered, `group:${group.key}\u0000${cluster}`, () => filterClusters(whole, cluster));
   }
 
   /** Everything meshbridge manages in one cluster, across all projects. */
   async renderCluster(params: PathParams): Promise<RenderResult> {
-    const cluster = await getOrThrow(this.store, clusterKind, params);
-    const result = await this.renderFleet();
-    return {
-      clusters: result.clusters.filter((entry) => entry.cluster.key === cluster.key),
-      diagnostics: result.diagnostics.filter(
-        (diagnostic) =>
-          diagnostic.cluster === undefined || diagnostic.cluster === `${params.clusterProvider}/${params.cluster}`,
-      ),
-    };
+    const rendered = await this.cache.current();
+    const name = `${params.clusterProvider}/${params.cluster}`;
+    const view = viewOf(rendered, `fleet:${name}`, () => filterClusters(rendered.result, name));
+    // A cluster with objects exists as of the render's numbers; only another one asks the store (for the 404).
+    if (view.clusters.length === 0) await getOrThrow(this.store, clusterKind, params);
+    return view;
   }
 }
 
-function filterClusters(result: RenderResult, filter: RenderFilter): RenderResult {
-  if (!filter.cluster) return result;
+function groupView(result: RenderResult, params: PathParams, groupKey: string): RenderResult {
+  const owned = (labels: Record<string, string>) =>
+    labels['meshbridge.io/project'] === params.project &&
+    labels['meshbridge.io/composite-app'] === params.compositeApp &&
+    labels['meshbridge.io/composite-app-version'] === params.compositeAppVersion &&
+    labels['meshbridge.io/deployment-intent-group'] === params.deploymentIntentGroup;
+  const clusters = result.clusters
+    .map((cluster) => ({
+      ...cluster,
+      resources: cluster.resources.filter((object) => owned(object.metadata.labels)),
+    }))
+    .filter((cluster) => cluster.resources.length > 0)
+    .map((cluster) => ({ ...cluster, resources: withClusterObjects(cluster, result) }));
+  const diagnostics = result.diagnostics.filter(
+    (diagnostic) =>
+      diagnostic.resource === undefined ||
+      diagnostic.resource.startsWith(`${groupKey}/`) ||
+      diagnostic.resource === groupKey ||
+      isClusterWide(diagnostic, clusters),
+  );
+  return { clusters, diagnostics };
+}
+
+/** `cluster` is `provider/cluster`: its objects, and the diagnostics that are its or no cluster's. */
+function filterClusters(result: RenderResult, cluster: string): RenderResult {
   return {
-    clusters: result.clusters.filter((entry) => `${entry.cluster.provider}/${entry.cluster.name}` === filter.cluster),
+    clusters: result.clusters.filter((entry) => `${entry.cluster.provider}/${entry.cluster.name}` === cluster),
     diagnostics: result.diagnostics.filter(
-      (diagnostic) => diagnostic.cluster === undefined || diagnostic.cluster === filter.cluster,
+      (diagnostic) => diagnostic.cluster === undefined || diagnostic.cluster === cluster,
     ),
   };
 }

@@ -58,9 +58,22 @@ export interface StoreWriter extends StoreReader {
   putFile(key: string, file: StoredFile): Promise<void>;
 }
 
+/**
+ * How many committed transactions changed the resources, and the address ledger or the deployment records
+ * that hold addresses in it (which share the database).
+ * Each number only grows, and is bumped in the same transaction as the write, so a reader that reads
+ * these before reading the data sees data at least as new as them: the marker caches are keyed by.
+ */
+export interface Changes {
+  resources: number;
+  addresses: number;
+}
+
 export interface Store extends StoreReader {
-  /** Runs `work` in one database transaction; it commits only if `work` resolves. */
+  /** Runs `work` in one database transaction; it commits only if `work` resolves. A write in it bumps `changes().resources`. */
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T>;
+  /** The change sequences, in one query: what every replica sees as soon as a write commits. */
+  changes(): Promise<Changes>;
   /** True when the database answers; backs `/readyz`. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

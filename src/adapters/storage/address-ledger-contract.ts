@@ -9,10 +9,11 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ExhaustedError } from '../../core/errors.js';
 import { addressKey } from '../../service/address-ledger.js';
 import type { AddressClaim, AddressLedger, AddressRange, HeldAddress } from '../../service/address-ledger.js';
+import type { Store } from '../../service/store.js';
 import type { OpenedDatabase } from './database.js';
 
-/** What the suite uses of an opened database: its ledger, and closing it. */
-export type OpenLedgerDatabase = () => Promise<Pick<OpenedDatabase, 'ledger' | 'close'>>;
+/** What the suite uses of an opened database: its ledger, its store (whose change numbers the ledger moves), and closing it. */
+export type OpenLedgerDatabase = () => Promise<Pick<OpenedDatabase, 'ledger' | 'store' | 'close'>>;
 
 const edge = 'cluster-providers/edge/clusters/cluster01';
 const core = 'cluster-providers/core/clusters/cluster02';
@@ -69,6 +70,7 @@ export function describeAddressLedgerContract(name: string, fresh: () => Promise
     let open: OpenLedgerDatabase;
     let opened: Awaited<ReturnType<OpenLedgerDatabase>>[];
     let ledger: AddressLedger;
+    let store: Store;
     const reopen = async () => {
       const database = await open();
       opened.push(database);
@@ -78,7 +80,7 @@ export function describeAddressLedgerContract(name: string, fresh: () => Promise
     beforeEach(async () => {
       opened = [];
       open = await fresh();
-      ledger = (await reopen()).ledger;
+      ({ ledger, store } = await reopen());
     });
     afterEach(async () => {
       await Promise.all(opened.map((database) => database.close()));
@@ -161,6 +163,16 @@ export function describeAddressLedgerContract(name: string, fresh: () => Promise
         { cluster: edge, host: 'a', owner: 'intents/two', address: '240.0.0.1' },
         { cluster: edge, host: 'b', owner: 'intents/one', address: '240.0.0.2' },
       ]);
+    });
+
+    test('a sync that changes nothing bumps no change sequence; one that changes an address does', async () => {
+      const claims = [...hosts(edge, 'a', 'b'), ...hosts(core, 'a')];
+      await ledger.sync(claims);
+      const before = await store.changes();
+      expect(await ledger.sync(shuffled(claims, 3))).toEqual(await ledger.sync(claims));
+      expect(await store.changes()).toEqual(before);
+      await ledger.sync(hosts(edge, 'a', 'b'));
+      expect(await store.changes()).toEqual({ ...before, addresses: before.addresses + 1 });
     });
 
     test('duplicate claims share one address, recorded for the least owner', async () => {
@@ -251,7 +263,7 @@ export function describeAddressLedgerContract(name: string, fresh: () => Promise
     });
 
     test('matches the model over random sequences of claim sets', async () => {
-      await checkAgainstModel(ledger, 40);
+      await checkAgainstModel(ledger, store, 40);
     });
 
     test('syncs 10,000 claims across 100 clusters in one call', async () => {
@@ -295,9 +307,10 @@ const modelRange: AddressRange = { first: '240.0.0.1', last: '240.0.0.6' };
  * a claim that was held keeps its address; a new one gets the lowest free address,
  * served in host order; `list()` holds exactly the claims. A sync that finds a
  * cluster with more hosts than its range has addresses throws `ExhaustedError` and
- * leaves the ledger as it was.
+ * leaves the ledger as it was. The `addresses` change sequence grows by one with each sync that
+ * changed a row and stays with the others.
  */
-async function checkAgainstModel(ledger: AddressLedger, numRuns: number): Promise<void> {
+async function checkAgainstModel(ledger: AddressLedger, store: Store, numRuns: number): Promise<void> {
   const claimArbitrary = fc.record({
     cluster: fc.constantFrom('c1', 'c2', 'c3/ü'),
     host: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'Z', 'é', '\uE000', '😀'),
@@ -315,11 +328,15 @@ async function checkAgainstModel(ledger: AddressLedger, numRuns: number): Promis
           expect(await ledger.list()).toEqual(held);
           continue;
         }
+        const before = await store.changes();
         const addresses = await ledger.sync(claims, modelRange);
         const listed = await ledger.list();
         expect(listed).toEqual(expected);
         expect(addresses).toEqual(asMap(expected));
         expectUniquePerCluster(listed);
+        // The change sequence counts exactly the syncs that changed a row.
+        const wrote = JSON.stringify(listed) !== JSON.stringify(held);
+        expect(await store.changes()).toEqual({ ...before, addresses: before.addresses + (wrote ? 1 : 0) });
         held = listed;
       }
     }),

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, expect, test } from 'vitest';
 import { addressKey } from '../../service/address-ledger.js';
 import type { FreshDatabase } from '../../test-support/postgres.js';
@@ -46,6 +47,25 @@ describePostgres('PostgreSQL address ledger', () => {
       expect(results.some((result) => JSON.stringify([...result]) === JSON.stringify([...final]))).toBe(true);
     } finally {
       await Promise.all(replicas.map((replica) => replica.close()));
+    }
+  });
+
+  test('a sync that changes nothing neither locks nor writes: it answers while another transaction shares the table', async () => {
+    const { url } = await fresh();
+    const database = await openPostgresDatabase(url, testKeyring);
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      const claims = [{ cluster: 'c', host: 'h', owner: 'o' }];
+      const addresses = await database.ledger.sync(claims);
+      // SHARE conflicts with the EXCLUSIVE lock a writing sync takes and with any insert or delete.
+      await other.query('begin');
+      await other.query('lock table virtual_ips in share mode');
+      expect(await database.ledger.sync(claims)).toEqual(addresses);
+      await other.query('rollback');
+    } finally {
+      await other.end();
+      await database.close();
     }
   });
 });

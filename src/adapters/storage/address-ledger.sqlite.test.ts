@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { describeAddressLedgerContract } from './address-ledger-contract.js';
 import { openDatabase } from './open.js';
@@ -20,6 +21,24 @@ afterAll(async () => {
 describeAddressLedgerContract('SQLite file', async () => {
   const path = join(dir, `ledger-${files++}.db`);
   return () => openSqliteDatabase(path, testKeyring);
+});
+
+test('a sync that changes nothing takes no write lock: it answers while another connection holds it', async () => {
+  const path = join(dir, `ledger-${files++}.db`);
+  const database = await openSqliteDatabase(path, testKeyring);
+  const other = new SqliteDatabase(path);
+  try {
+    const claims = [{ cluster: 'c', host: 'h', owner: 'o' }];
+    const addresses = await database.ledger.sync(claims);
+    other.pragma('busy_timeout = 0');
+    other.exec('begin immediate');
+    // A sync that began a write transaction would fail with SQLITE_BUSY after the busy timeout.
+    expect(await database.ledger.sync(claims)).toEqual(addresses);
+    other.exec('rollback');
+  } finally {
+    other.close();
+    await database.close();
+  }
 });
 
 describe('openDatabase on SQLite', () => {

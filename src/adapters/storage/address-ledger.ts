@@ -9,6 +9,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { DEFAULT_ADDRESS_RANGE } from '../../service/address-ledger.js';
 import type { AddressClaim, AddressLedger, AddressRange, HeldAddress } from '../../service/address-ledger.js';
 import { distinctClaims, planSync } from './address-plan.js';
+import { bumpSequence } from './change-sequences.js';
 import type { LedgerRow } from './address-plan.js';
 import { parseIpv4Range } from './ipv4.js';
 import type { Database, SqlDialect, VirtualIpsTable } from './schema.js';
@@ -32,14 +33,38 @@ class KyselyAddressLedger implements AddressLedger {
   ): Promise<Map<string, string>> {
     const bounds = parseIpv4Range(range);
     const wanted = distinctClaims(claims);
+    const unchanged = await this.unchanged(wanted, range, bounds);
+    if (unchanged !== undefined) return unchanged;
     return this.db.transaction().execute(async (tx) => {
       await this.lock(tx);
       const held = await tx.selectFrom('virtual_ips').selectAll().execute();
       const plan = planSync(held.map(toLedgerRow), wanted, range, bounds, new Date().toISOString());
+      if (plan.remove.length === 0 && plan.insert.length === 0) return plan.addresses;
       await removeRows(tx, plan.remove);
       await insertRows(tx, plan.insert);
+      await bumpSequence(tx, 'addresses');
       return plan.addresses;
     });
+  }
+
+  /**
+   * The addresses, when the rows already held are exactly the claims (no address to give, release or
+   * re-own): read in one statement, without the lock or a write. That sync is the same as one that
+   * took its turn at the moment of the read. Undefined when something would change (or the range is full).
+   */
+  private async unchanged(
+    wanted: AddressClaim[],
+    range: AddressRange,
+    bounds: ReturnType<typeof parseIpv4Range>,
+  ): Promise<Map<string, string> | undefined> {
+    const held = await this.db.selectFrom('virtual_ips').selectAll().execute();
+    if (held.length !== wanted.length) return undefined;
+    try {
+      const plan = planSync(held.map(toLedgerRow), wanted, range, bounds, new Date().toISOString());
+      return plan.remove.length === 0 && plan.insert.length === 0 ? plan.addresses : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async list(cluster?: string): Promise<HeldAddress[]> {

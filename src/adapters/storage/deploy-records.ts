@@ -19,6 +19,7 @@
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DeployRecord, DeployRecords, DeployRecordWrite } from '../../service/deploy/deploy-records.js';
 import type { Fence } from '../../service/deploy/operation-leases.js';
+import { bumpSequence } from './change-sequences.js';
 import { prefixUpperBound } from './key-range.js';
 import { checkFence } from './operation-leases.js';
 import type { RowSealing } from './sealing/sealed-rows.js';
@@ -104,6 +105,8 @@ class KyselyDeployRecords implements DeployRecords {
       if (fence) await checkFence(tx, this.dialect, fence);
       const now = new Date().toISOString();
       for (const run of runs(planned)) await applyRun(tx, run, now);
+      // The records say which addresses deployed objects still hold: renders kept in memory re-read the ledger.
+      await bumpSequence(tx, 'addresses');
     });
   }
 
@@ -111,6 +114,7 @@ class KyselyDeployRecords implements DeployRecords {
     if (unstorable(group)) return;
     await this.inTransaction(async (tx) => {
       await tx.deleteFrom('deploy_records').where('group_key', '=', group).execute();
+      await bumpSequence(tx, 'addresses');
     });
   }
 

@@ -10,7 +10,16 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { KindName, ResourceBody } from '../../core/model/kind.js';
-import type { NewResource, Store, StoredFile, StoredResource, StoreReader, StoreWriter } from '../../service/store.js';
+import type {
+  Changes,
+  NewResource,
+  Store,
+  StoredFile,
+  StoredResource,
+  StoreReader,
+  StoreWriter,
+} from '../../service/store.js';
+import { bumpSequence, readChanges } from './change-sequences.js';
 import { translatingViolations } from './db-errors.js';
 import { prefixUpperBound } from './key-range.js';
 import { duplicate, missing, missingParent, stillParent } from './store-errors.js';
@@ -98,6 +107,9 @@ class Reader implements StoreReader {
  * errors (on PostgreSQL that one also aborts the transaction, which then rolls back).
  */
 class Writer extends Reader implements StoreWriter {
+  /** Set by every write that succeeded: the transaction then bumps the resources' change sequence. */
+  wrote = false;
+
   async insert(resource: NewResource): Promise<StoredResource> {
     if (await this.exists(resource.key)) throw duplicate(resource);
     if (resource.parentKey !== null && !(await this.exists(resource.parentKey))) throw missingParent(resource);
@@ -122,6 +134,7 @@ class Writer extends Reader implements StoreWriter {
       { unique: () => duplicate(resource), foreignKey: () => missingParent(resource) },
     );
     if (inserted === undefined) throw duplicate(resource);
+    this.wrote = true;
     return this.toStored(inserted);
   }
 
@@ -141,6 +154,7 @@ class Writer extends Reader implements StoreWriter {
       .returningAll()
       .executeTakeFirst();
     if (updated === undefined) throw missing(key);
+    this.wrote = true;
     return this.toStored(updated);
   }
 
@@ -157,6 +171,7 @@ class Writer extends Reader implements StoreWriter {
       { foreignKey: () => stillParent(row.kind, row.name) },
     );
     if (result.numDeletedRows === 0n) throw missing(key);
+    this.wrote = true;
   }
 
   async putFile(key: string, file: StoredFile): Promise<void> {
@@ -180,6 +195,7 @@ class Writer extends Reader implements StoreWriter {
         .execute(),
       { foreignKey: () => missing(key) },
     );
+    this.wrote = true;
   }
 }
 
@@ -197,7 +213,17 @@ class KyselyStore extends Reader implements Store {
   }
 
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => work(new Writer(tx, this.sealing)));
+    return this.db.transaction().execute(async (tx) => {
+      const writer = new Writer(tx, this.sealing);
+      const result = await work(writer);
+      // Last, so on PostgreSQL the sequence's row is locked only from here to the commit.
+      if (writer.wrote) await bumpSequence(tx, 'resources');
+      return result;
+    });
+  }
+
+  changes(): Promise<Changes> {
+    return readChanges(this.db);
   }
 
   async ping(): Promise<boolean> {

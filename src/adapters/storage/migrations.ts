@@ -178,6 +178,24 @@ const createOperationLeases: Step = {
   },
 };
 
+/**
+ * Change sequences (`change-sequences.ts`): one row per thing caches watch, its number bumped in the same
+ * transaction as every write that changes it, so a replica learns of another's writes by reading two rows.
+ */
+const createChangeSequences: Step = {
+  async up(db) {
+    await db.schema
+      .createTable('change_sequences')
+      .addColumn('name', 'text', (column) => column.primaryKey())
+      .addColumn('sequence', 'bigint', (column) => column.notNull())
+      .execute();
+    await sql`insert into change_sequences (name, sequence) values ('resources', 0), ('addresses', 0)`.execute(db);
+  },
+  async down(db) {
+    await db.schema.dropTable('change_sequences').execute();
+  },
+};
+
 const migrations: Readonly<Record<string, Step>> = {
   '0001_resources': createResources,
   '0002_virtual_ips': createVirtualIps,
@@ -185,6 +203,7 @@ const migrations: Readonly<Record<string, Step>> = {
   '0004_access_records': createAccessRecords,
   '0005_master_key_check': createMasterKeyCheck,
   '0006_operation_leases': createOperationLeases,
+  '0007_change_sequences': createChangeSequences,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

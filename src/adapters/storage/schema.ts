@@ -87,6 +87,12 @@ export interface OperationLeasesTable {
   expires_at: number | string;
 }
 
+/** How many committed writes changed `name` (`resources`, `addresses`); PostgreSQL's bigint arrives as text. */
+export interface ChangeSequencesTable {
+  name: string;
+  sequence: number | string;
+}
+
 export interface Database {
   resources: ResourcesTable;
   resource_files: ResourceFilesTable;
@@ -96,6 +102,7 @@ export interface Database {
   audit_events: AuditEventsTable;
   master_key_check: MasterKeyCheckTable;
   operation_leases: OperationLeasesTable;
+  change_sequences: ChangeSequencesTable;
 }
 
 /** The SQL dialects the adapters speak; the few DDL differences hang off this. */

@@ -213,6 +213,26 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(await store.get('projects/doomed')).toBeDefined();
       });
 
+      test('bumps the resources change sequence once per committed write, not for reads or rollbacks', async () => {
+        const start = await store.changes();
+        await insert(project('a'), project('b'));
+        expect(await store.changes()).toEqual({ ...start, resources: start.resources + 1 });
+        await write((tx) => tx.get('projects/a'));
+        await store.listByKind('project');
+        await rejectionOf(write((tx) => tx.insert(project('a'))));
+        await rejectionOf(
+          write(async (tx) => {
+            await tx.update('projects/a', { spec: { changed: true } });
+            throw new Error('boom');
+          }),
+        );
+        expect(await store.changes()).toEqual({ ...start, resources: start.resources + 1 });
+        await write((tx) => tx.update('projects/a', { spec: {} }));
+        await write((tx) => tx.putFile('projects/a', file('x')));
+        await write((tx) => tx.delete('projects/b'));
+        expect(await store.changes()).toEqual({ ...start, resources: start.resources + 4 });
+      });
+
       test('rolls back earlier writes when a later one is refused', async () => {
         await insert(project('taken'));
         const attempt = write(async (tx) => {

@@ -6,9 +6,11 @@
 import { addressKey, DEFAULT_ADDRESS_RANGE } from '../../../service/address-ledger.js';
 import type { AddressClaim, AddressLedger, AddressRange, HeldAddress } from '../../../service/address-ledger.js';
 import { compareCodePoints, distinctClaims, planSync, type LedgerRow } from '../address-plan.js';
+import type { Changes } from '../../../service/store.js';
 import { parseIpv4Range } from '../ipv4.js';
 
-export function createMemoryAddressLedger(): AddressLedger {
+/** `counts` is the in-memory store's (`createMemoryStore`): a sync that changes a row moves `addresses`. */
+export function createMemoryAddressLedger(counts: Changes = { resources: 0, addresses: 0 }): AddressLedger {
   const rows = new Map<string, LedgerRow>();
   return {
     async sync(claims: readonly AddressClaim[], range: AddressRange = DEFAULT_ADDRESS_RANGE) {
@@ -16,6 +18,7 @@ export function createMemoryAddressLedger(): AddressLedger {
       const plan = planSync([...rows.values()], distinctClaims(claims), range, bounds, new Date().toISOString());
       for (const row of plan.remove) rows.delete(addressKey(row.cluster, row.host));
       for (const row of plan.insert) rows.set(addressKey(row.cluster, row.host), row);
+      if (plan.remove.length > 0 || plan.insert.length > 0) counts.addresses++;
       return plan.addresses;
     },
     async list(cluster?: string): Promise<HeldAddress[]> {

@@ -10,6 +10,7 @@
  */
 import type { KindName, ResourceBody } from '../../../core/model/kind.js';
 import type {
+  Changes,
   NewResource,
   Store,
   StoredFile,
@@ -70,12 +71,16 @@ class Reader implements StoreReader {
 }
 
 class Writer extends Reader implements StoreWriter {
+  /** Whether this transaction wrote anything: only then does it move the change number. */
+  wrote = false;
+
   async insert(resource: NewResource): Promise<StoredResource> {
     if (this.tables.resources.has(resource.key)) throw duplicate(resource);
     if (resource.parentKey !== null && !this.tables.resources.has(resource.parentKey)) throw missingParent(resource);
     const now = new Date().toISOString();
     const row: Row = { ...resource, body: JSON.stringify(resource.body), version: 1, createdAt: now, updatedAt: now };
     this.tables.resources.set(resource.key, row);
+    this.wrote = true;
     return toStored(row);
   }
 
@@ -89,6 +94,7 @@ class Writer extends Reader implements StoreWriter {
       updatedAt: new Date().toISOString(),
     };
     this.tables.resources.set(key, row);
+    this.wrote = true;
     return toStored(row);
   }
 
@@ -98,11 +104,13 @@ class Writer extends Reader implements StoreWriter {
     if (await this.hasChildren(key)) throw stillParent(row.kind, row.name);
     this.tables.resources.delete(key);
     this.tables.files.delete(key);
+    this.wrote = true;
   }
 
   async putFile(key: string, file: StoredFile): Promise<void> {
     if (!this.tables.resources.has(key)) throw missing(key);
     this.tables.files.set(key, copyFile(file));
+    this.wrote = true;
   }
 }
 
@@ -111,17 +119,30 @@ class MemoryStore extends Reader implements Store {
   private turn: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  constructor(
+    tables: Tables,
+    private readonly counts: Changes,
+  ) {
+    super(tables);
+  }
+
   transaction<T>(work: (tx: StoreWriter) => Promise<T>): Promise<T> {
     const run = async () => {
       if (this.closed) throw new Error('the in-memory store is closed');
       const draft: Tables = { resources: new Map(this.tables.resources), files: new Map(this.tables.files) };
-      const result = await work(new Writer(draft));
+      const writer = new Writer(draft);
+      const result = await work(writer);
       this.tables = draft;
+      if (writer.wrote) this.counts.resources++;
       return result;
     };
     const result = this.turn.then(run, run);
     this.turn = result.catch(() => undefined);
     return result;
+  }
+
+  async changes(): Promise<Changes> {
+    return { ...this.counts };
   }
 
   async ping(): Promise<boolean> {
@@ -133,6 +154,7 @@ class MemoryStore extends Reader implements Store {
   }
 }
 
-export function createMemoryStore(): Store {
-  return new MemoryStore({ resources: new Map(), files: new Map() });
+/** `counts` is shared with the in-memory ledger (`createMemoryAddressLedger`), as the database shares one table. */
+export function createMemoryStore(counts: Changes = { resources: 0, addresses: 0 }): Store {
+  return new MemoryStore({ resources: new Map(), files: new Map() }, counts);
 }

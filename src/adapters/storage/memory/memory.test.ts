@@ -7,6 +7,8 @@ describeStoreContract('in memory (offline rendering)', async () => createMemoryS
 
 // Every opener call opens "the same database" again: in memory, that is the same ledger.
 describeAddressLedgerContract('in memory (offline rendering)', async () => {
-  const ledger = createMemoryAddressLedger();
-  return async () => ({ ledger, close: async () => {} });
+  const counts = { resources: 0, addresses: 0 };
+  const ledger = createMemoryAddressLedger(counts);
+  const store = createMemoryStore(counts);
+  return async () => ({ ledger, store, close: async () => {} });
 });
