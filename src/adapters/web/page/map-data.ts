@@ -49,14 +49,21 @@ export interface MapEdge {
   verdict: Verdict;
   reason: string | null;
   hop: string | null;
+  /** provider/cluster where the refusing hop is. */
+  hopCluster?: string | null;
+  /** The call traced: the intent's first allowed method and path. */
+  request?: { method: string; path: string };
   intent: string;
+  /** The client intent, for a declared caller. */
+  client?: string | null;
 }
 
 export interface Diagnostic {
   severity: string;
   code: string;
   message: string;
-  resource: string;
+  resource: string | null;
+  cluster?: string | null;
 }
 
 export interface MapData {

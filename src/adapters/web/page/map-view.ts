@@ -60,7 +60,7 @@ const STYLE: StylesheetJson = [
   { selector: 'node[kind = "caller"]', style: { shape: 'ellipse', 'background-color': '#fff8e1' } },
   {
     selector: 'node[kind = "gateway"]',
-    style: { shape: 'diamond', width: 150, height: 36, 'background-color': '#ede7f6' },
+    style: { shape: 'diamond', width: 190, height: 36, 'background-color': '#ede7f6' },
   },
   {
     selector: 'edge',
@@ -99,7 +99,8 @@ export class MapView {
     private readonly handlers: MapHandlers,
   ) {}
 
-  show(elements: GraphElements): void {
+  /** Draws `elements`; resolves once the canvas has been painted with them. */
+  show(elements: GraphElements): Promise<void> {
     this.cy?.destroy();
     const cy = cytoscape({
       container: this.container,
@@ -117,6 +118,11 @@ export class MapView {
       if (key !== undefined) this.handlers.cluster(key);
     });
     this.cy = cy;
+    // An empty graph may never paint: do not wait for it beyond a moment.
+    return new Promise((resolve) => {
+      cy.one('render', () => requestAnimationFrame(() => resolve()));
+      setTimeout(resolve, elements.nodes.length === 0 ? 50 : 10_000);
+    });
   }
 
   /** Marks the nodes whose names contain `text` and fades the rest; empty clears. */
@@ -144,6 +150,15 @@ export class MapView {
     const box = this.container.getBoundingClientRect();
     const point = edge.renderedMidpoint();
     return { x: box.left + point.x, y: box.top + point.y };
+  }
+
+  /** For tests: a point inside a node's box near its bottom-left corner (a cluster's padding, clear of what is in it). */
+  nodeSpot(id: string): { x: number; y: number } | undefined {
+    const node = this.cy?.getElementById(id);
+    if (node === undefined || node.empty()) return undefined;
+    const box = this.container.getBoundingClientRect();
+    const bounds = node.renderedBoundingBox({ includeLabels: false });
+    return { x: box.left + bounds.x1 + 5, y: box.top + bounds.y2 - 5 };
   }
 
   /** What the canvas shows, for the browser tests (a canvas has no DOM to query). */

@@ -35,7 +35,7 @@ function diagnosticList(diagnostics: Diagnostic[]): HTMLElement {
         h('strong', {}, `${one.severity} ${one.code}`),
         ` ${one.message}`,
         h('br'),
-        h('small', {}, one.resource),
+        h('small', {}, [one.cluster, one.resource].filter(Boolean).join(' · ')),
       ),
     ),
   );
@@ -111,13 +111,15 @@ export class Panel {
       edge.verdict === 'refused' ? '✕ refused' : '✓ delivered',
     );
     const details = facts([
-      ['Hop', edge.hop],
+      ['Hop', edge.hop === null ? null : `${edge.hop}${edge.hopCluster ? ` (${edge.hopCluster})` : ''}`],
       ['Reason', edge.reason],
       ['Host', `${edge.host}:${edge.port}`],
+      ['Call', edge.request ? `${edge.request.method} ${edge.request.path}` : null],
       ['Mode', edge.mode],
       ['Gateway', edge.gateway],
       ['Share', edge.share === null ? null : `${edge.share}%`],
       ['Intent', edge.intent],
+      ['Client intent', edge.client ?? null],
     ]);
     const trace = section('check route trace', 'edge-trace');
     const objects = section('Istio objects', 'edge-objects');
