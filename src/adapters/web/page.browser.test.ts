@@ -3,7 +3,6 @@
  * draws, the edge table, the panel, a fleet too large to draw in full, and the token prompt.
  * (`meshbridge.browser.test.ts` runs it against a real server.)
  */
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   buildWebPage,
@@ -15,53 +14,25 @@ import {
   nodeSpot,
   openPage,
 } from '../../test-support/browser.js';
-import { registerWebPage } from './static-files.js';
-import type { MapData } from './page/map-data.js';
+import { startStandIn, type StandIn } from '../../test-support/web-stand-in.js';
 import { fleetMap, twoCloudsMap } from './page/test-support/map-fixture.js';
 
 const TOKEN = 'page-test-token';
-let server: FastifyInstance;
-let url: string;
-let map: MapData = twoCloudsMap();
-let requireToken = false;
-const asked: string[] = [];
+let api: StandIn;
 
 beforeAll(async () => {
   buildWebPage();
-  server = Fastify();
-  registerWebPage(server);
-  server.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v2/')) return;
-    asked.push(`${request.url} ${request.headers.authorization ?? ''}`);
-    if (requireToken && request.headers.authorization !== `Bearer ${TOKEN}`)
-      return reply.status(401).send({ error: 'Unauthenticated', message: 'authentication is on: send a token' });
-  });
-  server.get('/v2/map', async () => map);
-  server.get('/v2/map/edges/:id/trace', async (request) => ({
-    edge: (request.params as { id: string }).id,
-    hops: [{ hop: 'sidecar', verdict: 'pass' }],
-  }));
-  server.get('/v2/map/edges/:id/objects', async () => ({
-    objects: [{ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se' } }],
-    diagnostics: [],
-  }));
-  server.get('/v2/map/clusters/:key/objects', async (request) => ({
-    objects: [
-      { kind: 'Secret', metadata: { name: `for ${(request.params as { key: string }).key}` }, data: '<redacted>' },
-    ],
-    diagnostics: [{ severity: 'warning', code: 'W1', message: 'a warning', resource: 'r' }],
-  }));
-  url = await server.listen({ port: 0, host: '127.0.0.1' });
+  api = await startStandIn(twoCloudsMap());
 });
 afterAll(async () => {
   await closeBrowser();
-  await server?.close();
+  await api?.close();
 });
 
 describe('the page against fixed maps', { timeout: 120_000 }, () => {
   test('draws both clusters and every edge with its verdict, under the CSP without a violation', async () => {
-    map = twoCloudsMap();
-    const session = await openPage(url);
+    api.map = twoCloudsMap();
+    const session = await openPage(api.url);
     const { page } = session;
     try {
       await mapDrawn(page);
@@ -70,7 +41,7 @@ describe('the page against fixed maps', { timeout: 120_000 }, () => {
         'c:edge/cluster01',
         'c:edge/cluster02',
       ]);
-      for (const edge of map.edges) {
+      for (const edge of api.map.edges) {
         const segments = graph.edges.filter((one) => one.edgeIds.includes(edge.id));
         expect(segments.length, edge.id).toBeGreaterThan(0);
         for (const segment of segments) expect(segment.verdict).toBe(edge.verdict);
@@ -84,8 +55,8 @@ describe('the page against fixed maps', { timeout: 120_000 }, () => {
   });
 
   test('clicking an edge on the map opens its verdict, trace and objects; a cluster its objects', async () => {
-    map = twoCloudsMap();
-    const session = await openPage(url);
+    api.map = twoCloudsMap();
+    const session = await openPage(api.url);
     const { page } = session;
     try {
       await mapDrawn(page);
@@ -110,8 +81,8 @@ describe('the page against fixed maps', { timeout: 120_000 }, () => {
   });
 
   test('the edge table lists every edge; Enter on a row opens the same panel', async () => {
-    map = twoCloudsMap();
-    const session = await openPage(url);
+    api.map = twoCloudsMap();
+    const session = await openPage(api.url);
     const { page } = session;
     try {
       await page.getByRole('tab', { name: 'Edges' }).click();
@@ -129,8 +100,8 @@ describe('the page against fixed maps', { timeout: 120_000 }, () => {
   });
 
   test('a fleet of 100 clusters and 2,000 services collapses; search and filters narrow it', async () => {
-    map = fleetMap(100, 2000);
-    const session = await openPage(url);
+    api.map = fleetMap(100, 2000);
+    const session = await openPage(api.url);
     const { page } = session;
     try {
       await mapDrawn(page);
@@ -151,10 +122,10 @@ describe('the page against fixed maps', { timeout: 120_000 }, () => {
   });
 
   test('with authentication on, a 401 asks for a token, kept for the session', async () => {
-    map = twoCloudsMap();
-    requireToken = true;
-    asked.length = 0;
-    const session = await openPage(url);
+    api.map = twoCloudsMap();
+    api.token = TOKEN;
+    api.asked.length = 0;
+    const session = await openPage(api.url);
     const { page } = session;
     try {
       const dialog = page.getByRole('dialog');
@@ -164,9 +135,9 @@ describe('the page against fixed maps', { timeout: 120_000 }, () => {
       await dialog.getByRole('button', { name: 'Use token' }).click();
       await mapDrawn(page);
       expect(await inPage(page, "sessionStorage.getItem('meshbridge.token')")).toBe(TOKEN);
-      expect(asked.at(-1)).toBe(`/v2/map Bearer ${TOKEN}`);
+      expect(api.asked.at(-1)).toBe(`/v2/map Bearer ${TOKEN}`);
     } finally {
-      requireToken = false;
+      api.token = undefined;
       await session.close();
     }
   });

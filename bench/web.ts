@@ -1,0 +1,52 @@
+/**
+ * `npm run bench:web [-- --runs 5]`
+ *
+ * The web page's first render: from navigation start to the map painted (the page's own
+ * `meshbridge:first-render` performance measure), in Debian's Chromium, median of `--runs`
+ * fresh page loads. Two cases: both seed examples on a real server (goal: under one second),
+ * and a fleet of 100 clusters and 2,000 services served by a stand-in API (reported, no
+ * goal). Builds the page into dist/web/ first. Prints one JSON object.
+ */
+import { parseArgs } from 'node:util';
+import { buildWebPage, closeBrowser, mapDrawn, openPage } from '../src/test-support/browser.js';
+import { startSeededServer } from '../src/test-support/seeded-server.js';
+import { startStandIn } from '../src/test-support/web-stand-in.js';
+import { fleetMap } from '../src/adapters/web/page/test-support/map-fixture.js';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const runs = Number(values.runs);
+const GOAL_MS = 1000;
+
+async function firstRenders(url: string, count = runs): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = 0; run < count; run++) {
+    const session = await openPage(url);
+    await mapDrawn(session.page, 1, 120_000);
+    times.push(Number(await session.page.evaluate('document.body.dataset.firstRenderMs')));
+    await session.close();
+  }
+  return times;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+buildWebPage();
+const seeded = await startSeededServer(['seed-two-clouds.yaml', 'seed-replication.yaml']);
+const fleet = await startStandIn(fleetMap(100, 2000));
+try {
+  // One load not counted: Chromium's own start-up.
+  await firstRenders(seeded.server.url, 1);
+  const seeds = await firstRenders(seeded.server.url);
+  const large = await firstRenders(fleet.url);
+  const figures = {
+    runs,
+    seedExamples: { medianMs: median(seeds), runsMs: seeds, goalMs: GOAL_MS, met: median(seeds) < GOAL_MS },
+    fleet100x2000: { medianMs: median(large), runsMs: large },
+  };
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+} finally {
+  await closeBrowser();
+  await fleet.close();
+  await seeded.server.close();
+  await Promise.all([...seeded.fleet.values()].map((fake) => fake.close()));
+}
