@@ -33,7 +33,7 @@ export interface Metrics {
   objectDrifted(cluster: string, drift: 'changed' | 'deleted'): void;
   /** A reconcile pass over `groups` groups took `seconds`. */
   reconcilePass(seconds: number, groups: number): void;
-  /** A render (`fleet`, `group`, `cluster` or `world`) took `seconds`. */
+  /** A render (`fleet`, `group`, `cluster`, `world` or `map`) took `seconds`. */
   rendered(scope: string, seconds: number): void;
   /** This replica took (true) or gave up (false) the lease of a group's operations. */
   leaseHeld(group: string, held: boolean): void;

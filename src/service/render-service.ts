@@ -11,6 +11,7 @@ import {
   Renderer,
   type ClusterOutput,
   type ObjectValidator,
+  type RenderPlan,
   type RenderResult,
 } from '../core/render/render.js';
 import { fleetWorld, type World } from '../core/dataplane/world.js';
@@ -21,6 +22,13 @@ import type { AddressClaim, AddressLedger } from './address-ledger.js';
 import { getOrThrow } from './resource-service.js';
 import { readSnapshot } from './snapshot.js';
 import type { Store } from './store.js';
+
+export interface FleetRender {
+  snapshot: Snapshot;
+  plan: RenderPlan;
+  result: RenderResult;
+  world: World;
+}
 
 export interface RenderFilter {
   /** `provider/cluster`: only that cluster. */
@@ -56,10 +64,17 @@ export class RenderService {
 
   /** The fleet as the data-plane model sees it: every cluster's mesh facts, rendered objects and placed Services. */
   async renderWorld(): Promise<{ world: World; snapshot: Snapshot }> {
+    const { world, snapshot } = await this.renderEverything();
+    return { world, snapshot };
+  }
+
+  /** One render, every view of it: the snapshot, the resolved model, the objects and diagnostics, and the world. */
+  async renderEverything(): Promise<FleetRender> {
     const snapshot = await readSnapshot(this.store);
     const plan = planRender(snapshot);
     const addresses = await this.ledger.sync([...plan.claims, ...(await this.heldClaims())]);
-    return { world: fleetWorld(snapshot, this.renderer.render(snapshot, addresses, plan), plan), snapshot };
+    const result = this.renderer.render(snapshot, addresses, plan);
+    return { snapshot, plan, result, world: fleetWorld(snapshot, result, plan) };
   }
 
   /** What one deployment intent group's intents put in every cluster, including other groups' clusters. */

@@ -8,7 +8,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { secondsSince, type Metrics } from './metrics.js';
 import type { RenderService } from './render-service.js';
 
-const SCOPES = { renderFleet: 'fleet', renderGroup: 'group', renderCluster: 'cluster', renderWorld: 'world' } as const;
+const SCOPES = {
+  renderFleet: 'fleet',
+  renderGroup: 'group',
+  renderCluster: 'cluster',
+  renderWorld: 'world',
+  renderEverything: 'map',
+} as const;
 
 type Timed = keyof typeof SCOPES;
 

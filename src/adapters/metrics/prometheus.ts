@@ -95,7 +95,7 @@ export function createPrometheusMetrics(options: PrometheusOptions = {}): Metric
   });
   const renders = new Histogram({
     name: 'meshbridge_render_duration_seconds',
-    help: 'How long renders took (reading the model, addresses, rendering), by scope: fleet, group, cluster, world.',
+    help: 'How long renders took (reading the model, addresses, rendering), by scope: fleet, group, cluster, world, map.',
     labelNames: ['scope'],
     buckets: RENDER_BUCKETS,
     registers,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { denial, requirementOf, type MatchedRequest } from './policy.js';
+import { denial, readableProjects, requirementOf, type MatchedRequest } from './policy.js';
 import { ADMIN, parseGrant, ROLES, type Principal } from './principal.js';
 
 const GROUP =
@@ -54,6 +54,11 @@ test.each([
   [['admin:p1'], 'GET', '/v2/audit', false],
   [['admin'], 'POST', '/v2/tokens', true],
   [['editor'], 'GET', '/v2/tokens', false],
+  // The map shows each reader its own projects only (readableProjects), so any reading grant may ask.
+  [['viewer:p1'], 'GET', '/v2/map', true],
+  [['viewer:p1'], 'GET', '/v2/map/clusters/prov/c1/objects', true],
+  [[], 'GET', '/v2/map', false],
+  [['editor'], 'POST', '/v2/map', false],
   [['viewer:p1'], 'GET', '/v2/openapi.json', true],
   [[], 'GET', '/v2/openapi.json', false],
   [['viewer:p1'], 'GET', '/v2/version', true],
@@ -131,5 +136,25 @@ test('a role never allows a write that its permissions do not name', () => {
     fc.property(fc.constantFrom('POST', 'PUT', 'DELETE'), anyUrl, (method, url) => {
       expect(allowed(principal(['viewer']), method, url)).toBe(false);
     }),
+  );
+});
+
+test('readable projects: every one with a global grant of any role, else exactly those the grants name', () => {
+  expect(readableProjects(ADMIN)).toBe('all');
+  expect(readableProjects(principal(['deployer']))).toBe('all');
+  expect(readableProjects(principal(['viewer:p1', 'editor:p2']))).toEqual(new Set(['p1', 'p2']));
+  expect(readableProjects(principal([]))).toEqual(new Set());
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.constantFrom(...ROLES), fc.option(fc.constantFrom('p1', 'p2', 'p3')))),
+      (pairs) => {
+        const who = principal(pairs.map(([role, project]) => (project === null ? role : `${role}:${project}`)));
+        const readable = readableProjects(who);
+        for (const project of ['p1', 'p2', 'p3']) {
+          const mayRead = readable === 'all' || readable.has(project);
+          expect(mayRead).toBe(allowed(who, 'GET', `/v2/projects/${project}`));
+        }
+      },
+    ),
   );
 });

@@ -9,6 +9,8 @@
  * - cluster providers, clusters and their gateways can be read by anyone with a grant
  *   (logical clouds name them) and written only by a global `admin`;
  * - what spans every project (the project list, a cluster's or the fleet's render, `/metrics`) needs a global grant;
+ * - the connectivity map (`/v2/map`) can be read with any grant, and shows only the projects the
+ *   principal may read (`readableProjects`);
  * - tokens and the audit log are a global `admin`'s;
  * - `showSecrets=true` needs `readSecrets` as well, whatever else the request needs.
  */
@@ -60,6 +62,13 @@ function projectRequirement(reading: boolean, segments: string[], request: Match
   return { permission, project: request.project, readSecrets };
 }
 
+function clusterRequirement(reading: boolean, segments: string[], request: MatchedRequest): Requirement {
+  if (!reading) return { permission: 'admin', readSecrets: false };
+  // A cluster's render holds every project's objects.
+  if (segments[segments.length - 1] === 'render') return { permission: 'read', readSecrets: request.showSecrets };
+  return { permission: 'read', anyGrant: true, readSecrets: request.showSecrets };
+}
+
 export function requirementOf(request: MatchedRequest): Requirement {
   const verb = request.method.toUpperCase();
   const reading = READING.has(verb);
@@ -72,13 +81,10 @@ export function requirementOf(request: MatchedRequest): Requirement {
   if (root !== 'v2') return { permission: reading ? 'read' : 'admin', anyGrant: reading, readSecrets: false };
   if (area === 'projects') return projectRequirement(reading, segments, request);
   if (area === 'tokens' || area === 'audit') return { permission: 'admin', readSecrets: false };
-  if (area === 'cluster-providers') {
-    if (!reading) return { permission: 'admin', readSecrets: false };
-    // A cluster's render holds every project's objects.
-    if (segments[segments.length - 1] === 'render') return { permission: 'read', readSecrets: request.showSecrets };
-    return { permission: 'read', anyGrant: true, readSecrets: request.showSecrets };
-  }
+  if (area === 'cluster-providers') return clusterRequirement(reading, segments, request);
   if (area === 'openapi.json' || area === 'version') return { permission: 'read', anyGrant: true, readSecrets: false };
+  // The map shows each reader only the projects it may read (readableProjects), so any reading grant will do.
+  if (area === 'map' && reading) return { permission: 'read', anyGrant: true, readSecrets: request.showSecrets };
   return { permission: reading ? 'read' : 'admin', readSecrets: request.showSecrets };
 }
 
@@ -103,4 +109,11 @@ export function denial(principal: Principal, requirement: Requirement): string |
         ? 'every project (a global grant)'
         : `project ${requirement.project}`;
   return `this needs ${roles.join(' or ')} in ${where}`;
+}
+
+/** The projects a principal may read: every one with a global grant, else those its grants name. */
+export function readableProjects(principal: Principal): 'all' | Set<string> {
+  const reading = principal.grants.filter((grant) => PERMISSIONS_OF[grant.role].includes('read'));
+  if (reading.some((grant) => grant.project === undefined)) return 'all';
+  return new Set(reading.map((grant) => grant.project as string));
 }
