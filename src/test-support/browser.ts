@@ -85,7 +85,13 @@ export function inPage<T>(page: Page, expression: string): Promise<T> {
 
 /** Waits until the page has drawn its map `times` times (each load of /v2/map counts once). */
 export async function mapDrawn(page: Page, times = 1, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(`Number(document.body.dataset.mapReady ?? 0) >= ${times}`, undefined, { timeout });
+  // A function, not a string: polling a string would need eval, which the page's CSP forbids.
+  const ready = (wanted: number) =>
+    Number(
+      (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } }).document.body.dataset
+        .mapReady ?? 0,
+    ) >= wanted;
+  await page.waitForFunction(ready, times, { timeout });
 }
 
 export interface Drawn {

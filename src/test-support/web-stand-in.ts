@@ -31,15 +31,23 @@ function routes(server: FastifyInstance, state: StandIn): void {
     hops: [{ hop: 'sidecar', verdict: 'pass' }],
   }));
   server.get('/v2/map/edges/:id/objects', async () => ({
-    objects: [{ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se' } }],
+    clusters: [
+      {
+        clusterProvider: 'edge',
+        cluster: 'cluster01',
+        resources: [{ apiVersion: 'networking.istio.io/v1', kind: 'ServiceEntry', metadata: { name: 'se' } }],
+      },
+    ],
     diagnostics: [],
   }));
-  server.get('/v2/map/clusters/:key/objects', async (request) => ({
-    objects: [
-      { kind: 'Secret', metadata: { name: `for ${(request.params as { key: string }).key}` }, data: '<redacted>' },
-    ],
-    diagnostics: [{ severity: 'warning', code: 'W1', message: 'a warning', resource: 'r' }],
-  }));
+  server.get('/v2/map/clusters/:clusterProvider/:cluster/objects', async (request) => {
+    const { clusterProvider, cluster } = request.params as { clusterProvider: string; cluster: string };
+    const secret = { kind: 'Secret', metadata: { name: `for ${clusterProvider}/${cluster}` }, data: '<redacted>' };
+    return {
+      clusters: [{ clusterProvider, cluster, resources: [secret] }],
+      diagnostics: [{ severity: 'warning', code: 'W1', message: 'a warning', resource: 'r', cluster: null }],
+    };
+  });
 }
 
 export async function startStandIn(map: MapData): Promise<StandIn> {

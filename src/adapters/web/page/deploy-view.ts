@@ -4,9 +4,18 @@
  * while anything is pending or running and every five otherwise, only while the view is shown;
  * and, on demand, the diff of what `update` would change.
  */
-import { getJson, getText } from './api.js';
+import { ApiError, getJson, getText } from './api.js';
 import { h } from './dom.js';
-import { groupPath, pollDelay, type DeployData, type DeployGroup } from './deploy-data.js';
+import {
+  fromStatus,
+  groupPath,
+  groupsOf,
+  pollDelay,
+  type DeployData,
+  type DeployGroup,
+  type GroupKey,
+  type GroupStatusAnswer,
+} from './deploy-data.js';
 
 const SYMBOL: Record<string, string> = { applied: '✓', pending: '…', failed: '✕', drift: '≠' };
 
@@ -73,7 +82,30 @@ export class DeployView {
   /** Open diffs survive a refresh: groups are redrawn only when their states change. */
   private last = '';
 
-  constructor(private readonly element: HTMLElement) {}
+  /** `groups`: the groups of the map, for a server without `GET /v2/map/deploy` (each group's status is read instead). */
+  constructor(
+    private readonly element: HTMLElement,
+    private readonly groups: () => GroupKey[],
+  ) {}
+
+  /** False once the server answered 404: it is not asked again. */
+  private deployRoute = true;
+
+  private async read(): Promise<DeployData> {
+    if (this.deployRoute) {
+      try {
+        return await getJson<DeployData>('/v2/map/deploy');
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.status !== 404) throw error;
+        this.deployRoute = false;
+      }
+    }
+    const keys = groupsOf(this.groups());
+    const statuses = await Promise.all(
+      keys.map((key) => getJson<GroupStatusAnswer>(`${groupPath(key)}/status?changes=false`)),
+    );
+    return { groups: keys.map((key, index) => fromStatus(key, statuses[index] as GroupStatusAnswer)) };
+  }
 
   start(): void {
     this.shown = true;
@@ -89,7 +121,7 @@ export class DeployView {
     clearTimeout(this.timer);
     let delay = 5_000;
     try {
-      const data = await getJson<DeployData>('/v2/map/deploy');
+      const data = await this.read();
       this.render(data);
       delay = pollDelay(data);
     } catch (error) {

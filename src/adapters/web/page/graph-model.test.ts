@@ -36,6 +36,10 @@ describe('graphElements', () => {
     map.edges[1]!.share = 80;
     const edge = graphElements(map).edges.find((one) => one.data.edgeIds.includes('e2'));
     expect(edge?.data.label).toBe('80%');
+    // Drawn together with an unweighted call on the same line, the share still shows.
+    map.edges.push({ ...map.edges[1]!, id: 'e2b', share: null, port: 9443 });
+    const both = graphElements(map).edges.find((one) => one.data.edgeIds.includes('e2b'));
+    expect(both?.data.label).toBe('×2 · 80%');
   });
 
   it('gives every node a position and every edge ends that exist', () => {

@@ -230,9 +230,9 @@ function pathOf(edge: MapEdge, shownAs: Map<string, string>): string[] | undefin
 }
 
 function edgeLabel(edges: MapEdge[]): string {
-  if (edges.length > 1) return `×${edges.length}`;
-  const share = edges[0]?.share;
-  return share === null || share === undefined ? '' : `${share}%`;
+  const shares = edges.flatMap((edge) => (edge.share === null ? [] : [`${edge.share}%`]));
+  const count = edges.length > 1 ? `×${edges.length}` : '';
+  return [count, shares.join(' ')].filter((part) => part !== '').join(' · ');
 }
 
 /** One graph edge per (source, target, verdict); each carries the map edges it stands for. */

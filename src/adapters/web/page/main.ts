@@ -24,7 +24,7 @@ const mapView = new MapView(byId('map'), {
   edge: (edgeIds) => panel.showEdges(edgeIds),
   cluster: (key) => panel.showCluster(key),
 });
-const deployView = new DeployView(byId('deploy-groups'));
+const deployView = new DeployView(byId('deploy-groups'), () => [...full.services, ...full.callers]);
 
 function status(text: string, error = false): void {
   const line = byId('status');

@@ -32,6 +32,9 @@ export interface MapCaller {
   id: string;
   app: string;
   project: string;
+  compositeApp: string;
+  version: string;
+  group: string;
   cluster: string;
   namespace: string;
   serviceAccount: string;

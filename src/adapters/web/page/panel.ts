@@ -10,12 +10,20 @@ import type { Diagnostic, MapData, MapEdge } from './map-data.js';
 
 const yaml = (value: unknown) => (typeof value === 'string' ? value : dump(value, { noRefs: true, lineWidth: 120 }));
 
-/** Objects answers are a list, or `{objects, diagnostics}`; either way, YAML documents. */
-function objectsText(answer: unknown): string {
-  const objects = Array.isArray(answer) ? answer : (answer as { objects?: unknown[] } | null)?.objects;
-  if (!Array.isArray(objects)) return yaml(answer);
-  if (objects.length === 0) return '# no objects';
-  return objects.map((one) => yaml(one)).join('---\n');
+interface ObjectsAnswer {
+  clusters?: { clusterProvider: string; cluster: string; resources: unknown[] }[];
+}
+
+/** An objects answer (`{clusters: [{clusterProvider, cluster, resources}], diagnostics}`) as YAML documents, a comment line before each cluster's. */
+export function objectsText(answer: unknown): string {
+  const clusters = (answer as ObjectsAnswer | null)?.clusters;
+  if (!Array.isArray(clusters)) return yaml(answer);
+  const parts: string[] = [];
+  for (const cluster of clusters) {
+    parts.push(`# cluster ${cluster.clusterProvider}/${cluster.cluster}: ${cluster.resources.length} objects\n`);
+    for (const resource of cluster.resources) parts.push(`---\n${yaml(resource)}`);
+  }
+  return parts.length === 0 ? '# no objects' : parts.join('');
 }
 
 function diagnosticsOf(answer: unknown): Diagnostic[] {
@@ -149,7 +157,8 @@ export class Panel {
     const diagnostics = section('Diagnostics', 'cluster-diagnostics');
     const objects = section('Rendered objects (secrets redacted)', 'cluster-objects');
     this.open(`Cluster ${key}`, details, diagnostics.element, objects.element);
-    const answer = getJson(`/v2/map/clusters/${encodeURIComponent(key)}/objects`);
+    const path = key.split('/').map(encodeURIComponent).join('/');
+    const answer = getJson(`/v2/map/clusters/${path}/objects`);
     void fill(diagnostics.body, async () => [diagnosticList(diagnosticsOf(await answer))]);
     void fill(objects.body, async () => [h('pre', {}, objectsText(await answer))]);
   }
