@@ -42,7 +42,8 @@ const OTHER_TAGS = [
   { name: 'render', description: 'The Istio objects the intents produce, and where a call would go' },
   {
     name: 'map',
-    description: "The fleet's intended connectivity for the web page: every declared call with its verdict, and deploy state",
+    description:
+      "The fleet's intended connectivity for the web page: every declared call with its verdict, and deploy state",
   },
   {
     name: 'deploy',

@@ -11,6 +11,7 @@ import { sqliteApi, type ApiHarness } from '../../test-support/api.js';
 import { exampleDocuments } from '../../test-support/examples.js';
 import { mapOf } from '../../test-support/fleet-map.js';
 import { filterMap } from './filter.js';
+import { concretePath, sourceAddress } from './request.js';
 import type { MapEdgeView, MapViewBody } from './schema.js';
 
 /** `app@cluster -> service@cluster` with the edge's share and verdict, for readable expectations. */
@@ -181,4 +182,23 @@ describe('what a reader sees', () => {
     expect(httpbin.callers.map((caller) => caller.app)).toEqual(['sleep']);
     expect(filterMap(view, { group: 'no-such-group' }, 'all')).toMatchObject({ services: [], callers: [], edges: [] });
   });
+});
+
+test('a source address is the first host of the first IPv4 CIDR', () => {
+  expect(sourceAddress(['10.217.0.0/16'])).toBe('10.217.0.1');
+  expect(sourceAddress(['192.168.4.7/24', '10.0.0.0/8'])).toBe('192.168.4.1');
+  expect(sourceAddress(['192.168.4.7/32'])).toBe('192.168.4.7');
+  expect(sourceAddress(['192.168.4.7'])).toBe('192.168.4.7');
+  expect(sourceAddress(['fd00::/64'])).toBeUndefined();
+  expect(sourceAddress([])).toBeUndefined();
+});
+
+test('a path pattern is made a path it admits', () => {
+  expect(['*', '/status*', '*.html', '/api/{*}/items', '/exact'].map(concretePath)).toEqual([
+    '/',
+    '/status',
+    '/x.html',
+    '/api/x/items',
+    '/exact',
+  ]);
 });

@@ -12,7 +12,7 @@ import type { Placement } from '../render/topology.js';
 import { edgeFields, MapContext, modeBetween, type FleetMap, type MapInput } from './context.js';
 import { mapId } from './ids.js';
 import { mapCluster, serviceNodeKey, servingKey } from './nodes.js';
-import { declaredRequest } from './request.js';
+import { declaredRequest, sourceAddress } from './request.js';
 import { routingEdges } from './routing-edges.js';
 import type { MapEdgeView } from './schema.js';
 import { destinationVerdict, notReached } from './verdict.js';
@@ -39,7 +39,9 @@ function directEdges(context: MapContext, call: DirectCall): void {
   const mode = modeBetween(placement.cluster, service.servers);
   const called = calledName(service, placement, mode);
   const request = declaredRequest(service, client, caller.principal);
-  const check = context.trace(caller, { ...called, ...request });
+  // A client declared by its addresses calls from them: policies on ipBlocks (and plaintext calls) see one.
+  const ip = sourceAddress(client.spec.cidrs);
+  const check = context.trace(caller, { ...called, ...request }, ip);
   for (const server of intended) {
     const node = context.nodes.byKey.get(serviceNodeKey(service, server.cluster.key));
     if (!node) continue;

@@ -56,12 +56,13 @@ export class MapContext {
   }
 
   /** One trace per distinct call: callers of one identity in one cluster share it. */
-  trace(caller: MapCallerView, request: RouteRequest): RouteCheck {
-    const routeCaller = this.callers.routeCallers.get(caller.id);
-    if (!routeCaller) throw new Error(`no caller ${caller.id}`);
+  trace(caller: MapCallerView, request: RouteRequest, ip?: string): RouteCheck {
+    const known = this.callers.routeCallers.get(caller.id);
+    if (!known) throw new Error(`no caller ${caller.id}`);
+    const routeCaller = ip === undefined ? known : { ...known, ip };
     const key = JSON.stringify([routeCaller, request]);
-    const known = this.traces.get(key);
-    if (known) return known;
+    const traced = this.traces.get(key);
+    if (traced) return traced;
     const check = checkRoute(this.input.world, routeCaller, request);
     this.traces.set(key, check);
     return check;

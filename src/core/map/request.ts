@@ -61,3 +61,16 @@ export function routeRequest(match: RouteMatch | undefined): MapRequest {
     path: match?.uriExact ?? match?.uriPrefix ?? '/',
   };
 }
+
+/** A source address a client's first CIDR admits (its first host, IPv4); policies on ipBlocks see it. */
+export function sourceAddress(cidrs: readonly string[]): string | undefined {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)(?:\/(\d+))?$/.exec(cidrs[0] ?? '');
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const bits = match[5] === undefined ? 32 : Number(match[5]);
+  const base = octets.reduce((sum, octet) => sum * 256 + octet, 0);
+  const size = 2 ** (32 - bits);
+  const network = base - (base % size);
+  const host = size > 2 ? network + 1 : network;
+  return [24, 16, 8, 0].map((shift) => Math.floor(host / 2 ** shift) % 256).join('.');
+}

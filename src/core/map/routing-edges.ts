@@ -1,19 +1,20 @@
 /**
- * A weighted route's edges: each caller of the routed host, in a cluster the route's
- * VirtualService is rendered in, sends one request per rule (the rule's first match);
+ * A weighted route's edges: each declared caller of the routed host, in a cluster the route's
+ * VirtualService is rendered in, sends one request per rule (the rule's first match, or for a
+ * rule without match the request its client intent allows);
  * each destination of the trace is an edge with its share. A call that reaches no
  * destination (DNS, no matching rule) gets an edge to each of the rule's targets.
  */
 import { kubernetesServicePort } from '../model/inbound.js';
 import { specOf } from '../model/kind.js';
 import { clusterLabel } from '../render/mesh.js';
-import { dnsLabel, localHost, type ServiceModel } from '../render/services.js';
+import { dnsLabel, localHost, type ClientModel, type ServiceModel } from '../render/services.js';
 import type { SnapshotRecord } from '../render/snapshot.js';
 import type { GroupInfo, Placement } from '../render/topology.js';
 import type { DestinationTrace } from '../dataplane/trace.js';
 import { edgeFields, modeBetween, type MapContext } from './context.js';
 import { mapId } from './ids.js';
-import { routeRequest, type MapRequest } from './request.js';
+import { declaredRequest, routeRequest, type MapRequest } from './request.js';
 import type { MapCallerView, MapServiceView } from './schema.js';
 import { destinationVerdict, notReached } from './verdict.js';
 
@@ -33,19 +34,33 @@ interface Route {
   port: number | undefined;
 }
 
-/** Clients of the host's and of every destination's inbound intent, placed where the VirtualService is. */
-function routeCallers(context: MapContext, route: Route): Placement[] {
+interface RouteCall {
+  placement: Placement;
+  /** The inbound intent and client that declare the caller: they give the request when the rule has no match. */
+  service: ServiceModel;
+  client: ClientModel;
+}
+
+/**
+ * The routed host's declared callers (its inbound intent's clients) where the VirtualService is; a host without an
+ * inbound intent (seed 001's service01) is called by the declared callers of the rule's destinations.
+ */
+function routeCallers(context: MapContext, route: Route, hostService: ServiceModel | undefined): RouteCall[] {
   const { group, spec } = route;
   const topology = context.input.model.topology;
   const where = new Set(topology.inGroup(group.key, spec.host).map((placement) => placement.cluster.key));
-  const apps = [spec.host, ...spec.http.flatMap((rule) => rule.route.map((target) => target.app))];
-  const services = new Set(apps.map((app) => context.serviceOf(group.key, app)));
-  return [...services]
+  const destinations = spec.http.flatMap((rule) =>
+    rule.route.map((target) => context.serviceOf(group.key, target.app)),
+  );
+  const services = hostService ? [hostService] : [...new Set(destinations)];
+  return services
     .filter((service): service is ServiceModel => service !== undefined)
-    .flatMap((service) => service.clients)
-    .filter((client) => client.spec.type !== 'external')
-    .flatMap((client) => client.placements)
-    .filter((placement) => where.has(placement.cluster.key));
+    .flatMap((service) =>
+      service.clients
+        .filter((client) => client.spec.type !== 'external')
+        .flatMap((client) => client.placements.map((placement) => ({ placement, service, client }))),
+    )
+    .filter((call) => where.has(call.placement.cluster.key));
 }
 
 /** The node a destination ended at; one not traced to a cluster, by the name it was called (the caller's cluster first). */
@@ -71,10 +86,14 @@ function targetNodes(context: MapContext, route: Route, ruleIndex: number) {
   });
 }
 
-function traceRule(context: MapContext, route: Route, ruleIndex: number, placement: Placement): void {
+function traceRule(context: MapContext, route: Route, ruleIndex: number, call: RouteCall): void {
+  const { placement } = call;
   const caller = context.callers.of(placement);
   const rule = route.spec.http[ruleIndex];
-  const request: MapRequest = routeRequest(rule?.match?.[0]);
+  const first = rule?.match?.[0];
+  const request: MapRequest = first
+    ? routeRequest(first)
+    : declaredRequest(call.service, call.client, caller.principal);
   const check = context.trace(caller, {
     host: route.host,
     ...(route.port === undefined ? {} : { port: route.port }),
@@ -126,7 +145,6 @@ export function routingEdges(context: MapContext, record: SnapshotRecord): void 
     host: localHost(hostService?.spec.serviceName ?? dnsLabel(spec.host), group.namespace),
     port: hostService ? kubernetesServicePort(hostService.spec) : undefined,
   };
-  const placements = routeCallers(context, route);
-  for (const ruleIndex of spec.http.keys())
-    for (const placement of placements) traceRule(context, route, ruleIndex, placement);
+  const calls = routeCallers(context, route, hostService);
+  for (const ruleIndex of spec.http.keys()) for (const call of calls) traceRule(context, route, ruleIndex, call);
 }
