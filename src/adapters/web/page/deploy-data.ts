@@ -55,8 +55,12 @@ export function groupsOf(members: GroupKey[]): GroupKey[] {
 
 /** A group's status as the deploy view shows it: a cluster with objects changed by hand and put back is `drift`. */
 export function fromStatus(key: GroupKey, status: GroupStatusAnswer): DeployGroup {
+  const { project, compositeApp, version, group } = key;
   return {
-    ...key,
+    project,
+    compositeApp,
+    version,
+    group,
     state: status.state ?? null,
     operation: status.operation ? { kind: status.operation.action, state: status.operation.status } : null,
     clusters: (status.clusters ?? []).map((cluster) => ({

@@ -94,7 +94,9 @@ export class DeployView {
   private async read(): Promise<DeployData> {
     if (this.deployRoute) {
       try {
-        return await getJson<DeployData>('/v2/map/deploy');
+        // Each group as `status` gives it, with its place: the same reading as the fallback below.
+        const feed = await getJson<{ groups: (GroupKey & GroupStatusAnswer)[] }>('/v2/map/deploy');
+        return { groups: feed.groups.map((group) => fromStatus(group, group)) };
       } catch (error) {
         if (!(error instanceof ApiError) || error.status !== 404) throw error;
         this.deployRoute = false;
