@@ -25,7 +25,7 @@ import { RenderService } from './service/render-service.js';
 import type { Metrics } from './service/metrics.js';
 import { timeRenders } from './service/timed-render.js';
 import { CheckRouteService } from './service/check-route-service.js';
-import { MapService } from './service/map-service.js';
+import { deployReader, MapService } from './service/map-service.js';
 import type { AccessRecords } from './service/access/access-records.js';
 import { isApiToken, TokenService } from './service/access/tokens.js';
 import type { AddressLedger } from './service/address-ledger.js';
@@ -164,7 +164,7 @@ export async function buildServices(
       seedPaths: new SeedPathService(store),
       render,
       checkRoute: new CheckRouteService(render),
-      map: new MapService(render),
+      map: new MapService(render, deployReader(store, deploy)),
       deploy,
       logicalClouds: new LogicalCloudService(store, database.deployRecords, deployState),
       tokens,

@@ -11,7 +11,25 @@ import { clusterObjects, edgeObjects } from '../core/map/objects.js';
 import type { MapEdgeView, MapFilter, MapViewBody, Readable } from '../core/map/schema.js';
 import type { RouteCheck } from '../core/render/check-route.js';
 import type { RenderResult } from '../core/render/render.js';
+import { deployGroupView, type DeployGroupView, type DeployView, type GroupPlace } from '../core/map/deploy.js';
+import type { GroupStatus } from '../core/deploy/status.js';
+import type { PathParams } from '../core/model/kind.js';
+import { kindOf, paramsFromKey } from '../core/model/registry.js';
+import type { DeployService } from './deploy/deploy-service.js';
 import type { FleetRender, RenderService } from './render-service.js';
+import type { Store } from './store.js';
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 export interface EdgeTrace {
   edge: MapEdgeView;
@@ -23,8 +41,83 @@ interface Built {
   map: FleetMap;
 }
 
+/** Where the deploy view reads: the groups, and each one's status. */
+export interface DeployReader {
+  groups(): Promise<GroupPlace[]>;
+  status(params: PathParams, options: { changes?: boolean }): Promise<GroupStatus>;
+}
+
+/** The deploy reader on the store's groups and the deploy service's status. */
+export function deployReader(store: Pick<Store, 'listByKind'>, deploy: Pick<DeployService, 'status'>): DeployReader {
+  return {
+    async groups() {
+      const groups = await store.listByKind('deploymentIntentGroup');
+      return groups.map((group) => {
+        const params = paramsFromKey(kindOf('deploymentIntentGroup'), group.key);
+        return {
+          key: group.key,
+          project: params.project as string,
+          compositeApp: params.compositeApp as string,
+          version: params.compositeAppVersion as string,
+          group: params.deploymentIntentGroup as string,
+        };
+      });
+    },
+    status: (params, options) => deploy.status(params, options),
+  };
+}
+
 export class MapService {
-  constructor(private readonly render: RenderService) {}
+  constructor(
+    private readonly render: RenderService,
+    private readonly deploy: DeployReader,
+  ) {}
+
+  /** Per group (that the reader may read and the filter names) and cluster, where its deployment stands. */
+  async deployState(filter: MapFilter, readable: Readable, options: { changes?: boolean } = {}): Promise<DeployView> {
+    const places = (await this.deploy.groups()).filter(
+      (place) =>
+        mayRead(readable, place.project) &&
+        (filter.project === undefined || place.project === filter.project) &&
+        (filter.compositeApp === undefined || place.compositeApp === filter.compositeApp) &&
+        (filter.group === undefined || place.group === filter.group),
+    );
+    const groups: DeployGroupView[] = [];
+    for (const place of places) {
+      const params = {
+        project: place.project,
+        compositeApp: place.compositeApp,
+        compositeAppVersion: place.version,
+        deploymentIntentGroup: place.group,
+      };
+      const status = await this.deploy.status(params, { changes: options.changes === true });
+      const view = deployGroupView(place, status, filter.cluster);
+      if (filter.cluster === undefined || view.clusters.length > 0) groups.push(view);
+    }
+    return { groups };
+  }
+
+  /**
+   * The deploy view each time it changes: read every `intervalMs` (polling the records; a change made by
+   * another replica shows up too), yielded first at once and then only when it differs, until `signal` aborts.
+   */
+  async *watchDeploy(
+    filter: MapFilter,
+    readable: Readable,
+    intervalMs: number,
+    signal: AbortSignal,
+  ): AsyncGenerator<DeployView> {
+    let last: string | undefined;
+    while (!signal.aborted) {
+      const view = await this.deployState(filter, readable);
+      const text = JSON.stringify(view);
+      if (text !== last) {
+        last = text;
+        yield view;
+      }
+      await sleep(intervalMs, signal);
+    }
+  }
 
   private async build(): Promise<Built> {
     const render = await this.render.renderEverything();

@@ -85,6 +85,73 @@ const OBJECTS = success(
 
 const EDGE = '/v2/map/edges/:id';
 
+const deployQuery = (extra: Record<string, object>) => ({
+  type: 'object',
+  properties: { ...filterSchema.properties, ...extra },
+});
+
+function parseFlag(value: unknown, field: string): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true' || value === '') return true;
+  throw new ValidationError('bad query parameters', [{ path: field, message: 'must be true or false' }]);
+}
+
+/** Seconds between reads of the deploy records, 1–60 (default 2). */
+function parseInterval(value: unknown): number {
+  if (value === undefined) return 2000;
+  if (typeof value === 'string' && /^[0-9]{1,2}$/.test(value) && Number(value) >= 1 && Number(value) <= 60)
+    return Number(value) * 1000;
+  throw new ValidationError('bad query parameters', [{ path: 'interval', message: 'must be whole seconds, 1–60' }]);
+}
+
+const HEARTBEAT_MS = 15_000;
+
+/**
+ * Server-sent events: `event: deploy` with the deploy view, first at once and then whenever it changes
+ * (read every `interval` seconds: polling the deploy records, which also shows other replicas' work), and a
+ * comment line every 15 s so proxies keep the stream open. Streams end when the client goes or the server closes.
+ */
+function streamDeploy(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  map: MapService,
+  streams: Set<AbortController>,
+): void {
+  const { interval, ...query } = (request.query ?? {}) as Record<string, unknown>;
+  const filter = parseMapFilter(query);
+  const intervalMs = parseInterval(interval);
+  const who = readable(request);
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  raw.write('retry: 5000\n\n');
+  const controller = new AbortController();
+  streams.add(controller);
+  request.raw.on('close', () => controller.abort());
+  const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  void (async () => {
+    let id = 0;
+    try {
+      for await (const view of map.watchDeploy(filter, who, intervalMs, controller.signal)) {
+        id += 1;
+        raw.write(`id: ${id}\nevent: deploy\ndata: ${JSON.stringify(view)}\n\n`);
+      }
+    } catch (error) {
+      request.log.error({ err: error }, 'the deploy event stream stopped');
+      raw.write(`event: error\ndata: ${JSON.stringify({ message: 'the deploy state could not be read' })}\n\n`);
+    } finally {
+      clearInterval(heartbeat);
+      streams.delete(controller);
+      raw.end();
+    }
+  })();
+}
+
 export function registerMapRoutes(app: FastifyInstance, map: MapService): void {
   const schema = (operationId: string, summary: string, extra: object) => ({
     tags: ['map'],
@@ -131,6 +198,50 @@ export function registerMapRoutes(app: FastifyInstance, map: MapService): void {
     },
     async (request, reply) =>
       sendObjects(request, reply, await map.edgeObjects((request.params as { id: string }).id, readable(request))),
+  );
+  app.get(
+    '/v2/map/deploy',
+    {
+      schema: schema('getMapDeploy', 'Per deployment intent group and cluster, where its deployment stands', {
+        description:
+          "The state from each group's status (applied, pending, failed with reason, drift), for the groups the caller may read; changes=true adds whether update would change something (it renders each group). GET .../diff shows what.",
+        querystring: deployQuery({
+          changes: {
+            type: 'string',
+            enum: ['true', 'false'],
+            description: 'also say whether update would change something',
+          },
+        }),
+        response: { 200: success('{groups: [...]}', AnyObject), ...errorResponses(400) },
+      }),
+    },
+    async (request) => {
+      const { changes, ...query } = (request.query ?? {}) as Record<string, unknown>;
+      return map.deployState(parseMapFilter(query), readable(request), { changes: parseFlag(changes, 'changes') });
+    },
+  );
+  const streams = new Set<AbortController>();
+  app.addHook('onClose', async () => {
+    for (const stream of streams) stream.abort();
+  });
+  app.get(
+    '/v2/map/deploy/events',
+    {
+      schema: schema('streamMapDeploy', 'The deploy view as server-sent events, whenever it changes', {
+        description:
+          'text/event-stream: `event: deploy` with the same JSON as GET /v2/map/deploy, at once and then on every change (the records are read every `interval` seconds). Without EventSource, poll GET /v2/map/deploy.',
+        querystring: deployQuery({
+          interval: { type: 'string', description: 'seconds between reads, 1–60 (default 2)' },
+        }),
+        response: {
+          200: success('A stream of server-sent events', undefined, {
+            content: { 'text/event-stream': Type.String() },
+          }),
+          ...errorResponses(400),
+        },
+      }),
+    },
+    async (request, reply) => streamDeploy(request, reply, map, streams),
   );
   const clusterPath = '/v2/map/clusters/:clusterProvider/:cluster/objects';
   app.get(

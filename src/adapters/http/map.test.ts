@@ -1,5 +1,6 @@
 /** `GET /v2/map` and the edge and cluster views behind it, through a real server with both examples applied. */
 import type { FastifyInstance } from 'fastify';
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../compose.js';
 import type { MapViewBody } from '../../core/map/schema.js';
@@ -118,6 +119,60 @@ describe('with authentication off', () => {
     expect((await api.request('GET', '/v2/map/clusters/edge/nowhere/objects')).status).toBe(404);
   });
 
+  test('GET /v2/map/deploy: every group the filter names, with its state per cluster', async () => {
+    const all = await api.request('GET', '/v2/map/deploy');
+    expect(all.status).toBe(200);
+    expect(all.json.groups.map((group: { group: string }) => group.group).sort()).toEqual([
+      'bar-group',
+      'lc01-group',
+      'lc02-group',
+    ]);
+    const demo = await api.request('GET', '/v2/map/deploy?project=demo&group=lc02-group');
+    expect(demo.json.groups).toEqual([
+      expect.objectContaining({
+        project: 'demo',
+        compositeApp: 'blue-app',
+        version: 'v1',
+        group: 'lc02-group',
+        approved: false,
+        clusters: [],
+        changed: null,
+      }),
+    ]);
+    const bad = await api.request('GET', '/v2/map/deploy?changes=maybe');
+    expect(bad.status).toBe(400);
+    expect((await api.request('GET', '/v2/map/deploy/events?interval=0')).status).toBe(400);
+  });
+
+  test('GET /v2/map/deploy/events: the deploy view at once, then again when it changes', async () => {
+    const address = await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const events: unknown[] = [];
+    const before = (await api.request('GET', '/v2/map/deploy?project=replicas')).json;
+    await new Promise<void>((resolve, reject) => {
+      const request = get(`${address}/v2/map/deploy/events?project=replicas&interval=1`, (response) => {
+        expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+        let received = '';
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.toString('utf8');
+          for (const [, data] of received.matchAll(/event: deploy\ndata: (.*)\n\n/g))
+            events.push(JSON.parse(data ?? ''));
+          received = received.slice(received.lastIndexOf('\n\n') + 2);
+          // Approving the group changes its state: the stream says so without being asked.
+          if (events.length === 1)
+            void api.request('POST', `${REPLICATION.replace(/\/traffic-group-intents.*$/, '')}/approve`);
+          if (events.length === 2) {
+            request.destroy();
+            resolve();
+          }
+        });
+      });
+      request.on('error', reject);
+    });
+    expect(events[0]).toEqual(before);
+    expect(events[1]).toEqual((await api.request('GET', '/v2/map/deploy?project=replicas')).json);
+    expect((events[1] as { groups: { approved: boolean }[] }).groups[0]?.approved).toBe(true);
+  });
+
   test('dropping sleep from serviceserver02’s callers: the weighted route still sends it a quarter, refused', async () => {
     const deleted = await api.request('DELETE', `${REPLICATION}/inbound-intents/serviceserver02/clients/sleep`);
     expect(deleted.status).toBeLessThan(300);
@@ -163,5 +218,7 @@ describe('with authentication on', () => {
     expect(labels.every((label: Record<string, string>) => label['meshbridge.io/project'] === undefined)).toBe(true);
     expect((await viewer('GET', '/v2/map/clusters/edge/cluster01/objects?showSecrets=true')).status).toBe(403);
     expect((await injectRequest(app, 'GET', '/v2/map')).status).toBe(401);
+    const deploy = (await viewer('GET', '/v2/map/deploy')).json;
+    expect(deploy.groups.map((group: { project: string }) => group.project)).toEqual(['replicas']);
   });
 });

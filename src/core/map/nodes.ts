@@ -97,7 +97,18 @@ export class CallerNodes {
   /** Caller id → who the data-plane model sees make the call. */
   readonly routeCallers = new Map<string, RouteCaller>();
 
-  constructor(private readonly snapshot: Snapshot) {}
+  /** The snapshot with only one app's client intents: the caller helpers read no other. */
+  private readonly byApp = new Map<string, Snapshot>();
+
+  constructor(private readonly snapshot: Snapshot) {
+    const clients = new Map<string, Snapshot['clients']>();
+    for (const client of snapshot.clients) appendTo(clients, String(specOf(client.body).app), client);
+    for (const [app, list] of clients) this.byApp.set(app, { ...snapshot, clients: list });
+  }
+
+  private clientsOf(app: string): Snapshot {
+    return this.byApp.get(app) ?? { ...this.snapshot, clients: [] };
+  }
 
   of(placement: Placement): MapCallerView {
     const parts = [
@@ -138,7 +149,7 @@ export class CallerNodes {
 
   private labelsOf(project: string, app: string): Record<string, string> {
     const key = `${project}\u0000${app}`;
-    const known = this.labels.get(key) ?? callerLabels(this.snapshot, project, app);
+    const known = this.labels.get(key) ?? callerLabels(this.clientsOf(app), project, app);
     this.labels.set(key, known);
     return known;
   }
@@ -147,7 +158,7 @@ export class CallerNodes {
     const key = `${project}\u0000${app}`;
     const known = this.sidecars.get(key);
     if (known !== undefined) return known;
-    const has = callerHasSidecar(this.snapshot, project, app);
+    const has = callerHasSidecar(this.clientsOf(app), project, app);
     this.sidecars.set(key, has);
     return has;
   }
