@@ -165,7 +165,7 @@ describe('the page on a server holding both seed examples', { timeout: 180_000 }
       await group.getByRole('button', { name: 'What would update change?' }).click();
       await expect.poll(() => group.locator('pre.diff').textContent(), { timeout: 30_000 }).not.toBe('Loading…');
       await session.screenshot('web-deploy');
-      // A server without GET /v2/map/deploy answers 404 once; the page then reads each group's status.
+      // Allowed: a server without GET /v2/map/deploy answers 404 once; the page then reads each group's status.
     }, /status of 404/);
   });
 });
