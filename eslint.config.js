@@ -111,6 +111,23 @@ export default tseslint.config(
     },
   },
   {
+    // The web page is browser code bundled on its own: it imports nothing of the server.
+    files: ['src/adapters/web/page/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*', '!./**', 'node:*'],
+              message: 'The web page imports only its own files and browser libraries.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/test-support/**'],
     rules: { 'max-lines': 'off', complexity: 'off', 'no-restricted-imports': 'off' },
   },

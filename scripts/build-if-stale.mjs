@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * `npm start` builds only when it has to: `tsc -p tsconfig.build.json` and the CLI's bundle
- * (scripts/bundle.mjs, dist/bundle/, what bin/meshbridge.js runs) are made unless dist/ was
- * built (dist/.build-stamp, written after a successful build) after the last change to any
- * compiled source (src/**\/*.ts but tests and test support), to a tsconfig or to
- * package.json (the bundle holds its version), and the bundle is there (a dist/ built
- * before there was a bundle has a stamp but no bundle).
+ * `npm start` builds only when it has to: `tsc -p tsconfig.build.json`, the CLI's bundle
+ * (scripts/bundle.mjs, dist/bundle/, what bin/meshbridge.js runs) and the web page
+ * (scripts/bundle-web.mjs, dist/web/) are made unless dist/ was built (dist/.build-stamp,
+ * written after a successful build) after the last change to any compiled source
+ * (src/**\/*.ts but tests and test support, and the page's .html and .css), to a tsconfig
+ * or to package.json (the bundle holds its version), and both bundles are there (a dist/
+ * built before there was a bundle has a stamp but no bundle).
  * `--check` prints `stale` or `current` and builds nothing; `--stamp` records a build
  * just made (`npm run build` does, so `npm start` after it does not build again).
  * A deleted source file does not make dist stale: its old .js stays, imported by nothing.
@@ -17,13 +18,14 @@ import { join } from 'node:path';
 const root = process.cwd();
 const stampFile = join(root, 'dist', '.build-stamp');
 const bundleEntry = join(root, 'dist', 'bundle', 'main.js');
+const webManifest = join(root, 'dist', 'web', 'manifest.json');
 
 function* sources(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name !== 'test-support') yield* sources(path);
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) yield path;
+    } else if (/\.(ts|css|html)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) yield path;
   }
 }
 
@@ -37,11 +39,12 @@ const mtime = (path) => {
 
 export function isStale() {
   const built = mtime(stampFile);
-  if (built === undefined || mtime(bundleEntry) === undefined) return true;
+  if (built === undefined || mtime(bundleEntry) === undefined || mtime(webManifest) === undefined) return true;
   const inputs = [
     ...sources(join(root, 'src')),
     join(root, 'tsconfig.json'),
     join(root, 'tsconfig.build.json'),
+    join(root, 'tsconfig.web.json'),
     join(root, 'package.json'),
   ];
   return inputs.some((path) => (mtime(path) ?? 0) > built);
@@ -56,7 +59,12 @@ if (process.argv.includes('--stamp')) {
   process.stderr.write('dist/ is current: not rebuilding\n');
 } else {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  for (const args of [[tsc, '-p', 'tsconfig.build.json'], [join(root, 'scripts', 'bundle.mjs')]]) {
+  const steps = [
+    [tsc, '-p', 'tsconfig.build.json'],
+    [join(root, 'scripts', 'bundle.mjs')],
+    [join(root, 'scripts', 'bundle-web.mjs')],
+  ];
+  for (const args of steps) {
     const build = spawnSync(process.execPath, args, { stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }

@@ -1,4 +1,4 @@
-/** `npm start` builds only when a compiled source, a tsconfig or package.json changed after the last build, or the CLI's bundle is missing. */
+/** `npm start` builds only when a compiled source, a tsconfig or package.json changed after the last build, or the CLI's bundle or the web page is missing. */
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,10 +26,12 @@ afterEach(async () => {
 });
 
 const check = () => execFileSync(process.execPath, [script, '--check'], { cwd: root, encoding: 'utf8' }).trim();
-/** What `npm run build` leaves: tsc's dist/ and the CLI's bundle, then the stamp. */
+/** What `npm run build` leaves: tsc's dist/, the CLI's bundle and the web page, then the stamp. */
 async function build() {
   await mkdir(join(root, 'dist', 'bundle'), { recursive: true });
   await writeFile(join(root, 'dist', 'bundle', 'main.js'), '');
+  await mkdir(join(root, 'dist', 'web'), { recursive: true });
+  await writeFile(join(root, 'dist', 'web', 'manifest.json'), '{}');
   execFileSync(process.execPath, [script, '--stamp'], { cwd: root });
 }
 /** Sets a file's modification time `seconds` from now. */
@@ -81,6 +83,28 @@ test('a dist/ stamped but without the CLI bundle (built before there was one) is
     await age(file, -60);
   expect(check()).toBe('current');
   await rm(join(root, 'dist', 'bundle'), { recursive: true });
+  expect(check()).toBe('stale');
+});
+
+test('a dist/ stamped but without the web page is stale, and so is one whose page stylesheet changed', async () => {
+  await mkdir(join(root, 'src', 'page'), { recursive: true });
+  await writeFile(join(root, 'src', 'page', 'style.css'), '');
+  await build();
+  for (const file of [
+    'src/a.ts',
+    'src/a.test.ts',
+    'src/test-support/helper.ts',
+    'src/page/style.css',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'package.json',
+  ])
+    await age(file, -60);
+  expect(check()).toBe('current');
+  await age('src/page/style.css', 60);
+  expect(check()).toBe('stale');
+  await age('src/page/style.css', -60);
+  await rm(join(root, 'dist', 'web'), { recursive: true });
   expect(check()).toBe('stale');
 });
 

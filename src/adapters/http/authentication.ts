@@ -3,7 +3,8 @@
  *
  * With authentication on, every request needs `Authorization: Bearer <token>` — the
  * admin token, an API token (`mb_...`) or an OIDC JWT — except the probes (`/healthz`,
- * `/readyz`), which the kubelet must reach. With it off (loopback only, see
+ * `/readyz`), which the kubelet must reach, and the web page's static files (routes with
+ * `config.publicPage`, `adapters/web/static-files.ts`). With it off (loopback only, see
  * `compose.ts`), the caller is the local operator with every right.
  * The policy (`core/access/policy.ts`) is checked before any body is read; the
  * audit event is written before the answer leaves, so an acknowledged write is on record.
@@ -99,6 +100,8 @@ export function registerAccess(app: FastifyInstance, options: AccessOptions): vo
   app.decorateRequest('auditAction', undefined);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.url !== undefined && PROBES.has(request.routeOptions.url)) return;
+    // The web page's static files: they hold no data, and the API calls the page makes carry the token.
+    if (request.routeOptions.config?.publicPage === true) return;
     rejectCrossSite(request, options.authenticate === undefined);
     const principal = await identify(request, options.authenticate);
     request.principal = principal;

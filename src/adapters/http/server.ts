@@ -1,4 +1,4 @@
-/** The HTTP adapter: EMCO's `/v2` API, OpenAPI at `/v2/openapi.json`, a browsable page at `/docs`. */
+/** The HTTP adapter: EMCO's `/v2` API, OpenAPI at `/v2/openapi.json`, a browsable page at `/docs`, the web page at `/`. */
 import { parseJsonText } from './json-text.js';
 import { registerLargeBodyLine, SingleFile, waitForTurn } from './large-bodies.js';
 import multipart from '@fastify/multipart';
@@ -31,6 +31,7 @@ import { openApiOptions } from './openapi-document.js';
 import { resourceRoutes } from './resource-routes.js';
 import { serveRoutes } from './route.js';
 import { seedRoutes } from './seed-routes.js';
+import { registerWebPage } from '../web/static-files.js';
 
 export interface HttpServices {
   resources: ResourceService;
@@ -102,6 +103,7 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
     const ready = await services.ready();
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unavailable' });
   });
+  registerWebPage(app);
   app.get('/v2/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   // `meshbridge version` asks this; any token may, as any may read the OpenAPI document.
   app.get('/v2/version', { schema: { hide: true } }, async () => ({ version: options.version }));
