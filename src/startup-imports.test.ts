@@ -53,14 +53,14 @@ function staticGraph(entry: string): { files: Set<string>; packages: Set<string>
   return { files, packages };
 }
 
-test('main.ts loads commander and yaml, not the server, until a command needs it', () => {
+test('main.ts loads commander, yaml (reading) and js-yaml (writing), not the server, until a command needs it', () => {
   const src = dirname(new URL(import.meta.url).pathname);
   const { files, packages } = staticGraph(join(src, 'main.ts'));
   expect(files.has(join(src, 'adapters', 'cli', 'program.ts'))).toBe(true);
   expect(files.has(join(src, 'compose.ts'))).toBe(false);
   expect(files.has(join(src, 'offline.ts'))).toBe(false);
   expect([...packages].filter((name) => SERVER_SIDE.includes(name))).toEqual([]);
-  expect([...packages].sort()).toEqual(['commander', 'yaml']);
+  expect([...packages].sort()).toEqual(['commander', 'js-yaml', 'yaml']);
   // Node's fetch loads undici on first use (about 0.1 s): the CLI's client is on node:http.
   const fetching = [...files].filter((file) => /(?<![.\w])fetch\(/.test(readFileSync(file, 'utf8')));
   expect(fetching).toEqual([]);

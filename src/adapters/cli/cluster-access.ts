@@ -17,7 +17,7 @@ import {
   PatchStrategy,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import { stringify } from 'yaml';
+import { toYaml } from '../../core/yaml/output.js';
 import { accessObjects, tokenSecretName, type AccessNames, type AccessObject } from '../targets/kubernetes/index.js';
 
 /** The field manager of what `cluster add` writes (meshbridge's deploys use `meshbridge`). */
@@ -162,7 +162,7 @@ export async function registeredKubeconfig(
     if (ca) entry['certificate-authority-data'] = ca;
   }
   if (cluster?.tlsServerName) entry['tls-server-name'] = cluster.tlsServerName;
-  return stringify({
+  return toYaml({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: clusterName, cluster: entry }],
@@ -175,7 +175,7 @@ export async function registeredKubeconfig(
 /** The objects `cluster add` creates, as a multi-document YAML manifest (`--dry-run`, docs/cluster-access.yaml). */
 export function accessManifest(names: AccessNames): string {
   return accessObjects(names)
-    .map((object) => stringify(object))
+    .map((object) => toYaml(object))
     .join('---\n');
 }
 

@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { stringify } from 'yaml';
+import { toYaml } from '../../core/yaml/output.js';
 import {
   gitopsBootstrap,
   dnsLabel,
@@ -78,7 +78,7 @@ function destinations(values: readonly string[]): Record<string, string> {
 }
 
 function yamlDocuments(documents: readonly unknown[], comment?: string): string {
-  const body = documents.map((document) => stringify(document, { lineWidth: 0 }).trimEnd()).join('\n---\n');
+  const body = documents.map((document) => toYaml(document).trimEnd()).join('\n---\n');
   return comment === undefined ? body : `# ${comment}\n${body}`;
 }
 

@@ -1,5 +1,5 @@
 /** Terminal output: aligned tables and YAML for people, JSON for scripts. */
-import { stringify } from 'yaml';
+import { toYaml } from '../../core/yaml/output.js';
 
 export type OutputFormat = 'table' | 'yaml' | 'json';
 
@@ -21,7 +21,7 @@ export function table(headers: string[], rows: string[][]): string {
 }
 
 export function formatData(data: unknown, format: OutputFormat): string {
-  return format === 'json' ? JSON.stringify(data, null, 2) : stringify(data).trimEnd();
+  return format === 'json' ? JSON.stringify(data, null, 2) : toYaml(data).trimEnd();
 }
 
 export function parseFormat(value: string | undefined, fallback: OutputFormat): OutputFormat {

@@ -1,8 +1,8 @@
 import { applyPatch, parsePatch } from 'diff';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { stringify } from 'yaml';
 import type { RenderedObject } from '../render/objects.js';
+import { toYaml } from '../yaml/output.js';
 import { diffRevisions, type ClusterDiff } from './diff.js';
 
 const LABELS = { 'app.kubernetes.io/managed-by': 'meshbridge' };
@@ -35,7 +35,7 @@ function secret(name: string, data: Record<string, string>, kind = 'Secret'): Re
 const NAMES: Record<string, string> = { k1: 'zeta/c1', k2: 'alpha/c2', k3: 'mid/c3', k4: 'beta/c4' };
 const names = (key: string) => NAMES[key] ?? `unknown/${key}`;
 
-const yamlOf = (object: RenderedObject) => stringify(object, { lineWidth: 0 });
+const yamlOf = (object: RenderedObject) => toYaml(object);
 
 describe('diffRevisions', () => {
   const vsBefore = make('VirtualService', 'a', { hosts: ['a'], http: [{ route: [{ destination: { host: 'a' } }] }] });

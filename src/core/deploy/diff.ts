@@ -4,7 +4,7 @@
  * shown; a changed Secret says so in a comment.
  */
 import { createTwoFilesPatch } from 'diff';
-import { stringify } from 'yaml';
+import { toYaml } from '../yaml/output.js';
 import { objectId, type RenderedObject } from '../render/objects.js';
 import { hashObject } from './object-hash.js';
 
@@ -30,7 +30,7 @@ function redacted(object: RenderedObject): RenderedObject {
 
 function yamlOf(object: RenderedObject | undefined): string {
   if (object === undefined) return '';
-  const text = stringify(redacted(object), { lineWidth: 0 });
+  const text = toYaml(redacted(object));
   return object.kind === 'Secret' ? `# Secret data is never shown\n${text}` : text;
 }
 

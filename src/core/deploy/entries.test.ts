@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { ownerLabels, type RenderedObject } from '../render/objects.js';
-import { clusterStateOf, heldAddress, prepareClusterRecord, type ClusterIdentity } from './entries.js';
+import { clusterStateOf, heldAddress, onlyRetried, prepareClusterRecord, type ClusterIdentity } from './entries.js';
 import { hashObject } from './object-hash.js';
 import type { ClusterRecord, ObjectEntry, ObjectState } from './records.js';
 
@@ -270,5 +270,52 @@ describe('clusterStateOf', () => {
     [['pending', 'failed', 'removing'], 'failed'],
   ])('%j → %s', (states, expected) => {
     expect(of(...states)).toBe(expected);
+  });
+});
+
+describe('onlyRetried', () => {
+  const applied = (tried: string): ClusterRecord => ({
+    cluster: 'cluster-providers/p/clusters/c',
+    name: 'p/c',
+    target: 'kubernetes',
+    revision: 2,
+    state: 'applied',
+    lastTried: tried,
+    objects: {
+      'Secret/ns/s': {
+        ref: { apiVersion: 'v1', kind: 'Secret', namespace: 'ns', name: 's' },
+        desired: 'h1',
+        applied: 'h1',
+        state: 'applied',
+        lastTried: tried,
+      },
+    },
+  });
+  const before = applied('2026-01-01T00:00:00.000Z');
+  const after = applied('2026-01-01T00:05:00.000Z');
+  const changed = (edit: (record: ClusterRecord) => void) => {
+    const record = structuredClone(after);
+    edit(record);
+    return record;
+  };
+  const entryOf = (record: ClusterRecord) => record.objects['Secret/ns/s'] as ObjectEntry;
+
+  test('only the times moved: it may wait', () => {
+    expect(onlyRetried(before, after)).toBe(true);
+  });
+
+  test.each<[string, (record: ClusterRecord) => void]>([
+    ['an object applied anew', (record) => (entryOf(record).applied = 'h2')],
+    ['drift found', (record) => (entryOf(record).drift = { kind: 'deleted', detectedAt: 't' })],
+    ['an object gone from the record', (record) => (record.objects = {})],
+    ['a failure', (record) => Object.assign(record, { state: 'failed', error: 'x', reason: 'timeout' })],
+    ['another revision', (record) => (record.revision = 3)],
+  ])('%s: it is saved at once', (_what, edit) => {
+    expect(onlyRetried(before, changed(edit))).toBe(false);
+  });
+
+  test('a cluster that was not applied before is saved at once, even unchanged', () => {
+    const pending = { ...before, state: 'pending' as const };
+    expect(onlyRetried(pending, { ...after, state: 'pending' })).toBe(false);
   });
 });

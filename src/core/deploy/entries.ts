@@ -75,3 +75,26 @@ export function clusterStateOf(record: Pick<ClusterRecord, 'objects'>): ClusterR
   if (entries.some((entry) => entry.state === 'failed')) return 'failed';
   return entries.every((entry) => entry.state === 'applied') ? 'applied' : 'pending';
 }
+
+/** The record with every time it carries left out: what it says about the cluster. */
+function withoutTimes(record: ClusterRecord): unknown {
+  const { lastTried: _tried, objects, ...rest } = record;
+  const entries = Object.entries(objects).map(([id, entry]) => {
+    const { lastTried: _entryTried, ...kept } = entry;
+    return [id, kept];
+  });
+  return { ...rest, objects: Object.fromEntries(entries) };
+}
+
+/**
+ * Whether `after` says the same about the cluster as `before` and that is that all is applied: only
+ * its times moved (a reconcile pass that found nothing to do). Saving it can wait without losing
+ * anything a restart needs.
+ */
+export function onlyRetried(before: ClusterRecord, after: ClusterRecord): boolean {
+  return (
+    before.state === 'applied' &&
+    after.state === 'applied' &&
+    JSON.stringify(withoutTimes(before)) === JSON.stringify(withoutTimes(after))
+  );
+}

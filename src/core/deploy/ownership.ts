@@ -49,9 +49,19 @@ export function groupLabels(group: GroupRef): Record<string, string> {
   };
 }
 
+/** The labels `groupLabels` gives, each with the group's field it holds (read for every live object a plan sees). */
+const OWNER_LABELS: readonly (readonly [string, keyof GroupRef])[] = [
+  ['meshbridge.io/project', 'project'],
+  ['meshbridge.io/composite-app', 'compositeApp'],
+  ['meshbridge.io/composite-app-version', 'compositeAppVersion'],
+  ['meshbridge.io/deployment-intent-group', 'deploymentIntentGroup'],
+];
+
+/** Whether the object carries every one of `groupLabels(group)`; allocates nothing, as every plan asks it of every live object. */
 export function isOwnedBy(object: Labelled, group: GroupRef): boolean {
-  const labels = object.metadata.labels ?? {};
-  return Object.entries(groupLabels(group)).every(([key, value]) => labels[key] === value);
+  const labels = object.metadata.labels;
+  if (labels === undefined || !isManaged(object)) return false;
+  return OWNER_LABELS.every(([key, field]) => labels[key] === group[field]);
 }
 
 /** The group an object's labels name, for messages: `project/app/version/group`. */

@@ -1,5 +1,5 @@
 /** The rendered output as users see it: JSON or multi-document YAML, Secret data redacted unless asked for. */
-import { stringify } from 'yaml';
+import { toYaml } from '../yaml/output.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { RenderedObject } from './objects.js';
 import type { RenderResult } from './render.js';
@@ -32,7 +32,7 @@ export function renderYaml(view: RenderView): string {
   const parts: string[] = [];
   for (const cluster of view.clusters) {
     parts.push(`# cluster ${cluster.clusterProvider}/${cluster.cluster}: ${cluster.resources.length} objects`);
-    for (const resource of cluster.resources) parts.push(`---\n${stringify(resource, { lineWidth: 0 }).trimEnd()}`);
+    for (const resource of cluster.resources) parts.push(`---\n${toYaml(resource).trimEnd()}`);
   }
   for (const diagnostic of view.diagnostics) {
     parts.push(

@@ -1,16 +1,19 @@
 /**
  * Carrying out a group's operation across its clusters: in parallel up to a limit,
- * each cluster's outcome saved as soon as it is known, the group's state settled at
- * the end. Everything it needs is in the records, so a restart simply runs it again:
+ * each cluster's outcome saved as soon as it is known (one where nothing but the times
+ * changed, as in most of a reconcile pass, with the group's state, which is settled at
+ * the end: a restart loses nothing but those times). Everything it needs is in the records, so a restart simply runs it again:
  * objects already right are left alone and server-side apply of the same object
  * gives the same result. An operation runs under its group's lease (`lease-keeper.ts`):
  * every write names the lease's fence, and no cluster is started once it is lost.
  */
+import { onlyRetried } from '../../core/deploy/entries.js';
 import { statesOf } from '../../core/deploy/lifecycle.js';
 import { groupRefOf } from '../../core/deploy/keys.js';
 import type { GroupRef } from '../../core/deploy/ownership.js';
 import type { ClusterRecord, GroupRecord, RevisionRecord } from '../../core/deploy/records.js';
 import { specOf } from '../../core/model/kind.js';
+import { objectId, type RenderedObject } from '../../core/render/objects.js';
 import type { Store } from '../store.js';
 import { runCluster, type RunOptions } from './cluster-run.js';
 import type { DeployState } from './deploy-state.js';
@@ -57,8 +60,21 @@ async function targetCluster(store: Store, record: ClusterRecord): Promise<Targe
   return { key: record.cluster, provider, name, spec: stored ? specOf(stored.body) : {} };
 }
 
-/** Ids of cluster-wide objects that other groups still want in the cluster. */
-async function sharedElsewhere(state: DeployState, group: string, cluster: string): Promise<Set<string>> {
+/**
+ * Ids of cluster-wide objects that other groups still want in the cluster. The planner asks only
+ * about objects the group's record holds and no longer wants (`planRemovals`), so when the record
+ * wants everything it holds (every pass with nothing to remove) the other groups' records of the
+ * cluster are not read: a pass reads each record once, not once per group on the cluster.
+ */
+async function sharedElsewhere(
+  state: DeployState,
+  group: string,
+  record: ClusterRecord,
+  desired: readonly RenderedObject[],
+): Promise<Set<string>> {
+  const wanted = new Set(desired.map(objectId));
+  if (Object.keys(record.objects).every((id) => wanted.has(id))) return new Set();
+  const cluster = record.cluster;
   const shared = new Set<string>();
   for (const [other, record] of await state.clusterAcrossGroups(cluster)) {
     if (other === group) continue;
@@ -73,6 +89,8 @@ interface OperationJob {
   context: ChangeContext;
   revision: RevisionRecord | undefined;
   snapshot: PassSnapshot | undefined;
+  /** Records of clusters where nothing changed but the times (`onlyRetried`), saved when the group settles. */
+  quiet: ClusterRecord[];
 }
 
 async function workCluster(
@@ -84,21 +102,24 @@ async function workCluster(
   guard?.check();
   const cluster = await targetCluster(deps.store, record);
   const writes = deps.currentPass?.();
+  const desired = job.revision?.clusters[record.cluster] ?? [];
   const result = await runCluster(
     {
       group: job.ref,
       cluster,
       target: deps.targets.get(deployTargetName(cluster.spec)),
       context: job.context,
-      desired: job.revision?.clusters[record.cluster] ?? [],
+      desired,
       record,
-      sharedElsewhere: await sharedElsewhere(deps.state, job.group, record.cluster),
+      sharedElsewhere: await sharedElsewhere(deps.state, job.group, record, desired),
       ...(job.snapshot ? { snapshot: job.snapshot } : {}),
       ...(writes ? { writes } : {}),
     },
     deps.run,
   );
-  await deps.state.write(job.group, { clusters: [result] }, guard?.fence);
+  // Where only the times moved, the record is saved with the group's end: one transaction for the pass's quiet clusters.
+  if (onlyRetried(record, result)) job.quiet.push(result);
+  else await deps.state.write(job.group, { clusters: [result] }, guard?.fence);
   deps.onCluster?.(job.group, result);
   return result;
 }
@@ -120,8 +141,9 @@ export async function executeOperation(
   const context: ChangeContext = { group, revision: operation.revision, action: operation.action };
   const ref = groupRefOf(group);
   const results: ClusterRecord[] = [];
+  const job: OperationJob = { group, ref, context, revision, snapshot, quiet: [] };
   await forEachLimit(await deps.state.clusters(group), deps.concurrency, async (cluster) => {
-    results.push(await workCluster(deps, { group, ref, context, revision, snapshot }, cluster, guard));
+    results.push(await workCluster(deps, job, cluster, guard));
   });
   const succeeded = results.every((cluster) => cluster.state === 'applied' || cluster.state === 'removed');
   const states = statesOf(operation.action);
@@ -134,6 +156,10 @@ export async function executeOperation(
   // The revision says how its operation ended (written only when that changes: a pass that finds nothing new writes no revision).
   const outcome = settled.operation?.status;
   const ended = revision && outcome !== revision.status ? { revision: { ...revision, status: outcome } } : {};
-  await deps.state.write(group, { group: settled, removeClusters: emptied, ...ended }, guard?.fence);
+  await deps.state.write(
+    group,
+    { group: settled, clusters: job.quiet, removeClusters: emptied, ...ended },
+    guard?.fence,
+  );
   return settled;
 }

@@ -1,5 +1,6 @@
 /** Objects as YAML files: how meshbridge writes them, and how any file in the folder is read back. */
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { toYaml } from '../../../core/yaml/output.js';
 import { MANAGED_BY, type RenderedObject } from '../../../core/render/objects.js';
 import type { KindRef, LiveObject } from '../../../service/deploy/target.js';
 import { groupOf } from './file-names.js';
@@ -39,7 +40,7 @@ export function serializeObject(object: RenderedObject): string {
     ...(object.type === undefined ? {} : { type: object.type }),
     ...(object.data === undefined ? {} : { data: object.data }),
   };
-  return stringify(document, { lineWidth: 0, aliasDuplicateObjects: false });
+  return toYaml(document);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
