@@ -41,6 +41,22 @@ describe('registerWebPage', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  test('a page not built yet is a 404 that says so without naming where the server keeps its files', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'meshbridge-web-unbuilt-'));
+    const unbuilt = Fastify();
+    unbuilt.setErrorHandler(errorHandler);
+    registerWebPage(unbuilt, empty);
+    try {
+      const response = await unbuilt.inject({ method: 'GET', url: '/' });
+      expect(response.statusCode).toBe(404);
+      expect(response.body).toContain('not built');
+      expect(response.body).not.toContain(empty);
+    } finally {
+      await unbuilt.close();
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
   test.each([
     ['app-ABC.js', 'text/javascript; charset=utf-8'],
     ['style-DEF.css', 'text/css; charset=utf-8'],

@@ -62,7 +62,8 @@ export interface WebFile {
 /** The built files by name, or the reason there are none (the page was not built). */
 export function loadWebFiles(dir: string): Map<string, WebFile> | string {
   const manifestPath = join(dir, 'manifest.json');
-  if (!existsSync(manifestPath)) return `the web page is not built (no ${manifestPath}): run npm run build`;
+  // Anyone may ask for the page, so the answer does not say where the server's files are.
+  if (!existsSync(manifestPath)) return 'the web page is not built: run npm run build';
   const { files } = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: string[] };
   const loaded = new Map<string, WebFile>();
   for (const name of files) {

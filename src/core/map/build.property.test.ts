@@ -82,5 +82,4 @@ test('every declared call is one edge per cluster it should reach; edges join li
   // The runs exercised what they claim to: declared edges, weighted destinations.
   expect(seen.edges).toBeGreaterThan(100);
   expect(seen.routed).toBeGreaterThan(0);
-  console.log(JSON.stringify(seen));
 });
