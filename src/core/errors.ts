@@ -80,6 +80,11 @@ export class ExhaustedError extends DomainError {
   readonly code = 'Exhausted';
 }
 
+/** A shared allowance (open event streams) is used up for now: the client may ask again later (429). */
+export class TooManyRequestsError extends DomainError {
+  readonly code = 'TooManyRequests';
+}
+
 /** Authenticated, but the grants do not cover what was asked. */
 export class ForbiddenError extends DomainError {
   readonly code = 'Forbidden';

@@ -7,6 +7,7 @@ import {
   ConflictError,
   DomainError,
   ExhaustedError,
+  TooManyRequestsError,
   ForbiddenError,
   MalformedBodyError,
   MethodNotAllowedError,
@@ -33,6 +34,7 @@ function statusOf(error: DomainError): number {
   if (error instanceof ConflictError || error instanceof ExhaustedError) return 409;
   if (error instanceof StaleVersionError) return 412;
   if (error instanceof MalformedBodyError) return 422;
+  if (error instanceof TooManyRequestsError) return 429;
   return 400;
 }
 
@@ -61,6 +63,7 @@ export function errorAnswer(error: DomainError): Answer {
   if (error instanceof ConflictError && error.existingKey) headers.location = `/v2/${error.existingKey}`;
   if (error instanceof UnauthenticatedError) headers['www-authenticate'] = 'Bearer realm="meshbridge"';
   if (error instanceof MethodNotAllowedError) headers.allow = error.allowed.join(', ');
+  if (error instanceof TooManyRequestsError) headers['retry-after'] = '5';
   const body: ErrorBody = { error: error.code, message: error.message, details: cappedDetails(error.details) };
   return { status: statusOf(error), headers, body };
 }

@@ -8,7 +8,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readableProjects } from '../../core/access/policy.js';
-import { ValidationError, type Issue } from '../../core/errors.js';
+import { TooManyRequestsError, ValidationError, type Issue } from '../../core/errors.js';
 import { MapEdge, MapView, type MapFilter, type Readable } from '../../core/map/schema.js';
 import { renderView, renderYaml } from '../../core/render/present.js';
 import type { RenderResult } from '../../core/render/render.js';
@@ -106,6 +106,9 @@ function parseInterval(value: unknown): number {
 
 const HEARTBEAT_MS = 15_000;
 
+/** Each open stream reads the deploy records every few seconds: past this many at once, a new one waits (429). */
+export const MAX_EVENT_STREAMS = 64;
+
 /**
  * Server-sent events: `event: deploy` with the deploy view, first at once and then whenever it changes
  * (read every `interval` seconds: polling the deploy records, which also shows other replicas' work), and a
@@ -121,6 +124,10 @@ function streamDeploy(
   const filter = parseMapFilter(query);
   const intervalMs = parseInterval(interval);
   const who = readable(request);
+  if (streams.size >= MAX_EVENT_STREAMS)
+    throw new TooManyRequestsError(
+      `${MAX_EVENT_STREAMS} deploy event streams are open on this server; ask again later, or poll GET /v2/map/deploy`,
+    );
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {

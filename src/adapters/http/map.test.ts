@@ -1,12 +1,13 @@
 /** `GET /v2/map` and the edge and cluster views behind it, through a real server with both examples applied. */
 import type { FastifyInstance } from 'fastify';
-import { get } from 'node:http';
+import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../compose.js';
 import type { MapViewBody } from '../../core/map/schema.js';
 import { injectRequest, sqliteApi, type ApiHarness } from '../../test-support/api.js';
 import { exampleDocuments } from '../../test-support/examples.js';
 import { openSqliteDatabase } from '../storage/sqlite.js';
+import { MAX_EVENT_STREAMS } from './map-routes.js';
 
 type Send = (method: string, url: string, body?: unknown) => Promise<{ status: number; body: unknown; json: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -171,6 +172,39 @@ describe('with authentication off', () => {
     expect(events[0]).toEqual(before);
     expect(events[1]).toEqual((await api.request('GET', '/v2/map/deploy?project=replicas')).json);
     expect((events[1] as { groups: { approved: boolean }[] }).groups[0]?.approved).toBe(true);
+  });
+
+  test('past MAX_EVENT_STREAMS open deploy streams a new one is a 429 with Retry-After; once one closes, a new one opens', async () => {
+    // The stream test above may have started listening already.
+    const bound = api.app.server.address();
+    const address =
+      bound !== null && typeof bound === 'object'
+        ? `http://127.0.0.1:${bound.port}`
+        : await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const open = (): Promise<{ request: ClientRequest; response: IncomingMessage }> =>
+      new Promise((resolve, reject) => {
+        const request = get(`${address}/v2/map/deploy/events?interval=60`, (response) => {
+          response.resume();
+          resolve({ request, response });
+        });
+        request.on('error', reject);
+      });
+    const streams = [];
+    for (let index = 0; index < MAX_EVENT_STREAMS; index++) streams.push(await open());
+    try {
+      expect(streams.every(({ response }) => response.statusCode === 200)).toBe(true);
+      const refused = await open();
+      expect(refused.response.statusCode).toBe(429);
+      expect(refused.response.headers['retry-after']).toBe('5');
+      streams.shift()?.request.destroy();
+      // The server learns of the closed socket asynchronously: ask until it has.
+      let again = await open();
+      while (again.response.statusCode === 429) again = await open();
+      expect(again.response.statusCode).toBe(200);
+      streams.push(again);
+    } finally {
+      for (const { request } of streams) request.destroy();
+    }
   });
 
   test('dropping sleep from serviceserver02’s callers: the weighted route still sends it a quarter, refused', async () => {
