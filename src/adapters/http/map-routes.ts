@@ -244,7 +244,7 @@ export function registerMapRoutes(app: FastifyInstance, map: MapService): void {
           200: success('A stream of server-sent events', undefined, {
             content: { 'text/event-stream': Type.String() },
           }),
-          ...errorResponses(400),
+          ...errorResponses(400, 429),
         },
       }),
     },

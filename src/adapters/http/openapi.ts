@@ -36,6 +36,7 @@ const ERROR_MEANINGS = {
   413: 'The body is larger than the limit',
   415: 'The body is neither JSON nor multipart',
   422: 'The body is not valid JSON',
+  429: 'A shared allowance of the server is used up for now (open event streams): ask again after Retry-After seconds',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_MEANINGS;
