@@ -181,9 +181,9 @@ interface RuleMatch {
   from: Tri;
   to: Tri;
   when: Tri;
-  /** What matched, for the reason: `principal ...`, `GET /status*`. */
-  source?: string;
-  operation?: string;
+  /** The first source and operation that matched, described only if the rule decides (whatMatched). */
+  matchedSource: Source | undefined;
+  matchedOperation: Operation | undefined;
 }
 
 function describeSource(source: Source, identity: PeerIdentity): string {
@@ -217,9 +217,18 @@ function ruleMatch(rule: Rule, identity: PeerIdentity, request: RequestFacts): R
     from: anyOf(sources.map((entry) => entry.result)),
     to: anyOf(operations.map((entry) => entry.result)),
     when: all((rule.when ?? []).map((condition) => conditionMatches(condition, identity, request))),
-    source: source ? describeSource(source, identity) : 'any source',
-    operation: operation ? describeMatchedOperation(operation, request) : 'any operation',
+    matchedSource: source,
+    matchedOperation: operation,
   };
+}
+
+/** What matched, for the reason: `principal ..., GET /status*`; worked out only for the rule that decides. */
+function whatMatched(match: RuleMatch, identity: PeerIdentity, request: RequestFacts): string {
+  const source = match.matchedSource ? describeSource(match.matchedSource, identity) : 'any source';
+  const operation = match.matchedOperation
+    ? describeMatchedOperation(match.matchedOperation, request)
+    : 'any operation';
+  return `${source}, ${operation}`;
 }
 
 const matched = (match: RuleMatch): Tri => all([match.from, match.to, match.when]);
@@ -323,7 +332,7 @@ export function authorize(
     const match = matchOf(rules[index] as Rule);
     return {
       allowed: false,
-      reason: `refused by ${idOf(policy)} (DENY) rule ${index + 1}: ${match.source}, ${match.operation}`,
+      reason: `refused by ${idOf(policy)} (DENY) rule ${index + 1}: ${whatMatched(match, identity, request)}`,
       notes,
     };
   }
@@ -341,7 +350,7 @@ export function authorize(
     const match = matchOf(rules[index] as Rule);
     return {
       allowed: true,
-      reason: `allowed by ${idOf(policy)} rule ${index + 1}: ${match.source}, ${match.operation}`,
+      reason: `allowed by ${idOf(policy)} rule ${index + 1}: ${whatMatched(match, identity, request)}`,
       notes,
     };
   }
