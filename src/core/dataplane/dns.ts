@@ -6,6 +6,7 @@
  */
 import { kubernetesService } from '../render/check-route-match.js';
 import { specOfKind, type RenderedObject } from '../render/objects.js';
+import { objectsOfKind } from './cluster-index.js';
 import { SOURCES, type Hop } from './hops.js';
 import type { ClusterWorld } from './world.js';
 
@@ -92,9 +93,7 @@ function resolveHost(query: DnsQuery): Hop {
         detail: `${host} resolves through istiocoredns, whose address spec.mesh.istioCoreDnsAddress does not give`,
         source: SOURCES.istioCoreDns,
       };
-    const stub = cluster.resources.some(
-      (object) => object.kind === 'ConfigMap' && object.metadata.name === 'coredns-custom',
-    )
+    const stub = objectsOfKind(cluster, 'ConfigMap').some((object) => object.metadata.name === 'coredns-custom')
       ? 'the coredns-custom stub domain'
       : 'the global stub domain the platform adds to CoreDNS (assumed)';
     return {

@@ -7,6 +7,7 @@ import { hostMatches, kubernetesService } from '../render/check-route-match.js';
 import { parseMeshSni } from '../render/build/shared.js';
 import { specOfKind, type RenderedObject } from '../render/objects.js';
 import { exportedTo } from './exports.js';
+import { objectsOfKind } from './cluster-index.js';
 import { SOURCES, type Hop } from './hops.js';
 import { destinationRuleFor, type Upstream } from './outbound.js';
 import { serviceIn, type ClusterWorld, type ServiceFacts } from './world.js';
@@ -26,7 +27,7 @@ function labelsMatch(selector: Record<string, string> | undefined, labels: Recor
 function passthroughServers(cluster: ClusterWorld): PassthroughServer[] {
   const servers: PassthroughServer[] = [];
   const podLabels = cluster.mesh.profile.gatewaySelector;
-  for (const object of cluster.resources) {
+  for (const object of objectsOfKind(cluster, 'Gateway')) {
     const gateway = specOfKind(object, 'Gateway');
     if (!gateway || !labelsMatch(gateway.selector, podLabels)) continue;
     for (const server of gateway.servers) {
@@ -53,7 +54,7 @@ interface SniTarget {
 function sniTarget(cluster: ClusterWorld, host: string, port: number): SniTarget | undefined {
   const service = serviceIn(cluster, host, port);
   if (service) return { host, port, service };
-  const entry = cluster.resources.find(
+  const entry = objectsOfKind(cluster, 'ServiceEntry').find(
     (object) =>
       (specOfKind(object, 'ServiceEntry')?.hosts ?? []).includes(host) &&
       (specOfKind(object, 'ServiceEntry')?.ports ?? []).some((candidate) => candidate.number === port) &&

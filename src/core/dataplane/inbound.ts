@@ -6,6 +6,7 @@
 import { authorize, type PeerIdentity, type RequestFacts } from '../render/check-route-authz.js';
 import type { PeerAuthenticationSpec } from '../istio/objects.js';
 import { specOfKind, type RenderedObject } from '../render/objects.js';
+import { keyOf, memoized, objectsOfKind } from './cluster-index.js';
 import { SOURCES, type Hop } from './hops.js';
 import type { Caller, Upstream } from './outbound.js';
 import { HTTP_PROTOCOLS, type ClusterWorld, type ServiceFacts } from './world.js';
@@ -21,9 +22,8 @@ export function peerMode(cluster: ClusterWorld, service: ServiceFacts): { mode: 
     mode: cluster.mesh.mtlsMode,
     from: `the mesh-wide mode ${cluster.mesh.mtlsMode}`,
   };
-  const policies = cluster.resources.filter(
-    (object): object is RenderedObject =>
-      object.kind === 'PeerAuthentication' && object.metadata.namespace === service.namespace,
+  const policies = memoized(cluster, keyOf('peerAuthentications', service.namespace), () =>
+    objectsOfKind(cluster, 'PeerAuthentication').filter((object) => object.metadata.namespace === service.namespace),
   );
   const spec = (object: RenderedObject): PeerAuthenticationSpec => specOfKind(object, 'PeerAuthentication') ?? {};
   const namespaceWide = policies.find((object) => !spec(object).selector);
@@ -149,8 +149,15 @@ export function arriveAt(
 ): InboundVerdict {
   const shake = handshake(cluster, service, caller, upstream);
   if (!shake.hop.ok || !shake.identity) return { hops: [shake.hop], delivered: shake.hop.ok, notes: [] };
+  // Only AuthorizationPolicies of the workload's or the root namespace can select it: authorize sees the same ones.
+  const candidates = memoized(cluster, keyOf('authorizationPolicies', service.namespace), () =>
+    objectsOfKind(cluster, 'AuthorizationPolicy').filter(
+      (object) =>
+        object.metadata.namespace === service.namespace || object.metadata.namespace === cluster.mesh.rootNamespace,
+    ),
+  );
   const verdict = authorize(
-    cluster.resources,
+    candidates,
     { namespace: service.namespace, labels: service.labels },
     cluster.mesh.rootNamespace,
     shake.identity,

@@ -6,6 +6,7 @@
 import { hostMatches, qualifyHost } from '../render/check-route-match.js';
 import { meshSni } from '../render/build/shared.js';
 import { specOfKind, type RenderedObject } from '../render/objects.js';
+import { keyOf, memoized, objectsForHost } from './cluster-index.js';
 import { exportedTo } from './exports.js';
 import type { ClusterWorld } from './world.js';
 
@@ -36,6 +37,8 @@ const idOf = (object: RenderedObject) => `${object.metadata.namespace ?? ''}/${o
 
 const hostOfRule = (rule: RenderedObject) => specOfKind(rule, 'DestinationRule')?.host ?? '';
 
+const qualifiedRuleHost = (rule: RenderedObject) => [qualifyHost(hostOfRule(rule), rule.metadata.namespace)];
+
 function selectorOf(rule: RenderedObject): Record<string, string> | undefined {
   return specOfKind(rule, 'DestinationRule')?.workloadSelector?.matchLabels;
 }
@@ -52,10 +55,13 @@ export function destinationRuleFor(
   hostNamespace: string | undefined,
 ): RenderedObject | undefined {
   const profile = cluster.mesh.profile;
-  const matching = cluster.resources.filter(
-    (object) =>
-      hostMatches(qualifyHost(specOfKind(object, 'DestinationRule')?.host ?? '', object.metadata.namespace), host) &&
-      exportedTo(object, caller.namespace, profile),
+  const matching = memoized(cluster, keyOf('destinationRules', caller.namespace, host), () =>
+    // The scan read a missing host as '', so a cluster-scoped object of any kind "matched" the empty host: kept so.
+    (host === '' ? cluster.resources : objectsForHost(cluster, 'DestinationRule', qualifiedRuleHost, host)).filter(
+      (object) =>
+        hostMatches(qualifyHost(specOfKind(object, 'DestinationRule')?.host ?? '', object.metadata.namespace), host) &&
+        exportedTo(object, caller.namespace, profile),
+    ),
   );
   const selects = (rule: RenderedObject) => {
     const selector = selectorOf(rule);

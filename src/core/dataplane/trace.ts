@@ -9,6 +9,7 @@ import type { RequestFacts } from '../render/check-route-authz.js';
 import { hostMatches, kubernetesService } from '../render/check-route-match.js';
 import { parseMeshSni } from '../render/build/shared.js';
 import { specOfKind, type RenderedObject } from '../render/objects.js';
+import { keyOf, memoized, objectsForHost } from './cluster-index.js';
 import { exportedTo } from './exports.js';
 import { passGateway } from './gateway.js';
 import { SOURCES, type Hop, type HopName } from './hops.js';
@@ -59,9 +60,15 @@ interface Leg {
 
 const idOf = (object: RenderedObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 
+const entryHosts = (object: RenderedObject) => specOfKind(object, 'ServiceEntry')?.hosts ?? [];
+
 /** The ServiceEntry the caller's namespace sees for a host: its own namespace's first. */
 export function entryFor(cluster: ClusterWorld, namespace: string, host: string): RenderedObject | undefined {
-  return cluster.resources
+  return memoized(cluster, keyOf('entryFor', namespace, host), () => scanEntries(cluster, namespace, host));
+}
+
+function scanEntries(cluster: ClusterWorld, namespace: string, host: string): RenderedObject | undefined {
+  return objectsForHost(cluster, 'ServiceEntry', entryHosts, host)
     .filter(
       (object) =>
         exportedTo(object, namespace, cluster.mesh.profile) &&

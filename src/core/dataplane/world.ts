@@ -4,6 +4,7 @@
  * Services (with their pods) that the intents place there. The model decides only
  * from these; it never reads the intents' traffic fields.
  */
+import { clusterByName, servicesNamed } from './cluster-index.js';
 import { containerPort, kubernetesServicePort } from '../model/inbound.js';
 import { labelSelector } from '../render/build/shared.js';
 import { clusterLabel, meshOf, type MeshFacts } from '../render/mesh.js';
@@ -107,13 +108,10 @@ export const hostOf = (service: { name: string; namespace: string }) =>
   `${service.name}.${service.namespace}.svc.cluster.local`;
 
 export function clusterNamed(world: World, name: string): ClusterWorld | undefined {
-  return world.clusters.find((cluster) => cluster.name === name);
+  return clusterByName(world, name);
 }
 
+/** The first Service of the cluster with that host (and port): the lowest port when none is given. */
 export function serviceIn(cluster: ClusterWorld, host: string, port?: number): ServiceFacts | undefined {
-  return cluster.services.find(
-    (service) =>
-      `${service.name}.${service.namespace}.svc.cluster.local` === host &&
-      (port === undefined || service.port === port),
-  );
+  return servicesNamed(cluster, host).find((service) => port === undefined || service.port === port);
 }

@@ -181,9 +181,9 @@ interface RuleMatch {
   from: Tri;
   to: Tri;
   when: Tri;
-  /** What matched, for the reason: `principal ...`, `GET /status*`. */
-  source?: string;
-  operation?: string;
+  /** The first source and operation that matched, described only if the rule decides (whatMatched). */
+  matchedSource: Source | undefined;
+  matchedOperation: Operation | undefined;
 }
 
 function describeSource(source: Source, identity: PeerIdentity): string {
@@ -217,12 +217,36 @@ function ruleMatch(rule: Rule, identity: PeerIdentity, request: RequestFacts): R
     from: anyOf(sources.map((entry) => entry.result)),
     to: anyOf(operations.map((entry) => entry.result)),
     when: all((rule.when ?? []).map((condition) => conditionMatches(condition, identity, request))),
-    source: source ? describeSource(source, identity) : 'any source',
-    operation: operation ? describeMatchedOperation(operation, request) : 'any operation',
+    matchedSource: source,
+    matchedOperation: operation,
   };
 }
 
+/** What matched, for the reason: `principal ..., GET /status*`; worked out only for the rule that decides. */
+function whatMatched(match: RuleMatch, identity: PeerIdentity, request: RequestFacts): string {
+  const source = match.matchedSource ? describeSource(match.matchedSource, identity) : 'any source';
+  const operation = match.matchedOperation
+    ? describeMatchedOperation(match.matchedOperation, request)
+    : 'any operation';
+  return `${source}, ${operation}`;
+}
+
 const matched = (match: RuleMatch): Tri => all([match.from, match.to, match.when]);
+
+type MatchOf = (rule: Rule) => RuleMatch;
+
+/** ruleMatch for one call, each rule worked out once: notes, DENY, ALLOW and the refusal all ask again. */
+function matcher(identity: PeerIdentity, request: RequestFacts): MatchOf {
+  const known = new Map<Rule, RuleMatch>();
+  return (rule) => {
+    let match = known.get(rule);
+    if (!match) {
+      match = ruleMatch(rule, identity, request);
+      known.set(rule, match);
+    }
+    return match;
+  };
+}
 
 function describeOperations(rule: Rule): string {
   return (rule.to ?? [])
@@ -250,11 +274,11 @@ function who(identity: PeerIdentity): string {
   return `a caller without a known mesh identity${identity.why ? ` (${identity.why})` : ''}`;
 }
 
-function refusalOf(policy: RenderedObject, identity: PeerIdentity, request: RequestFacts): string {
+function refusalOf(policy: RenderedObject, identity: PeerIdentity, matchOf: MatchOf): string {
   const rules = specOf(policy).rules ?? [];
   if (rules.length === 0) return `${idOf(policy)} is an ALLOW policy with no rules: it admits no one`;
   const admitting = rules.filter((rule) => {
-    const match = ruleMatch(rule, identity, request);
+    const match = matchOf(rule);
     return match.from === true && match.when !== false;
   });
   if (admitting.length > 0)
@@ -278,9 +302,9 @@ const labelsText = (labels: Record<string, string>) =>
     .join(',');
 
 /** Rules that could not be evaluated offline, as notes. */
-function undecided(policy: RenderedObject, identity: PeerIdentity, request: RequestFacts): string[] {
+function undecided(policy: RenderedObject, matchOf: MatchOf): string[] {
   return (specOf(policy).rules ?? []).flatMap((rule, index) =>
-    matched(ruleMatch(rule, identity, request)) === undefined
+    matched(matchOf(rule)) === undefined
       ? [
           `${idOf(policy)} rule ${index + 1} depends on what a check cannot know (caller IP, ports or when conditions); taken as not matching`,
         ]
@@ -297,17 +321,18 @@ export function authorize(
 ): AuthzVerdict {
   const policies = objects.filter((object) => selects(object, workload, rootNamespace));
   const action = (policy: RenderedObject) => specOf(policy).action ?? 'ALLOW';
-  const notes = policies.flatMap((policy) => undecided(policy, identity, request));
+  const matchOf = matcher(identity, request);
+  const notes = policies.flatMap((policy) => undecided(policy, matchOf));
   for (const policy of policies.filter((entry) => action(entry) === 'CUSTOM'))
     notes.push(`${idOf(policy)} delegates to an external authorizer (CUSTOM), which a check cannot evaluate`);
   for (const policy of policies.filter((entry) => action(entry) === 'DENY')) {
     const rules = specOf(policy).rules ?? [];
-    const index = rules.findIndex((rule) => matched(ruleMatch(rule, identity, request)) === true);
+    const index = rules.findIndex((rule) => matched(matchOf(rule)) === true);
     if (index === -1) continue;
-    const match = ruleMatch(rules[index] as Rule, identity, request);
+    const match = matchOf(rules[index] as Rule);
     return {
       allowed: false,
-      reason: `refused by ${idOf(policy)} (DENY) rule ${index + 1}: ${match.source}, ${match.operation}`,
+      reason: `refused by ${idOf(policy)} (DENY) rule ${index + 1}: ${whatMatched(match, identity, request)}`,
       notes,
     };
   }
@@ -320,18 +345,18 @@ export function authorize(
     };
   for (const policy of allows) {
     const rules = specOf(policy).rules ?? [];
-    const index = rules.findIndex((rule) => matched(ruleMatch(rule, identity, request)) === true);
+    const index = rules.findIndex((rule) => matched(matchOf(rule)) === true);
     if (index === -1) continue;
-    const match = ruleMatch(rules[index] as Rule, identity, request);
+    const match = matchOf(rules[index] as Rule);
     return {
       allowed: true,
-      reason: `allowed by ${idOf(policy)} rule ${index + 1}: ${match.source}, ${match.operation}`,
+      reason: `allowed by ${idOf(policy)} rule ${index + 1}: ${whatMatched(match, identity, request)}`,
       notes,
     };
   }
   return {
     allowed: false,
-    reason: `refused: ${allows.map((policy) => refusalOf(policy, identity, request)).join('; ')}`,
+    reason: `refused: ${allows.map((policy) => refusalOf(policy, identity, matchOf)).join('; ')}`,
     notes,
   };
 }

@@ -16,7 +16,8 @@ import { exportedTo } from '../dataplane/exports.js';
 import type { Hop } from '../dataplane/hops.js';
 import type { Caller } from '../dataplane/outbound.js';
 import { entryFor, knownToIstiod, traceDestination, type DestinationTrace } from '../dataplane/trace.js';
-import { clusterNamed, type World } from '../dataplane/world.js';
+import { keyOf, memoized, objectsOfKind } from '../dataplane/cluster-index.js';
+import { clusterNamed, type ClusterWorld, type World } from '../dataplane/world.js';
 import type { RequestFacts } from './check-route-authz.js';
 import {
   describeStringMatch,
@@ -107,35 +108,47 @@ function virtualServiceHosts(object: RenderedObject): string[] {
   );
 }
 
-function visibleVirtualServices(context: CheckContext): RenderedObject[] {
-  return context.callerObjects.filter(
-    (object) =>
-      object.kind === 'VirtualService' &&
-      exportedTo(object, context.caller.namespace, context.profile) &&
-      meshBound(object),
+/** The VirtualServices the caller's namespace sees, each with its qualified hosts; once per cluster and namespace. */
+function visibleVirtualServices(context: CheckContext, from: ClusterWorld): readonly VisibleService[] {
+  const namespace = context.caller.namespace;
+  return memoized(from, keyOf('visibleVirtualServices', namespace), () =>
+    objectsOfKind(from, 'VirtualService')
+      .filter((object) => exportedTo(object, namespace, context.profile) && meshBound(object))
+      .map((object) => ({ object, hosts: virtualServiceHosts(object) })),
   );
 }
 
-function knownHost(context: CheckContext): (host: string) => boolean {
-  const hosts = [
-    ...visibleVirtualServices(context).flatMap(virtualServiceHosts),
-    ...context.callerObjects
-      .filter(
-        (object) => object.kind === 'ServiceEntry' && exportedTo(object, context.caller.namespace, context.profile),
-      )
-      .flatMap((object) => (object.spec?.hosts as string[] | undefined) ?? []),
-  ].filter((host) => host !== '*');
-  return (host) => hosts.some((pattern) => hostMatches(pattern, host));
+interface VisibleService {
+  object: RenderedObject;
+  hosts: string[];
+}
+
+function knownHost(context: CheckContext, from: ClusterWorld | undefined): (host: string) => boolean {
+  if (!from) return () => false;
+  const namespace = context.caller.namespace;
+  const hosts = memoized(from, keyOf('knownHosts', namespace), () =>
+    [
+      ...visibleVirtualServices(context, from).flatMap((visible) => visible.hosts),
+      ...objectsOfKind(from, 'ServiceEntry')
+        .filter((object) => exportedTo(object, namespace, context.profile))
+        .flatMap((object) => (object.spec?.hosts as string[] | undefined) ?? []),
+    ].filter((host) => host !== '*'),
+  );
+  return (host) =>
+    memoized(from, keyOf('knownHost', namespace, host), () => hosts.some((pattern) => hostMatches(pattern, host)));
 }
 
 /** The VirtualService for a host: an exact host before a wildcard, the caller's namespace first. */
-function virtualServiceFor(context: CheckContext, host: string): RenderedObject | undefined {
-  const rank = (object: RenderedObject) =>
-    (virtualServiceHosts(object).includes(host) ? 0 : 2) +
-    (object.metadata.namespace === context.caller.namespace ? 0 : 1);
-  const found = visibleVirtualServices(context)
-    .filter((object) => virtualServiceHosts(object).some((pattern) => hostMatches(pattern, host)))
-    .sort((a, b) => rank(a) - rank(b) || (idOf(a) < idOf(b) ? -1 : 1));
+function virtualServiceFor(context: CheckContext, from: ClusterWorld, host: string): RenderedObject | undefined {
+  const namespace = context.caller.namespace;
+  const found = memoized(from, keyOf('virtualServicesFor', namespace, host), () => {
+    const rank = (visible: VisibleService) =>
+      (visible.hosts.includes(host) ? 0 : 2) + (visible.object.metadata.namespace === namespace ? 0 : 1);
+    return visibleVirtualServices(context, from)
+      .filter((visible) => visible.hosts.some((pattern) => hostMatches(pattern, host)))
+      .sort((a, b) => rank(a) - rank(b) || (idOf(a.object) < idOf(b.object) ? -1 : 1))
+      .map((visible) => visible.object);
+  });
   if (found.length > 1)
     context.notes.push(
       `several VirtualServices declare ${host} (${found.map(idOf).join(', ')}); the check uses ${idOf(found[0] as RenderedObject)}, Istio the oldest`,
@@ -237,9 +250,9 @@ interface Routing {
   targets: Target[];
 }
 
-function routing(context: CheckContext, host: string): Routing {
+function routing(context: CheckContext, from: ClusterWorld, host: string): Routing {
   const where = context.caller.cluster;
-  const service = virtualServiceFor(context, host);
+  const service = virtualServiceFor(context, from, host);
   if (!service)
     return {
       virtualService: null,
@@ -287,7 +300,7 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
     notes: [],
   };
   if (callerObjects.length === 0) context.notes.push(`meshbridge renders nothing in ${caller.cluster}`);
-  const resolvedHost = resolveCalledHost(request.host, caller.namespace, knownHost(context));
+  const resolvedHost = resolveCalledHost(request.host, caller.namespace, knownHost(context, from));
   const base = {
     caller: { cluster: caller.cluster, namespace: caller.namespace, principal },
     request: {
@@ -327,7 +340,7 @@ export function checkRoute(world: World, caller: RouteCaller, request: RouteRequ
     discovered: knownToIstiod(world, from, resolvedHost),
   });
   const chosen = caller.sidecar
-    ? routing(context, resolvedHost)
+    ? routing(context, from, resolvedHost)
     : {
         virtualService: null,
         rule: null,
