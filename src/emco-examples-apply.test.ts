@@ -1,7 +1,7 @@
 /**
  * Issue 10's measure of EMCO compatibility: each of EMCO's own DTC examples, applied exactly as its README says
  * (`for f in $(cat ORDER); do meshbridge apply -f $f -v values.yaml; done`) against a fresh server, reports every
- * document created or accepted; a second run reports every one unchanged. The CLI runs in-process against a real
+ * document created or accepted; a second run reports every one unchanged (but an instantiate that retries a failed one). The CLI runs in-process against a real
  * HTTP server; the examples' kubeconfigs name API servers that do not exist, so deploys fail, which is not what is
  * measured here (the apply of an `instantiate` document is accepted as soon as the server has queued it).
  */
@@ -82,7 +82,11 @@ describe.each(EXAMPLES)('EMCO example %s applied as its README says', (example) 
 
     const second = await applyExample(example, server.url);
     expect([...second.keys()]).toEqual([...first.keys()]);
-    expect(resultsOf(second).filter((line) => !/: unchanged$/.test(line))).toEqual([]);
+    // The examples' deploys fail (their API servers do not exist). A group whose instantiate has failed by now may
+    // be instantiated again (docs/deploy.md, "After a failure"), so its instantiate document is accepted as a retry;
+    // one still retrying its first attempt is unchanged. Every other document is unchanged.
+    const retried = (line: string) => /\/instantiate \S+: accepted$/.test(line);
+    expect(resultsOf(second).filter((line) => !/: unchanged$/.test(line) && !retried(line))).toEqual([]);
   }, 60_000);
 });
 
