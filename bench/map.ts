@@ -16,18 +16,15 @@ import { filterMap } from '../src/core/map/filter.js';
 import { planRender, Renderer } from '../src/core/render/render.js';
 import { validateRendered } from '../src/core/render/validate.js';
 import { allocateAddresses, generateFleet } from '../src/test-support/fleet.js';
+import { FLEET_SIZE_OPTIONS, median } from './figures.js';
 
 const { values } = parseArgs({
   options: {
-    clusters: { type: 'string', default: '100' },
-    services: { type: 'string', default: '2000' },
-    edges: { type: 'string', default: '10000' },
-    seed: { type: 'string', default: '1' },
+    ...FLEET_SIZE_OPTIONS,
     runs: { type: 'string', default: '3' },
   },
 });
 
-const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] as number;
 function timed<T>(work: () => T): { value: T; ms: number } {
   const started = performance.now();
   const value = work();

@@ -33,13 +33,11 @@ import { validateRendered } from '../src/core/render/validate.js';
 import { RenderService } from '../src/service/render-service.js';
 import { canonicalRecord, generateFleet } from '../src/test-support/fleet.js';
 import { changeFleet, type FleetChange } from '../src/test-support/fleet-changes.js';
+import { FLEET_SIZE_OPTIONS, median } from './figures.js';
 
 const { values } = parseArgs({
   options: {
-    clusters: { type: 'string', default: '100' },
-    services: { type: 'string', default: '2000' },
-    edges: { type: 'string', default: '10000' },
-    seed: { type: 'string', default: '1' },
+    ...FLEET_SIZE_OPTIONS,
     runs: { type: 'string', default: '15' },
   },
 });
@@ -60,7 +58,6 @@ v8.setFlagsFromString('--expose-gc');
 const gc = (globalThis.gc ?? vm.runInNewContext('gc')) as () => void;
 
 const round = (value: number, places = 1) => Math.round(value * 10 ** places) / 10 ** places;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 async function timed<T>(work: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
   const start = performance.now();

@@ -19,6 +19,7 @@ import type { Snapshot } from '../src/core/render/snapshot.js';
 import { validateRendered } from '../src/core/render/validate.js';
 import { allocateAddresses, generateFleet } from '../src/test-support/fleet.js';
 import { changeFleet, type FleetChange } from '../src/test-support/fleet-changes.js';
+import { FLEET_SIZE_OPTIONS, median } from './figures.js';
 
 interface Options {
   clusters: number;
@@ -34,10 +35,7 @@ interface Options {
 function options(): Options {
   const { values } = parseArgs({
     options: {
-      clusters: { type: 'string', default: '100' },
-      services: { type: 'string', default: '2000' },
-      edges: { type: 'string', default: '10000' },
-      seed: { type: 'string', default: '1' },
+      ...FLEET_SIZE_OPTIONS,
       runs: { type: 'string', default: '3' },
       'istio-versions': { type: 'string', default: '1.7,1.12,1.20,1.24' },
       'no-yaml': { type: 'boolean', default: false },
@@ -65,14 +63,6 @@ function options(): Options {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 function timed<T>(work: () => T): { value: T; ms: number } {
   const start = performance.now();

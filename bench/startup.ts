@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startServer } from '../src/compose.js';
+import { median } from './figures.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'meshbridge.js');
@@ -42,14 +43,6 @@ function timed(args: string[]): Promise<number> {
     );
   });
 }
-
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 const server = await startServer({
   port: 0,

@@ -13,6 +13,7 @@ import { buildWebPage, closeBrowser, mapDrawn, openPage } from '../src/test-supp
 import { startSeededServer } from '../src/test-support/seeded-server.js';
 import { startStandIn } from '../src/test-support/web-stand-in.js';
 import { fleetMap } from '../src/adapters/web/page/test-support/map-fixture.js';
+import { median } from './figures.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -32,8 +33,6 @@ async function firstRenders(url: string, count = runs): Promise<[number, number]
   }
   return times;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
 buildWebPage();
 const seeded = await startSeededServer(['seed-two-clouds.yaml', 'seed-replication.yaml']);

@@ -15,6 +15,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { renderView, renderYaml, type RenderView } from '../src/core/render/present.js';
 import { addressClaims, Renderer } from '../src/core/render/render.js';
 import { allocateAddresses, generateFleet } from '../src/test-support/fleet.js';
+import { median } from './figures.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,11 +39,6 @@ function renderYamlWithYamlPackage(view: RenderView): string {
     for (const resource of cluster.resources) parts.push(`---\n${stringify(resource, { lineWidth: 0 }).trimEnd()}`);
   }
   return `${parts.join('\n')}\n`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 /** Median of `runs`, and the last run's text. The one before is let go first: held, tens of MB each, they make the collector the figure. */
