@@ -82,6 +82,23 @@ describe('loadKubeconfig', () => {
     );
   });
 
+  test('YAML as the core schema reads it: a repeated key is refused, a date stays text, an alias is no copy', () => {
+    const text = stringify(kubeconfig());
+    expect(refusal(`${text}current-context: main\n`).message).toMatch(/not valid YAML or JSON/);
+    const named = stringify(kubeconfig(undefined, { server: 'https://10.0.0.1:6443', 'tls-server-name': 'x' }));
+    const { config } = loadKubeconfig(named.replace('tls-server-name: x', 'tls-server-name: 2001-12-14'), 'x');
+    expect(config.getCurrentCluster()?.tlsServerName).toBe('2001-12-14');
+    // Nine levels of nine aliases: 9^9 values if copied; read as references, refused by name.
+    const bomb = ['a: &l0 [x, x, x, x, x, x, x, x, x]'];
+    for (let level = 1; level < 9; level++)
+      bomb.push(
+        `l${level}: &l${level} [${Array(9)
+          .fill(`*l${level - 1}`)
+          .join(', ')}]`,
+      );
+    expect(refusal(bomb.join('\n')).message).toMatch(/a is not a field meshbridge reads/);
+  });
+
   test('plain http only with insecure-skip-tls-verify', () => {
     expect(refusal(stringify(kubeconfig(undefined, { server: 'http://10.0.0.1:8080' }))).message).toMatch(
       /neither https:\/\/ nor http:\/\/ with insecure-skip-tls-verify/,
