@@ -22,8 +22,9 @@ const event = (index: number, extra: Partial<AuditEvent> = {}): AuditEvent => ({
   action: index % 3 === 0 ? 'instantiate' : 'update',
   method: 'POST',
   path: `/v2/projects/p${index % 2}/composite-apps`,
-  status: 200,
-  outcome: 'succeeded',
+  // Refusals are committed without waiting for the disk, changes as every write: both kinds in order.
+  status: [200, 422, 403][index % 3]!,
+  outcome: (['succeeded', 'failed', 'denied'] as const)[index % 3]!,
   ...extra,
 });
 

@@ -1,5 +1,5 @@
 /** The access-records port (`service/access/access-records.ts`) over either dialect. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Grant } from '../../core/access/principal.js';
 import type {
   AccessRecords,
@@ -9,10 +9,10 @@ import type {
   StoredToken,
 } from '../../service/access/access-records.js';
 import { prefixUpperBound } from './key-range.js';
-import type { ApiTokensTable, AuditEventsTable, Database } from './schema.js';
+import type { ApiTokensTable, AuditEventsTable, Database, SqlDialect } from './schema.js';
 
-export function createKyselyAccessRecords(db: Kysely<Database>): AccessRecords {
-  return new KyselyAccessRecords(db);
+export function createKyselyAccessRecords(db: Kysely<Database>, dialect: SqlDialect): AccessRecords {
+  return new KyselyAccessRecords(db, dialect);
 }
 
 function toToken(row: ApiTokensTable): StoredToken {
@@ -44,7 +44,10 @@ function toEvent(row: Omit<AuditEventsTable, 'sequence'> & { sequence: number | 
 }
 
 class KyselyAccessRecords implements AccessRecords {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   async insertToken(token: StoredToken): Promise<void> {
     await this.db
@@ -83,8 +86,34 @@ class KyselyAccessRecords implements AccessRecords {
     });
   }
 
+  /**
+   * An event that records a change is committed as every write is, waiting for the disk. One that
+   * records a refusal changed nothing, and every hostile request makes one: it is committed
+   * without waiting for the disk (SQLite `synchronous = NORMAL`, PostgreSQL `synchronous_commit =
+   * off`), which a process crash cannot lose and only a crash of the machine can, at most the last
+   * moments' refusals. Waiting for the disk held SQLite's event loop 4–21 ms per refused request.
+   */
   async appendAudit(event: AuditEvent): Promise<void> {
-    await this.db.insertInto('audit_events').values(event).execute();
+    if (event.outcome === 'succeeded') {
+      await this.db.insertInto('audit_events').values(event).execute();
+      return;
+    }
+    if (this.dialect === 'postgres') {
+      await this.db.transaction().execute(async (tx) => {
+        await sql`set local synchronous_commit = off`.execute(tx);
+        await tx.insertInto('audit_events').values(event).execute();
+      });
+      return;
+    }
+    // SQLite cannot change it inside a transaction; the reserved connection keeps other writes out meanwhile.
+    await this.db.connection().execute(async (connection) => {
+      await sql`pragma synchronous = normal`.execute(connection);
+      try {
+        await connection.insertInto('audit_events').values(event).execute();
+      } finally {
+        await sql`pragma synchronous = full`.execute(connection);
+      }
+    });
   }
 
   async listAudit(filter: AuditFilter): Promise<StoredAuditEvent[]> {

@@ -49,7 +49,7 @@ export async function databaseOver(
     ledger: createKyselyAddressLedger(db, dialect),
     deployRecords: createKyselyDeployRecords(db, dialect, sealing),
     leases: createKyselyOperationLeases(db, dialect),
-    access: createKyselyAccessRecords(db),
+    access: createKyselyAccessRecords(db, dialect),
     resealAll: (batchSize) => resealAll(db, sealing, batchSize),
     close,
   };
