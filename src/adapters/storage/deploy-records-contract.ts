@@ -197,6 +197,29 @@ export function describeDeployRecordsContract(name: string, fresh: () => Promise
       expect(keysOf(await records.listAll('g'))).toEqual(Array(groups.length).fill('group'));
     });
 
+    test('held hosts are kept in plain text beside the body, replaced by each write, and listed without it', async () => {
+      await records.write([
+        { ...put('cluster/c1', { sealed: true }), heldHosts: ['a.global', 'b.global'] },
+        { ...put('cluster/c2', { sealed: true }), heldHosts: [] },
+        put('group', { state: 'x' }),
+        { ...put('cluster/c1', 'other group', other), heldHosts: ['ü.global'] },
+      ]);
+      expect(await records.listHeldHosts('cluster/')).toEqual([
+        { group, key: 'cluster/c1', hosts: ['a.global', 'b.global'] },
+        { group, key: 'cluster/c2', hosts: [] },
+        { group: other, key: 'cluster/c1', hosts: ['ü.global'] },
+      ]);
+      // A write without held hosts (as every record was before they were kept) says nothing is known.
+      await records.write([put('cluster/c1', { sealed: true }), { ...put('cluster/c2', 1), heldHosts: ['c.global'] }]);
+      expect(await (await reopen()).deployRecords.listHeldHosts('cluster/c')).toEqual([
+        { group, key: 'cluster/c1', hosts: undefined },
+        { group, key: 'cluster/c2', hosts: ['c.global'] },
+        { group: other, key: 'cluster/c1', hosts: ['ü.global'] },
+      ]);
+      await records.write([remove('cluster/c2')]);
+      expect((await records.listHeldHosts('')).map((held) => held.key)).toEqual(['cluster/c1', 'group', 'cluster/c1']);
+    });
+
     test('a body that cannot be JSON fails the whole write, which changes nothing', async () => {
       await records.write([put('group', { state: 'deployed' }), put('cluster/a', 'a')]);
       const before = await records.listAll('');

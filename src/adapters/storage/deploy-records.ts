@@ -17,7 +17,7 @@
  * Messages name a record by group and key, never by its body.
  */
 import type { Kysely, SelectQueryBuilder, Transaction } from 'kysely';
-import type { DeployRecord, DeployRecords, DeployRecordWrite } from '../../service/deploy/deploy-records.js';
+import type { DeployRecord, DeployRecords, DeployRecordWrite, HeldHosts } from '../../service/deploy/deploy-records.js';
 import type { Fence } from '../../service/deploy/operation-leases.js';
 import { bumpSequence } from './change-sequences.js';
 import { prefixUpperBound } from './key-range.js';
@@ -51,6 +51,7 @@ interface PlannedWrite {
   group: string;
   key: string;
   json: string | undefined;
+  heldHosts: string | null;
 }
 
 class KyselyDeployRecords implements DeployRecords {
@@ -88,6 +89,20 @@ class KyselyDeployRecords implements DeployRecords {
     const query = withKeyPrefix(this.db.selectFrom('deploy_records').selectAll(), keyPrefix);
     const rows = await query.orderBy('group_key').orderBy('record_key').execute();
     return rows.map(this.toRecord);
+  }
+
+  async listHeldHosts(keyPrefix: string): Promise<HeldHosts[]> {
+    if (unstorable(keyPrefix)) return [];
+    const query = withKeyPrefix(
+      this.db.selectFrom('deploy_records').select(['group_key', 'record_key', 'held_hosts']),
+      keyPrefix,
+    );
+    const rows = await query.orderBy('group_key').orderBy('record_key').execute();
+    return rows.map((row) => ({
+      group: row.group_key,
+      key: row.record_key,
+      hosts: row.held_hosts === null ? undefined : (JSON.parse(row.held_hosts) as string[]),
+    }));
   }
 
   /**
@@ -158,12 +173,13 @@ function toRecord(row: DeployRecordsTable, sealing: RowSealing): DeployRecord {
 /** The entries to write, one per (group, key) (the last wins), in byte-wise (group, key) order. */
 function plan(entries: readonly DeployRecordWrite[], sealing: RowSealing): PlannedWrite[] {
   const byRecord = new Map<string, PlannedWrite>();
-  for (const { group, key, body } of entries) {
+  for (const { group, key, body, heldHosts } of entries) {
     checkStorable(group, key);
     byRecord.set(JSON.stringify([group, key]), {
       group,
       key,
       json: body === undefined ? undefined : sealing.record(group, key, toJson(body, group, key)),
+      heldHosts: heldHosts === undefined ? null : JSON.stringify(heldHosts),
     });
   }
   return [...byRecord.values()].sort((a, b) => byteOrder(a.group, b.group) || byteOrder(a.key, b.key));
@@ -228,14 +244,17 @@ async function applyRun(tx: Transaction<Database>, run: readonly PlannedWrite[],
   await tx
     .insertInto('deploy_records')
     .values(
-      run.flatMap(({ group, key, json }) =>
-        json === undefined ? [] : [{ group_key: group, record_key: key, body: json, updated_at: now }],
+      run.flatMap(({ group, key, json, heldHosts }) =>
+        json === undefined
+          ? []
+          : [{ group_key: group, record_key: key, body: json, updated_at: now, held_hosts: heldHosts }],
       ),
     )
     .onConflict((conflict) =>
       conflict.columns(['group_key', 'record_key']).doUpdateSet((row) => ({
         body: row.ref('excluded.body'),
         updated_at: row.ref('excluded.updated_at'),
+        held_hosts: row.ref('excluded.held_hosts'),
       })),
     )
     .execute();

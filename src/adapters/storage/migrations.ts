@@ -196,6 +196,16 @@ const createChangeSequences: Step = {
   },
 };
 
+/** The held hosts of a deploy record (`DeployRecordWrite.heldHosts`), readable without opening the sealed body. */
+const addHeldHosts: Step = {
+  async up(db) {
+    await db.schema.alterTable('deploy_records').addColumn('held_hosts', 'text').execute();
+  },
+  async down(db) {
+    await db.schema.alterTable('deploy_records').dropColumn('held_hosts').execute();
+  },
+};
+
 const migrations: Readonly<Record<string, Step>> = {
   '0001_resources': createResources,
   '0002_virtual_ips': createVirtualIps,
@@ -204,6 +214,7 @@ const migrations: Readonly<Record<string, Step>> = {
   '0005_master_key_check': createMasterKeyCheck,
   '0006_operation_leases': createOperationLeases,
   '0007_change_sequences': createChangeSequences,
+  '0008_deploy_record_held_hosts': addHeldHosts,
 };
 
 class InCodeMigrationProvider implements MigrationProvider {

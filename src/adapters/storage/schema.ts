@@ -43,6 +43,8 @@ export interface DeployRecordsTable {
   body: string;
   /** When the record was last written, ISO 8601. */
   updated_at: string;
+  /** `DeployRecordWrite.heldHosts` as a JSON list of strings, in plain text; null in rows older than migration 0008. */
+  held_hosts: string | null;
 }
 
 /** An API token (`service/access`): its secret only as a SHA-256, its grants as JSON text. */

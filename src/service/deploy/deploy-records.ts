@@ -29,6 +29,18 @@ export interface DeployRecordWrite {
   key: string;
   /** `undefined` deletes the record. */
   body: unknown;
+  /**
+   * The hosts whose virtual addresses the record holds, kept beside the sealed body in plain text
+   * (host names are no secret), so that finding every held address opens no record.
+   */
+  heldHosts?: readonly string[];
+}
+
+/** A record's held hosts; `undefined` for a record written before they were kept (open it to know). */
+export interface HeldHosts {
+  group: string;
+  key: string;
+  hosts: string[] | undefined;
 }
 
 export interface DeployRecords {
@@ -37,6 +49,8 @@ export interface DeployRecords {
   list(group: string, keyPrefix: string): Promise<DeployRecord[]>;
   /** Every group's records whose key starts with `keyPrefix`, ordered by group then key. */
   listAll(keyPrefix: string): Promise<DeployRecord[]>;
+  /** The held hosts of every group's records whose key starts with `keyPrefix`, in `listAll`'s order; no body is read. */
+  listHeldHosts(keyPrefix: string): Promise<HeldHosts[]>;
   /** Writes (or deletes) every entry in one transaction: all of them or none; none when `fence` is no longer current. */
   write(entries: readonly DeployRecordWrite[], fence?: Fence): Promise<void>;
   /** Deletes every record of the group. */
