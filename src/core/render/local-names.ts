@@ -65,8 +65,10 @@ export function markSharedNames(services: readonly ServiceModel[]): void {
   const key = (cluster: string, service: ServiceModel) =>
     `${cluster}\u0000${localHost(service.spec.serviceName, service.namespace)}`;
   const identity = (service: ServiceModel) => `${service.group.key}\u0000${service.spec.serviceName}`;
-  // A Service's ports render its objects together, with every port's callers.
-  const sidesOf = (service: ServiceModel) => serviceEdges(wholeService(service)).remote;
+  // A Service's ports render its objects together, with every port's callers. A Service of several
+  // ports is a new model each time it is made whole, so its edges are computed once here, not per use.
+  const sides = new Map(services.map((service) => [service, serviceEdges(wholeService(service)).remote]));
+  const sidesOf = (service: ServiceModel) => sides.get(service) ?? [];
   for (const service of services)
     for (const side of sidesOf(service)) {
       if (side.mode !== 'federated') continue;
