@@ -17,10 +17,16 @@
  * Each figure is printed next to its goal (issue 11) and its ideal: the calls the work needs,
  * at the fake's own speed per call (measured here). The fake costs next to nothing, so the
  * times are meshbridge's own: rendering, planning, records and their transactions.
+ * - the heap the server holds with the fleet deployed, per object (the fakes' objects dropped first, and
+ *   what a process holds whatever its fleet made by a tiny fleet before), and the most heap in use
+ *   at the end of any phase against the limit Node started with.
+ *
  * A benchmark, not a test: it checks only that the work was done.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { MANAGED_BY_SELECTOR } from '../src/core/deploy/ownership.js';
 import type { RenderedObject } from '../src/core/render/objects.js';
 import { OWNED_KINDS } from '../src/service/deploy/kinds.js';
@@ -41,6 +47,20 @@ const number = (name: keyof typeof values): number => {
 };
 
 const seconds = (ms: number) => Math.round(ms) / 1000;
+const megabytes = (bytes: number) => Math.round(bytes / 1e5) / 10;
+
+v8.setFlagsFromString('--expose-gc');
+const gc = (globalThis.gc ?? vm.runInNewContext('gc')) as () => void;
+
+/** The heap after the work queued in later turns has run, and a full GC. */
+async function heapAfterGc(): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** The most heap seen in use at the end of any phase (sampled without GC), against the limit Node started with. */
+const heapSeen = { most: 0, note: () => (heapSeen.most = Math.max(heapSeen.most, process.memoryUsage().heapUsed)) };
 const CALLS: (keyof ClusterCalls)[] = ['lists', 'gets', 'applies', 'removes', 'sessions'];
 
 /** Per call kind: the most any one cluster was asked, and the mean over the fleet. */
@@ -144,15 +164,27 @@ async function changePort(world: FleetWorld) {
 async function main(): Promise<void> {
   const clusters = number('clusters');
   const groups = number('groups');
+  // What a process holds whatever its fleet (compiled code and validators, module state) is made by a tiny fleet first.
+  const warmUp = await fleetWorld({ clusters: 2, groups: 1 });
+  await firstDeploy(warmUp);
+  await warmUp.close();
+  const baseHeap = await heapAfterGc();
   const setup = await timed(() => fleetWorld({ clusters, groups }));
   const world = setup.value;
   try {
     const first = await firstDeploy(world);
+    heapSeen.note();
     const objects = world.clusters.reduce((sum, cluster) => sum + world.target.objects(cluster).length, 0);
     const speed = fakeSpeed(world);
     const pass = await noOpPass(world);
+    heapSeen.note();
     const change = await changePort(world);
+    heapSeen.note();
     const after = await noOpPass(world);
+    heapSeen.note();
+    // What the server holds with the fleet deployed: its render, records cache and the rest, not the fakes' objects.
+    world.target.forgetObjects();
+    const heldBytes = (await heapAfterGc()) - baseHeap;
     await world.close();
     const compareGroups = number('compare-groups');
     const small = await fleetWorld({ clusters, groups: compareGroups });
@@ -194,6 +226,13 @@ async function main(): Promise<void> {
           noOpPassAfterTheChange: { seconds: seconds(after.ms), perClusterPerPass: after.perCluster },
           callsPerClusterPerPassByGroups: { [groups]: pass.perCluster, [compareGroups]: smallPass.perCluster },
           noOpPassCpuSecondsByGroups: { [groups]: seconds(pass.cpuMs), [compareGroups]: seconds(smallPass.cpuMs) },
+          heap: {
+            heldByTheServerMB: megabytes(heldBytes),
+            bytesPerObject: Math.round(heldBytes / objects),
+            goal: 'bytesPerObject ≤ 2048',
+            mostInUseMB: megabytes(heapSeen.most),
+            limitMB: megabytes(v8.getHeapStatistics().heap_size_limit),
+          },
         },
         null,
         2,

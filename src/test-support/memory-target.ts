@@ -47,6 +47,11 @@ export class MemoryTarget implements DeployTarget {
     this.calls.clear();
   }
 
+  /** Drops every cluster's objects: what the fake holds is not the server's (a benchmark measures the server's heap). */
+  forgetObjects(): void {
+    this.clusters.clear();
+  }
+
   /** The cluster's objects (copies). */
   objects(cluster: string): LiveObject[] {
     return [...(this.clusters.get(cluster)?.values() ?? [])].map(copyOf);
