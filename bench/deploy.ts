@@ -13,13 +13,13 @@
  *   to the group's update having reached every affected cluster;
  * - the same no-op pass on a fleet with `--compare-groups` groups: the calls per cluster must
  *   not grow with the number of groups.
+ * - the heap the server holds with the fleet deployed, per object (the fakes' objects dropped first, and
+ *   what a process holds whatever its fleet made by a tiny fleet before), and the most heap in use
+ *   at the end of any phase against the limit Node started with.
  *
  * Each figure is printed next to its goal (issue 11) and its ideal: the calls the work needs,
  * at the fake's own speed per call (measured here). The fake costs next to nothing, so the
  * times are meshbridge's own: rendering, planning, records and their transactions.
- * - the heap the server holds with the fleet deployed, per object (the fakes' objects dropped first, and
- *   what a process holds whatever its fleet made by a tiny fleet before), and the most heap in use
- *   at the end of any phase against the limit Node started with.
  *
  * A benchmark, not a test: it checks only that the work was done.
  */
