@@ -166,7 +166,7 @@ export async function buildServices(
       seedPaths: new SeedPathService(store),
       render,
       checkRoute: new CheckRouteService(render),
-      map: new MapService(render, deployReader(store, deploy)),
+      map: new MapService(render, deployReader(store, deploy), () => store.changes()),
       deploy,
       logicalClouds: new LogicalCloudService(store, database.deployRecords, deployState),
       tokens,

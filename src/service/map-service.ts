@@ -3,6 +3,11 @@
  * one render (core/map), and show each reader what it asked for and may read.
  * An edge's trace and objects come from the same kind of render, so they say what
  * the map said as long as nothing changed in between.
+ *
+ * The map is kept while the store's change sequences stay the same (as the render is,
+ * `render-cache.ts`): building it traces every declared call, seconds at a hundred
+ * clusters, and the page asks again for every edge clicked. Being the model and the
+ * world as well as the render, it is let go after `keepMs` without a request.
  */
 import { NotFoundError } from '../core/errors.js';
 import { buildMap, type FleetMap } from '../core/map/build.js';
@@ -17,7 +22,7 @@ import type { PathParams } from '../core/model/kind.js';
 import { kindOf, paramsFromKey } from '../core/model/registry.js';
 import type { DeployService } from './deploy/deploy-service.js';
 import type { FleetRender, RenderService } from './render-service.js';
-import type { Store } from './store.js';
+import type { Changes, Store } from './store.js';
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -67,10 +72,16 @@ export function deployReader(store: Pick<Store, 'listByKind'>, deploy: Pick<Depl
   };
 }
 
+export const MAP_KEPT_MS = 5 * 60_000;
+
 export class MapService {
+  private kept: { changes: Changes; built: Promise<Built>; expiry: NodeJS.Timeout } | undefined;
+
   constructor(
     private readonly render: RenderService,
     private readonly deploy: DeployReader,
+    private readonly changes: () => Promise<Changes>,
+    private readonly keepMs = MAP_KEPT_MS,
   ) {}
 
   /** Per group (that the reader may read and the filter names) and cluster, where its deployment stands. */
@@ -119,7 +130,27 @@ export class MapService {
     }
   }
 
+  /** The kept map while the numbers, read before the render, are unchanged; else a new one. */
   private async build(): Promise<Built> {
+    const changes = await this.changes();
+    const kept = this.kept;
+    if (kept && kept.changes.resources === changes.resources && kept.changes.addresses === changes.addresses) {
+      kept.expiry.refresh();
+      return kept.built;
+    }
+    if (kept) clearTimeout(kept.expiry);
+    const built = this.make();
+    const expiry = setTimeout(() => {
+      if (this.kept?.built === built) this.kept = undefined;
+    }, this.keepMs).unref();
+    this.kept = { changes, built, expiry };
+    built.catch(() => {
+      if (this.kept?.built === built) this.kept = undefined;
+    });
+    return built;
+  }
+
+  private async make(): Promise<Built> {
     const render = await this.render.renderEverything();
     const map = buildMap({
       snapshot: render.snapshot,
@@ -159,7 +190,7 @@ export class MapService {
   }
 
   async clusterObjects(cluster: string, readable: Readable): Promise<RenderResult> {
-    const render = await this.render.renderEverything();
+    const { render } = await this.build();
     if (!render.snapshot.clusters.some((facts) => `${facts.provider}/${facts.name}` === cluster))
       throw new NotFoundError(`there is no cluster ${cluster}`);
     return clusterObjects(render.result, cluster, readable);

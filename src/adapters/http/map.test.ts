@@ -207,6 +207,27 @@ describe('with authentication off', () => {
     }
   });
 
+  test('the map is built once while nothing changes, for the map, traces and objects alike; a write builds it again', async () => {
+    const builds = async () => {
+      const text = (await api.request('GET', '/metrics')).body as string;
+      return Number(/^meshbridge_render_duration_seconds_count\{scope="map"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const map = (await api.request('GET', '/v2/map')).json as MapViewBody;
+    const before = await builds();
+    const edge = map.edges[0]!.id;
+    expect((await api.request('GET', '/v2/map')).json).toEqual(map);
+    expect((await api.request('GET', `/v2/map/edges/${edge}/trace`)).status).toBe(200);
+    expect((await api.request('GET', `/v2/map/edges/${edge}/objects`)).status).toBe(200);
+    expect((await api.request('GET', '/v2/map/clusters/edge/cluster01/objects')).status).toBe(200);
+    expect(await builds()).toBe(before);
+    const label = await api.request('POST', '/v2/cluster-providers/edge/clusters/cluster01/labels', {
+      clusterLabel: 'kept-map-test',
+    });
+    expect(label.status).toBe(201);
+    await api.request('GET', '/v2/map');
+    expect(await builds()).toBe(before + 1);
+  });
+
   test('dropping sleep from serviceserver02’s callers: the weighted route still sends it a quarter, refused', async () => {
     const deleted = await api.request('DELETE', `${REPLICATION}/inbound-intents/serviceserver02/clients/sleep`);
     expect(deleted.status).toBeLessThan(300);
