@@ -50,6 +50,7 @@ export async function waitForTurn(request: FastifyRequest, bytes: number, line: 
   if (bytes < LARGE_BODY_BYTES) return;
   const leave = await line.enter();
   request.leaveLargeBodyLine = leave;
-  // The client left while it waited: nothing will answer it, so nothing should hold the line for it.
-  if (request.raw.destroyed) leave();
+  // The client left while it waited: nothing will answer it, so nothing should hold the line for
+  // it. Its connection says so, not the request stream, which is destroyed once its body is read.
+  if (request.raw.socket?.destroyed === true) leave();
 }
