@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { SingleFile } from './large-bodies.js';
+import type { FastifyRequest } from 'fastify';
+import { LARGE_BODY_BYTES, SingleFile, waitForTurn } from './large-bodies.js';
 
 test('holders enter in the order they asked, one at a time, and leaving twice lets only one more in', async () => {
   await fc.assert(
@@ -34,4 +35,28 @@ test('a holder that never leaves is let go after the longest hold', async () => 
   const leave = await line.enter();
   expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   leave();
+});
+
+test('a request whose body has been read keeps its turn until it leaves; one whose client left while it waited lets the next in', async () => {
+  const line = new SingleFile();
+  // A request stream is destroyed once its body has been read; only its socket says the client left.
+  const request = () => ({ raw: { destroyed: true, socket: { destroyed: false } } }) as unknown as FastifyRequest;
+  const turns = async () => {
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  const [first, second, gone, last] = [request(), request(), request(), request()];
+  await waitForTurn(first, LARGE_BODY_BYTES, line);
+  const entered: string[] = [];
+  void waitForTurn(second, LARGE_BODY_BYTES, line).then(() => entered.push('second'));
+  void waitForTurn(gone, LARGE_BODY_BYTES, line).then(() => entered.push('gone'));
+  void waitForTurn(last, LARGE_BODY_BYTES, line).then(() => entered.push('last'));
+  await turns();
+  expect(entered).toEqual([]);
+  first.leaveLargeBodyLine!();
+  await turns();
+  expect(entered).toEqual(['second']);
+  (gone.raw.socket as { destroyed: boolean }).destroyed = true;
+  second.leaveLargeBodyLine!();
+  await turns();
+  expect(entered).toEqual(['second', 'gone', 'last']);
 });

@@ -1,9 +1,11 @@
 /**
- * Large JSON bodies are handled one at a time. Each one's work is split into turns of the event
- * loop (decoding, the slices of `json-text.ts`, then parsing, validating and storing), but several at once
- * would queue their turns ahead of a probe's; in single file, `/healthz` waits for at most one
- * turn. The turn is entered only once the whole body has arrived, so a client that sends slowly
- * holds nothing, and small bodies (nearly every request) never wait.
+ * Large JSON bodies that passed their scan are handled one at a time. Each one's work is split
+ * into turns of the event loop (joining, decoding, parsing, then validating and storing:
+ * `json-body.ts`), but several at once would queue their turns ahead of a probe's; in single
+ * file, `/healthz` waits for at most one turn. The turn is entered only once the whole body has
+ * arrived and passed, so a client that sends slowly holds nothing, a body the scan refuses never
+ * waits (its scan ran chunk by chunk as it arrived), and small bodies (nearly every request)
+ * never wait.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -50,6 +52,7 @@ export async function waitForTurn(request: FastifyRequest, bytes: number, line: 
   if (bytes < LARGE_BODY_BYTES) return;
   const leave = await line.enter();
   request.leaveLargeBodyLine = leave;
-  // The client left while it waited: nothing will answer it, so nothing should hold the line for it.
-  if (request.raw.destroyed) leave();
+  // The client left while it waited: nothing will answer it, so nothing should hold the line for
+  // it. Its connection says so, not the request stream, which is destroyed once its body is read.
+  if (request.raw.socket?.destroyed === true) leave();
 }

@@ -1,9 +1,10 @@
 /** The HTTP adapter: EMCO's `/v2` API, OpenAPI at `/v2/openapi.json`, a browsable page at `/docs`, the web page at `/`. */
-import { parseJsonText } from './json-text.js';
-import { registerLargeBodyLine, SingleFile, waitForTurn } from './large-bodies.js';
+import { BODY_LIMIT, readJsonBody } from './json-body.js';
+import { registerLargeBodyLine, SingleFile } from './large-bodies.js';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ResolvedGateway } from '../../core/model/gateway.js';
 import type { PathParams } from '../../core/model/kind.js';
@@ -58,21 +59,11 @@ export interface HttpOptions {
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
-/**
- * Read as bytes and decoded once the body's turn has come: decoding 4 MB is a few milliseconds
- * in one turn, and several large bodies decoded on arrival would queue those turns up.
- */
-async function parseJson(request: FastifyRequest, body: Buffer, largeBodies: SingleFile): Promise<unknown> {
-  await waitForTurn(request, body.length, largeBodies);
-  const text = body.toString('utf8');
-  if (text.trim() === '') return undefined;
-  return parseJsonText(text);
-}
-
 export async function buildHttpServer(services: HttpServices, options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: 4 * 1024 * 1024,
+    // Kept by json-body.ts for JSON bodies, which it reads from the stream itself.
+    bodyLimit: BODY_LIMIT,
     // Seed 000 writes its URLs with a trailing slash.
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -83,10 +74,10 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   // JSON only (and multipart): a document sent as text/plain is a 415, not a guess.
   app.removeAllContentTypeParsers();
   const largeBodies = new SingleFile();
-  app.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer' },
-    (request: FastifyRequest, body: string | Buffer) => parseJson(request, body as Buffer, largeBodies),
+  // The request's stream, not a buffer: the body is measured as it arrives, and joined and
+  // decoded only when it has passed (json-body.ts).
+  app.addContentTypeParser('application/json', (request: FastifyRequest, payload: IncomingMessage) =>
+    readJsonBody(request, payload, largeBodies),
   );
   app.setErrorHandler(errorHandler);
   registerNotFound(app);

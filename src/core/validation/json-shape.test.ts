@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it, test } from 'vitest';
-import { JsonShapeScanner, scanJsonShape } from './json-shape.js';
+import { JsonByteScanner, JsonShapeScanner, scanJsonShape } from './json-shape.js';
 import { LIMITS, sizeIssues } from './limits.js';
 
 /** Documents near every limit, inside small random JSON. */
@@ -106,5 +106,114 @@ describe('JSON shape scanner', () => {
     for (const text of ['{"a":}', '[1,,2]', '{"a" 1}', '[1]]', '{]', 'x'.repeat(10)]) {
       expect(scanJsonShape(text)).toEqual([]);
     }
+  });
+});
+
+/** The bytes cut at the given places (any order, repeats and ends allowed). */
+function cut(bytes: Uint8Array, places: number[]): Uint8Array[] {
+  const ends = [...new Set(places.map((place) => place % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const end of [...ends, bytes.length]) {
+    chunks.push(bytes.subarray(start, end));
+    start = end;
+  }
+  return chunks;
+}
+
+/** Where a body is cut: at random places, or every few bytes (so every key is cut somewhere). */
+const cuts = fc.oneof(
+  fc.array(fc.nat(), { maxLength: 40 }).map((places) => (bytes: Uint8Array) => cut(bytes, places)),
+  fc.integer({ min: 1, max: 17 }).map((size) => (bytes: Uint8Array) => {
+    const places: number[] = [];
+    for (let place = size; place < bytes.length; place += size) places.push(place);
+    return cut(bytes, places);
+  }),
+);
+
+function scanChunks(chunks: Uint8Array[]) {
+  const scanner = new JsonByteScanner();
+  for (const chunk of chunks) if (!scanner.done) scanner.feed(chunk);
+  scanner.end();
+  return scanner.issues();
+}
+
+/** Every character outside ASCII written as its \uXXXX escape(s). */
+const escaped = (text: string) =>
+  text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** Texts and keys near the limits in characters of one to four bytes, and in escapes of them. */
+const multibyte = fc
+  .tuple(fc.constantFrom('a', 'é', '€', '😀', '\u0001'), fc.integer({ min: -2, max: 2 }), fc.boolean())
+  .map(([char, off, inKey]) => {
+    const text = char.repeat(Math.ceil((LIMITS.stringLength + off) / char.length));
+    return inKey ? { spec: { [text]: 1 } } : { spec: { [`${char}k${char}`]: text } };
+  });
+const manyKeyNames = fc.integer({ min: LIMITS.keyNames - 3, max: LIMITS.keyNames + 3 }).map((n) => ({
+  spec: Array.from({ length: Math.ceil(n / 500) }, (_, i) =>
+    Object.fromEntries(Array.from({ length: 500 }, (_, j) => [`ключ-😀-${Math.min(i * 500 + j, n - 1)}`, j])),
+  ),
+}));
+
+const unicodeDocuments = fc.oneof(
+  { weight: 3, arbitrary: fc.jsonValue({ stringUnit: 'binary' }) },
+  { weight: 1, arbitrary: fc.oneof(nearLimits, multibyte, manyKeyNames) },
+);
+
+describe('JSON byte scanner (property)', () => {
+  it('finds in a body fed in any chunks what the text scanner finds in its text, escaped or not', () => {
+    fc.assert(
+      fc.property(unicodeDocuments, fc.boolean(), cuts, (document, escape, cutUp) => {
+        const written = JSON.stringify(document);
+        const text = escape ? escaped(written) : written;
+        const bytes = new TextEncoder().encode(text);
+        const whole = scanJsonShape(text);
+        expect(scanChunks(cutUp(bytes))).toEqual(whole);
+        expect(scanChunks([bytes])).toEqual(whole);
+        expect(whole.length > 0).toBe(sizeIssues(JSON.parse(text)).length > 0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('counts bytes that are not UTF-8 as the text they decode to does', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 12 }),
+        fc.integer({ min: -3, max: 3 }),
+        cuts,
+        (noise, off, cutUp) => {
+          // Quotes, backslashes and control characters would end or break the text: not noise.
+          const safe = noise.map((byte) => (byte === 0x22 || byte === 0x5c || byte < 0x20 ? 0x41 : byte));
+          const decodedLength = Buffer.from(safe).toString('utf8').length;
+          const repeat = Math.ceil((LIMITS.stringLength + off) / decodedLength);
+          const body = Buffer.concat([
+            Buffer.from('{"k":"'),
+            Buffer.concat(Array<Buffer>(repeat).fill(Buffer.from(safe))),
+            Buffer.from('"}'),
+          ]);
+          expect(scanChunks(cutUp(body))).toEqual(scanJsonShape(body.toString('utf8')));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('JSON byte scanner', () => {
+  test('decodes a key whose character a chunk cuts in two', () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ spec: { ['ü'.repeat(LIMITS.stringLength + 1)]: 1 } }));
+    const issues = scanChunks(cut(bytes, [9, 10, 11]));
+    expect(issues).toEqual([
+      { path: `spec.${'ü'.repeat(64)}`, message: `is a text longer than ${LIMITS.stringLength} characters` },
+    ]);
+  });
+
+  test('a text cut off inside a character ends with one more character', () => {
+    const body = Buffer.concat([Buffer.from(`{"k":"${'a'.repeat(LIMITS.stringLength)}`), Buffer.from([0xe2, 0x82])]);
+    expect(body.toString('utf8')).toHaveLength(6 + LIMITS.stringLength + 1);
+    expect(scanChunks([body])).toEqual([
+      { path: 'k', message: `is a text longer than ${LIMITS.stringLength} characters` },
+    ]);
   });
 });

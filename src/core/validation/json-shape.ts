@@ -1,12 +1,21 @@
 /**
- * The size limits of limits.ts, measured on a body's JSON text before `JSON.parse` builds a single
- * object: parsing a 4 MB body of 400,000 keys takes the event loop for over a second, scanning
- * its text takes a few milliseconds and can stop every 16 KB to let other requests run. The
- * scanner only counts; it leaves telling good JSON from bad to `JSON.parse`, and gives up (no
- * issues) at the first character that JSON does not allow there.
+ * The size limits of limits.ts, measured on a body's JSON before `JSON.parse` builds a single
+ * object: parsing a 4 MB body of 400,000 keys takes the event loop for over a second, scanning it
+ * takes a few milliseconds and can stop anywhere to let other requests run. The scanner only
+ * counts; it leaves telling good JSON from bad to `JSON.parse`, and gives up (no issues) at the
+ * first character that JSON does not allow there.
+ *
+ * It reads UTF-8 bytes, fed in chunks as they arrive (`JsonByteScanner`), so that the server can
+ * refuse a body before it has joined or decoded it; a text is scanned as its UTF-8 bytes
+ * (`JsonShapeScanner`, `scanJsonShape`). JSON's structure is ASCII and every byte of a multibyte
+ * character is 0x80 or above, so structure is the same on bytes as on text. A text's length is
+ * what it will be once decoded, in UTF-16 units as `String#length` and `sizeIssues` count it
+ * (utf8-units.ts: a character above U+FFFF counts 2, a `\uXXXX` escape 1), so the byte scanner
+ * finds the same issues as the text scanner finds in the decoded text, however the bytes are cut.
  */
 import type { Issue } from '../errors.js';
 import { LIMITS } from './limits.js';
+import { Utf8Units } from './utf8-units.js';
 
 interface Container {
   array: boolean;
@@ -21,6 +30,10 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** `]`, `}`, `,` and `:`, which cannot start a value. */
 const PUNCTUATION = new Set([0x5d, 0x7d, 0x2c, 0x3a]);
+/** Characters of a key that a path names. */
+const KEY_IN_PATH = 64;
+const NO_BYTES: Uint8Array = new Uint8Array(0);
+const utf8Text = new TextDecoder();
 
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
@@ -30,36 +43,74 @@ function isDelimiter(code: number): boolean {
   return isSpace(code) || code === 0x2c || code === 0x5d || code === 0x7d;
 }
 
-/** Feed it the text in pieces (`scan(end)`), then read `issues()`. */
-export class JsonShapeScanner {
-  private position = 0;
+/** The text of a key's bytes; short ASCII keys (nearly all) without a trip through the decoder. */
+function keyText(bytes: Uint8Array, ascii: boolean): string {
+  if (ascii && bytes.length <= 64) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  return utf8Text.decode(bytes);
+}
+
+function joined(parts: Uint8Array[], last: Uint8Array): Uint8Array {
+  if (parts.length === 0) return last;
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, last.length));
+  let offset = 0;
+  for (const part of [...parts, last]) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}
+
+/**
+ * Feed it a body's bytes in chunks (`feed`), then `end()`, then read `issues()`. It keeps no
+ * chunk: only the bytes of a key that a chunk cut in two, copied, until the key ends.
+ */
+export class JsonByteScanner {
   private expect: Expect = 'value';
   private readonly stack: Container[] = [];
   private values = 0;
   private readonly keyNames = new Set<string>();
   private readonly found = new Map<string, Issue>();
   private malformed = false;
+  // The chunk being read, and where in it.
+  private bytes = NO_BYTES;
+  private position = 0;
   // The string being read.
   private stringStart = 0;
   private stringLength = 0;
   private escaped = false;
   private isKey = false;
   private key = '';
+  /** Whether the key being read is all ASCII so far. */
+  private asciiKey = true;
+  /** The key's bytes in the chunks before this one. */
+  private keyParts: Uint8Array[] = [];
+  private readonly utf8 = new Utf8Units();
 
-  constructor(private readonly text: string) {}
-
-  /** Done at the end, at text that is not JSON, or at the first problem: the rest would only cost time. */
+  /** Done at text that is not JSON, or at the first problem: the rest would only cost time. */
   get done(): boolean {
-    return this.malformed || this.found.size > 0 || this.position >= this.text.length;
+    return this.malformed || this.found.size > 0;
   }
 
-  /** Scans up to `end` (exclusive), or to the end of the text. */
-  scan(end = this.text.length): void {
-    const stop = Math.min(end, this.text.length);
-    while (this.position < stop && !this.done) {
-      if (this.expect === 'string') this.readString(stop);
-      else this.step(this.text.charCodeAt(this.position++));
+  /** Scans the chunk; the scanner keeps no reference to it. */
+  feed(chunk: Uint8Array): void {
+    this.bytes = chunk;
+    this.position = 0;
+    while (this.position < chunk.length && !this.done) {
+      if (this.expect === 'string') this.readString();
+      else this.step(chunk[this.position++]!);
     }
+    if (this.expect === 'string' && this.isKey && !this.done) {
+      this.keyParts.push(chunk.slice(this.stringStart, this.position));
+      this.stringStart = 0;
+    }
+    this.bytes = NO_BYTES;
+  }
+
+  /** The body has ended: a UTF-8 sequence cut short at its end is a character (U+FFFD) of the text. */
+  end(): void {
+    if (this.expect !== 'string' || this.done || !this.utf8.pending) return;
+    this.stringLength += this.utf8.flush();
+    if (this.stringLength > LIMITS.stringLength) this.tooLong();
   }
 
   /** The first problem, named by its path; none when the text is not JSON (the parser says why). */
@@ -166,35 +217,58 @@ export class JsonShapeScanner {
     this.stringStart = this.position;
     this.stringLength = 0;
     this.escaped = false;
+    this.asciiKey = true;
   }
 
-  /** Reads on to the closing quote or `stop`; a string's length is its characters, an escape counting one. */
-  private readString(stop: number): void {
-    const text = this.text;
+  /**
+   * Reads on to the closing quote or the chunk's end; a string's length is the characters it
+   * decodes to, an escape counting one. Checked after every character, as the text is read.
+   */
+  private readString(): void {
+    const bytes = this.bytes;
+    const stop = bytes.length;
     let position = this.position;
+    let length = this.stringLength;
     while (position < stop) {
-      const code = text.charCodeAt(position++);
-      if (this.escaped) {
+      const code = bytes[position++]!;
+      if (code >= 0x80) {
+        // The first byte of a character ends an escape as the character would.
         this.escaped = false;
-        if (code === 0x75) this.stringLength -= 4; // the six characters of \uXXXX count as one
-      } else if (code === BACKSLASH) {
-        this.escaped = true;
-        continue;
-      } else if (code === QUOTE) {
-        this.position = position;
-        return this.endString();
+        this.asciiKey = false;
+        length += this.utf8.byte(code);
+      } else {
+        if (this.utf8.pending) length += this.utf8.flush();
+        if (length > LIMITS.stringLength) break;
+        if (this.escaped) {
+          this.escaped = false;
+          if (code === 0x75) length -= 4; // the six characters of \uXXXX count as one
+        } else if (code === BACKSLASH) {
+          this.escaped = true;
+          continue;
+        } else if (code === QUOTE) {
+          this.position = position;
+          this.stringLength = length;
+          return this.endString();
+        }
+        length += 1;
       }
-      if (++this.stringLength > LIMITS.stringLength) {
-        this.position = position;
-        return this.tooLong();
-      }
+      if (length > LIMITS.stringLength) break;
     }
     this.position = position;
+    this.stringLength = length;
+    if (length > LIMITS.stringLength) this.tooLong();
+  }
+
+  /** The key's bytes so far, up to `end` in this chunk. */
+  private keyBytes(end: number): Uint8Array {
+    const bytes = joined(this.keyParts, this.bytes.subarray(this.stringStart, end));
+    this.keyParts = [];
+    return bytes;
   }
 
   private tooLong(): void {
     const path = this.isKey
-      ? this.childPathOfKey(this.text.slice(this.stringStart, this.stringStart + 64))
+      ? this.childPathOfKey(keyText(this.keyBytes(this.position), false).slice(0, KEY_IN_PATH))
       : this.lastPath();
     this.report('string', { path, message: `is a text longer than ${LIMITS.stringLength} characters` });
   }
@@ -204,7 +278,7 @@ export class JsonShapeScanner {
       this.expect = this.stack.length === 0 ? 'end' : 'next';
       return;
     }
-    const raw = this.text.slice(this.stringStart, this.position - 1);
+    const raw = keyText(this.keyBytes(this.position - 1), this.asciiKey);
     this.key = raw.includes('\\') ? this.decode(raw) : raw;
     this.expect = 'colon';
   }
@@ -220,7 +294,7 @@ export class JsonShapeScanner {
 
   private childPathOfKey(raw: string): string {
     const top = this.top;
-    return top?.path ? `${top.path}.${raw.slice(0, 64)}` : raw.slice(0, 64);
+    return top?.path ? `${top.path}.${raw}` : raw;
   }
 
   /** The path of the value just read: the last entry of the container it is in. */
@@ -233,6 +307,42 @@ export class JsonShapeScanner {
 
   private fail(): void {
     this.malformed = true;
+  }
+}
+
+const utf8Bytes = new TextEncoder();
+
+/**
+ * A text, scanned as its UTF-8 bytes up to `scan(end)` and then read `issues()`: for callers that
+ * hold the whole text (a multipart field, the offline API's documents, the CLI).
+ */
+export class JsonShapeScanner {
+  private position = 0;
+  private readonly bytes = new JsonByteScanner();
+
+  constructor(private readonly text: string) {}
+
+  /** Done at the end, at text that is not JSON, or at the first problem. */
+  get done(): boolean {
+    return this.bytes.done || this.position >= this.text.length;
+  }
+
+  /** Scans up to `end` (exclusive), or to the end of the text. */
+  scan(end = this.text.length): void {
+    const text = this.text;
+    let stop = Math.min(end, text.length);
+    // A surrogate pair stays whole, or each half would be encoded as a U+FFFD of its own.
+    const high = text.charCodeAt(stop - 1);
+    if (stop < text.length && high >= 0xd800 && high <= 0xdbff) stop -= 1;
+    if (stop <= this.position || this.bytes.done) return;
+    this.bytes.feed(utf8Bytes.encode(text.slice(this.position, stop)));
+    this.position = stop;
+    if (stop === text.length) this.bytes.end();
+  }
+
+  /** The first problem, named by its path; none when the text is not JSON (the parser says why). */
+  issues(): Issue[] {
+    return this.bytes.issues();
   }
 }
 
