@@ -4,8 +4,8 @@
  * refused by the scan, and for them nothing else is done: a 4 MB body joined (about 5 ms) and
  * decoded (about 6.5 ms) before its scan refused it would have spent those turns for nothing.
  *
- * Each chunk is scanned in the I/O callback that brought it (a chunk of more than 16 KB in slices,
- * a turn between them), so one body's scan never holds the event loop long. Once the scan has
+ * Each chunk is scanned in slices of at most 16 KB, each in a turn of its own (turns.ts: one body's
+ * step a loop, so that however many bodies arrive at once, a probe waits for one step at most). Once the scan has
  * found a problem, the chunks are let go and the rest of the body is read and dropped, so that
  * the client, still sending, gets its 400 rather than a reset connection. The body limit is this
  * parser's to keep, as Fastify keeps it only for the bodies it reads itself: a Content-Length
@@ -15,7 +15,7 @@
  * A body that passed is handled as any large body is (large-bodies.ts): its turn in single file,
  * then joining, decoding and parsing in turns of their own. A blank body is `undefined`.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { nextTurn } from './turns.js';
 import type { Readable } from 'node:stream';
 import { errorCodes, type FastifyRequest } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
@@ -36,10 +36,13 @@ type Payload = Readable & { receivedEncodedLength?: number };
 /** The scan found a problem (not merely text that is not JSON, which `JSON.parse` will name). */
 const refused = (scanner: JsonByteScanner) => scanner.issues().length > 0;
 
-/** Scans a chunk in slices of at most 16 KB, a turn between them, until done or `stopped()`. */
+/**
+ * Scans a chunk in slices of at most 16 KB, each in a turn of its own, until done or `stopped()`;
+ * a chunk of one slice (a small body) at once, without waiting behind large ones.
+ */
 async function scanChunk(scanner: JsonByteScanner, chunk: Buffer, stopped: () => boolean): Promise<void> {
   for (let start = 0; start < chunk.length && !scanner.done; start += SLICE) {
-    if (start > 0) await nextTurn();
+    if (chunk.length > SLICE) await nextTurn();
     if (stopped()) return;
     scanner.feed(chunk.subarray(start, start + SLICE));
   }

@@ -8,7 +8,7 @@
  * A JSON request body is measured on its bytes as they arrive instead (json-body.ts), and parsed
  * here (`parseMeasuredText`) once it has passed.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { nextTurn } from './turns.js';
 import { MalformedBodyError, ValidationError } from '../../core/errors.js';
 import { JsonShapeScanner } from '../../core/validation/json-shape.js';
 
