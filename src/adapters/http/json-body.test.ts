@@ -16,6 +16,7 @@ import { openSqliteDatabase } from '../storage/sqlite.js';
 import { BODY_LIMIT, readJsonBody } from './json-body.js';
 import { SLICE } from './json-text.js';
 import { SingleFile } from './large-bodies.js';
+import { turnsDuring } from '../../test-support/event-loop.js';
 
 /** The bytes cut at the given places. */
 function cut(bytes: Buffer, places: number[]): Buffer[] {
@@ -34,20 +35,6 @@ const request = (headers: Record<string, string> = {}) =>
 
 const read = (chunks: Buffer[], headers?: Record<string, string>) =>
   readJsonBody(request(headers), Readable.from(chunks), new SingleFile());
-
-/** Turns of the event loop that other work got while `work` ran. */
-async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await work();
-  running = false;
-  return turns;
-}
 
 describe('a JSON body read from its stream', () => {
   test('is parsed right however its bytes are cut, inside characters and escapes included', async () => {

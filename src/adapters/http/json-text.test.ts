@@ -4,20 +4,7 @@
  */
 import { expect, test } from 'vitest';
 import { parseJsonText, SLICE } from './json-text.js';
-
-/** Turns of the event loop that other work got while `work` ran. */
-async function turnsDuring(work: () => Promise<unknown>): Promise<number> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    turns += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  await work();
-  running = false;
-  return turns;
-}
+import { turnsDuring } from '../../test-support/event-loop.js';
 
 const document = (entries: number) => ({
   metadata: { name: 'n' },
