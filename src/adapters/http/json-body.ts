@@ -15,7 +15,7 @@
  * A body that passed is handled as any large body is (large-bodies.ts): its turn in single file,
  * then joining, decoding and parsing in turns of their own. A blank body is `undefined`.
  */
-import { nextTurn } from './turns.js';
+import { nextTurn, turnsWaiting } from './turns.js';
 import type { Readable } from 'node:stream';
 import { errorCodes, type FastifyRequest } from 'fastify';
 import { ValidationError } from '../../core/errors.js';
@@ -38,11 +38,12 @@ const refused = (scanner: JsonByteScanner) => scanner.issues().length > 0;
 
 /**
  * Scans a chunk in slices of at most 16 KB, each in a turn of its own, until done or `stopped()`;
- * a chunk of one slice (a small body) at once, without waiting behind large ones.
+ * a chunk of one slice (a small body) at once while no step waits, else behind them: many small
+ * chunks arriving together would otherwise all be scanned in one loop.
  */
 async function scanChunk(scanner: JsonByteScanner, chunk: Buffer, stopped: () => boolean): Promise<void> {
   for (let start = 0; start < chunk.length && !scanner.done; start += SLICE) {
-    if (chunk.length > SLICE) await nextTurn();
+    if (chunk.length > SLICE || turnsWaiting()) await nextTurn();
     if (stopped()) return;
     scanner.feed(chunk.subarray(start, start + SLICE));
   }
@@ -62,6 +63,9 @@ function receive(payload: Payload, declared: number): Promise<Received> {
     let bytes = 0;
     let settled = false;
     let scanning = Promise.resolve();
+    // Chunks read but not yet scanned: past one, the stream is paused, so that a client sending faster
+    // than the scan keeps its bytes in its own socket buffers, not in this process.
+    let unscanned = 0;
     const settle = (error: Error | undefined) => {
       if (settled) return;
       settled = true;
@@ -77,10 +81,12 @@ function receive(payload: Payload, declared: number): Promise<Received> {
         return settle(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
       if (refused(scanner)) return; // read and dropped, so that the client can be answered
       chunks.push(chunk);
+      if (++unscanned > 1) payload.pause();
       scanning = scanning
         .then(() => scanChunk(scanner, chunk, () => settled))
         .then(() => {
           if (refused(scanner)) chunks = [];
+          if (--unscanned <= 1 && !settled) payload.resume();
         })
         .catch((error: Error) => settle(error));
     };
@@ -98,6 +104,9 @@ function receive(payload: Payload, declared: number): Promise<Received> {
     };
     const onError = (error: Error) => settle(clientError(error));
     const onClose = () => settle(clientError(new Error('the client closed the connection before the body ended')));
+    // A client that left while an earlier hook ran: its stream's `close` has come and gone.
+    if (payload.destroyed && !payload.readableEnded)
+      return settle(clientError(new Error('the client closed the connection before the body ended')));
     payload.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
     payload.resume();
   });

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import type { FastifyRequest } from 'fastify';
@@ -40,7 +41,10 @@ test('a holder that never leaves is let go after the longest hold', async () => 
 test('a request whose body has been read keeps its turn until it leaves; one whose client left while it waited lets the next in', async () => {
   const line = new SingleFile();
   // A request stream is destroyed once its body has been read; only its socket says the client left.
-  const request = () => ({ raw: { destroyed: true, socket: { destroyed: false } } }) as unknown as FastifyRequest;
+  const request = () =>
+    ({
+      raw: { destroyed: true, socket: Object.assign(new EventEmitter(), { destroyed: false }) },
+    }) as unknown as FastifyRequest;
   const turns = async () => {
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
   };
@@ -59,4 +63,25 @@ test('a request whose body has been read keeps its turn until it leaves; one who
   second.leaveLargeBodyLine!();
   await turns();
   expect(entered).toEqual(['second', 'gone', 'last']);
+});
+
+test('a client that leaves once its turn has begun lets the next in when its connection closes', async () => {
+  const line = new SingleFile();
+  const socket = Object.assign(new EventEmitter(), { destroyed: false });
+  const leaving = { raw: { destroyed: true, socket } } as unknown as FastifyRequest;
+  const next = {
+    raw: { destroyed: true, socket: Object.assign(new EventEmitter(), { destroyed: false }) },
+  } as unknown as FastifyRequest;
+  await waitForTurn(leaving, LARGE_BODY_BYTES, line);
+  let entered = false;
+  void waitForTurn(next, LARGE_BODY_BYTES, line).then(() => (entered = true));
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(entered).toBe(false);
+  socket.destroyed = true;
+  socket.emit('close');
+  for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(entered).toBe(true);
+  // Answered after all (the hooks call it too): nothing happens twice, and the listener is gone.
+  leaving.leaveLargeBodyLine!();
+  expect(socket.listenerCount('close')).toBe(0);
 });

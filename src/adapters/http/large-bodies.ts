@@ -7,6 +7,7 @@
  * waits (its scan ran chunk by chunk as it arrived), and small bodies (nearly every request)
  * never wait.
  */
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 export const LARGE_BODY_BYTES = 64 * 1024;
@@ -47,12 +48,22 @@ export function registerLargeBodyLine(app: FastifyInstance): void {
   app.addHook('onRequestAbort', leave);
 }
 
-/** Waits for the request's turn when its body is large; the turn ends with its answer. */
+/**
+ * Waits for the request's turn when its body is large; the turn ends with its answer, or when the
+ * client's connection closes. A client that leaves once its body is read is no abort to Fastify
+ * (the request stream is complete) and its answer never finishes, so without the connection's
+ * `close` it would hold the line until `maxHoldMs`. The connection says so, not the request
+ * stream, which Node destroys once its body is read.
+ */
 export async function waitForTurn(request: FastifyRequest, bytes: number, line: SingleFile): Promise<void> {
   if (bytes < LARGE_BODY_BYTES) return;
   const leave = await line.enter();
-  request.leaveLargeBodyLine = leave;
-  // The client left while it waited: nothing will answer it, so nothing should hold the line for
-  // it. Its connection says so, not the request stream, which is destroyed once its body is read.
-  if (request.raw.socket?.destroyed === true) leave();
+  const socket = request.raw.socket as Socket | null;
+  const release = () => {
+    socket?.off('close', release);
+    leave();
+  };
+  request.leaveLargeBodyLine = release;
+  if (!socket || socket.destroyed) release();
+  else socket.once('close', release);
 }

@@ -16,6 +16,11 @@ function release(): void {
   next?.();
 }
 
+/** Whether steps are waiting for their turns: then a small step waits too, behind them. */
+export function turnsWaiting(): boolean {
+  return waiting.length > 0;
+}
+
 /** Resolves in a later loop of the event loop, after every earlier caller's turn. */
 export function nextTurn(): Promise<void> {
   return new Promise((resolve) => {

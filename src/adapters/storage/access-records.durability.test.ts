@@ -43,9 +43,11 @@ describe('audit events on SQLite', () => {
     expect(synchronous()).toBe(2);
   });
 
-  test('a change waits for the disk', async () => {
+  test('a change, and a 5xx (which may follow part of one), wait for the disk', async () => {
     await createKyselyAccessRecords(db, 'sqlite').appendAudit({ ...refusal, status: 201, outcome: 'succeeded' });
+    await createKyselyAccessRecords(db, 'sqlite').appendAudit({ ...refusal, status: 500, outcome: 'failed' });
     expect(statements.some((statement) => statement.includes('synchronous'))).toBe(false);
+    expect(statements).toHaveLength(2);
     expect(synchronous()).toBe(2);
   });
 

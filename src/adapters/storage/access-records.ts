@@ -87,22 +87,17 @@ class KyselyAccessRecords implements AccessRecords {
   }
 
   /**
-   * An event that records a change is committed as every write is, waiting for the disk. One that
-   * records a refusal changed nothing, and every hostile request makes one: it is committed
-   * without waiting for the disk (SQLite `synchronous = NORMAL`, PostgreSQL `synchronous_commit =
-   * off`), which a process crash cannot lose and only a crash of the machine can, at most the last
-   * moments' refusals. Waiting for the disk held SQLite's event loop 4–21 ms per refused request.
+   * On SQLite, an event that records a refusal (a 4xx: the request changed nothing) is committed
+   * without waiting for the disk (`synchronous = NORMAL` for that commit): every hostile request makes
+   * one, and waiting for the disk held the event loop 4–21 ms each. A crash of the process cannot lose
+   * it (the WAL is written); a crash of the machine can lose the last moments' refusals. Everything
+   * else, a 5xx included (it may follow part of a change), waits for the disk as every write does.
+   * PostgreSQL's commit never held the event loop, so it is left as it is.
    */
   async appendAudit(event: AuditEvent): Promise<void> {
-    if (event.outcome === 'succeeded') {
+    const refusal = event.status >= 400 && event.status < 500;
+    if (this.dialect !== 'sqlite' || !refusal) {
       await this.db.insertInto('audit_events').values(event).execute();
-      return;
-    }
-    if (this.dialect === 'postgres') {
-      await this.db.transaction().execute(async (tx) => {
-        await sql`set local synchronous_commit = off`.execute(tx);
-        await tx.insertInto('audit_events').values(event).execute();
-      });
       return;
     }
     // SQLite cannot change it inside a transaction; the reserved connection keeps other writes out meanwhile.

@@ -33,7 +33,8 @@ const PUNCTUATION = new Set([0x5d, 0x7d, 0x2c, 0x3a]);
 /** Characters of a key that a path names. */
 const KEY_IN_PATH = 64;
 const NO_BYTES: Uint8Array = new Uint8Array(0);
-const utf8Text = new TextDecoder();
+// A byte-order mark is a character of the key like any other (the default decoder drops a leading one).
+const utf8Text = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
