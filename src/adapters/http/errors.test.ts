@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { NAME_PATTERN } from '../../core/validation/schema.js';
 import { describeOnBothDatabases, type ApiHarness } from '../../test-support/api.js';
 import { detailPaths, ensure, snapshot } from '../../test-support/fixtures.js';
+import { REQUEST_TIMEOUT_MS } from './server.js';
 
 const NAME = new RegExp(NAME_PATTERN);
 const isName = (name: string) => name.length <= 63 && NAME.test(name);
@@ -207,6 +208,11 @@ describeOnBothDatabases('bad input', (open) => {
     const nameOnly = await api.request('PUT', url, { metadata: { name: 'ca2' }, spec: { compositeAppVersion: 'v1' } });
     expect(nameOnly.status).toBe(400);
     expect(detailPaths(nameOnly)).toEqual(['metadata.name']);
+  });
+
+  test('a request must arrive whole within five minutes (Fastify would wait for ever)', () => {
+    expect(api.app.server.requestTimeout).toBe(REQUEST_TIMEOUT_MS);
+    expect(REQUEST_TIMEOUT_MS).toBe(300_000);
   });
 
   test('framework refusals keep their status and the error shape: too large, unsupported media type', async () => {

@@ -58,12 +58,16 @@ export interface HttpOptions {
 }
 
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
+export const REQUEST_TIMEOUT_MS = 5 * 60_000;
 
 export async function buildHttpServer(services: HttpServices, options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     // Kept by json-body.ts for JSON bodies, which it reads from the stream itself.
     bodyLimit: BODY_LIMIT,
+    // Node's own limit on receiving a whole request, which Fastify turns off: a client that sends a
+    // body a byte a minute would otherwise hold its connection and the body's buffers for ever.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     // Seed 000 writes its URLs with a trailing slash.
     routerOptions: { ignoreTrailingSlash: true },
   });
