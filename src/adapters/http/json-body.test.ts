@@ -7,15 +7,16 @@ import { connect, type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../compose.js';
-import { ValidationError } from '../../core/errors.js';
+import { TooManyRequestsError, ValidationError } from '../../core/errors.js';
 import { scanJsonShape } from '../../core/validation/json-shape.js';
 import { LIMITS } from '../../core/validation/limits.js';
 import { openSqliteDatabase } from '../storage/sqlite.js';
 import { BODY_LIMIT, readJsonBody } from './json-body.js';
 import { SLICE } from './json-text.js';
 import { SingleFile } from './large-bodies.js';
+import { BodyBudget } from './body-budget.js';
 import { turnsDuring } from '../../test-support/event-loop.js';
 
 /** The bytes cut at the given places. */
@@ -33,10 +34,45 @@ function cut(bytes: Buffer, places: number[]): Buffer[] {
 const request = (headers: Record<string, string> = {}) =>
   ({ headers, raw: { destroyed: false } }) as unknown as FastifyRequest;
 
+/** Every read's budget; each test that reads checks it is whole again afterwards. */
+let budget = new BodyBudget();
+
 const read = (chunks: Buffer[], headers?: Record<string, string>) =>
-  readJsonBody(request(headers), Readable.from(chunks), new SingleFile());
+  readJsonBody(request(headers), Readable.from(chunks), new SingleFile(), budget);
 
 describe('a JSON body read from its stream', () => {
+  beforeEach(() => {
+    budget = new BodyBudget();
+  });
+  afterEach(() => {
+    // Whatever happened to the body (parsed, refused, too large, cut short), its bytes were given back.
+    expect(budget.inUse).toBe(0);
+  });
+
+  test('past the budget of bytes held at once, a body is read to its end and refused with a 429; later ones fit', async () => {
+    budget = new BodyBudget(64 * 1024);
+    const held = budget.take(40 * 1024);
+    expect(held).toBe(true);
+    const body = Buffer.from(JSON.stringify({ metadata: { name: 'x' }, spec: { text: 'y'.repeat(30 * 1024) } }));
+    let pulled = 0;
+    const chunks = cut(body, [8 * 1024, 16 * 1024, 24 * 1024]);
+    const stream = Readable.from(
+      (function* () {
+        for (const chunk of chunks) {
+          pulled += 1;
+          yield chunk;
+        }
+      })(),
+    );
+    await expect(readJsonBody(request(), stream, new SingleFile(), budget)).rejects.toBeInstanceOf(
+      TooManyRequestsError,
+    );
+    expect(pulled).toBe(chunks.length);
+    expect(budget.inUse).toBe(40 * 1024);
+    budget.give(40 * 1024);
+    await expect(read(chunks)).resolves.toMatchObject({ metadata: { name: 'x' } });
+  });
+
   test('is parsed right however its bytes are cut, inside characters and escapes included', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -89,7 +125,7 @@ describe('a JSON body read from its stream', () => {
     let pulled = 0;
     const untouched = new Readable({ read: () => void (pulled += 1) });
     await expect(
-      readJsonBody(request({ 'content-length': String(BODY_LIMIT + 1) }), untouched, new SingleFile()),
+      readJsonBody(request({ 'content-length': String(BODY_LIMIT + 1) }), untouched, new SingleFile(), budget),
     ).rejects.toMatchObject(tooLarge);
     expect(pulled).toBe(0);
     const chunk = Buffer.alloc(1024 * 1024, 0x20);

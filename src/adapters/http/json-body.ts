@@ -18,7 +18,8 @@
 import { nextTurn, turnsWaiting } from './turns.js';
 import type { Readable } from 'node:stream';
 import { errorCodes, type FastifyRequest } from 'fastify';
-import { ValidationError } from '../../core/errors.js';
+import { TooManyRequestsError, ValidationError } from '../../core/errors.js';
+import type { BodyBudget } from './body-budget.js';
 import { JsonByteScanner } from '../../core/validation/json-shape.js';
 import { parseMeasuredText, SLICE } from './json-text.js';
 import { waitForTurn, type SingleFile } from './large-bodies.js';
@@ -55,11 +56,22 @@ function clientError(error: Error & { statusCode?: number }): Error {
   return error;
 }
 
-/** The whole body, scanned as it arrived; rejects with the scan's issues, a 413, or the stream's error. */
-function receive(payload: Payload, declared: number): Promise<Received> {
+/**
+ * The whole body, scanned as it arrived; rejects with the scan's issues, a 413, a 429 past the
+ * budget, or the stream's error. The bytes kept are taken from `budget`; on success the caller
+ * gives them back.
+ */
+function receive(payload: Payload, declared: number, budget: BodyBudget): Promise<Received> {
   return new Promise((resolve, reject) => {
     const scanner = new JsonByteScanner();
     let chunks: Buffer[] = [];
+    let kept = 0;
+    let overBudget = false;
+    const drop = () => {
+      chunks = [];
+      budget.give(kept);
+      kept = 0;
+    };
     let bytes = 0;
     let settled = false;
     let scanning = Promise.resolve();
@@ -70,22 +82,28 @@ function receive(payload: Payload, declared: number): Promise<Received> {
       if (settled) return;
       settled = true;
       payload.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
-      chunks = error ? [] : chunks;
-      if (error) reject(error);
-      else resolve({ chunks, bytes });
+      if (error) {
+        drop();
+        reject(error);
+      } else resolve({ chunks, bytes });
     };
     const onData = (data: Buffer | string) => {
       const chunk = typeof data === 'string' ? Buffer.from(data) : data;
       bytes += chunk.length;
       if (bytes > BODY_LIMIT || (payload.receivedEncodedLength ?? 0) > BODY_LIMIT)
         return settle(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-      if (refused(scanner)) return; // read and dropped, so that the client can be answered
+      if (refused(scanner) || overBudget) return; // read and dropped, so that the client can be answered
+      if (!budget.take(chunk.length)) {
+        overBudget = true;
+        return drop();
+      }
+      kept += chunk.length;
       chunks.push(chunk);
       if (++unscanned > 1) payload.pause();
       scanning = scanning
         .then(() => scanChunk(scanner, chunk, () => settled))
         .then(() => {
-          if (refused(scanner)) chunks = [];
+          if (refused(scanner)) drop();
           if (--unscanned <= 1 && !settled) payload.resume();
         })
         .catch((error: Error) => settle(error));
@@ -96,6 +114,12 @@ function receive(payload: Payload, declared: number): Promise<Received> {
         scanner.end();
         const issues = scanner.issues();
         if (issues.length > 0) return settle(new ValidationError('the body is too large', issues));
+        if (overBudget)
+          return settle(
+            new TooManyRequestsError(
+              'the server holds as many request bodies as it takes at once: send it again shortly',
+            ),
+          );
         const received = payload.receivedEncodedLength || bytes;
         if (!Number.isNaN(declared) && received !== declared)
           return settle(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH());
@@ -113,17 +137,27 @@ function receive(payload: Payload, declared: number): Promise<Received> {
 }
 
 /** Fastify's parser for `application/json`: the raw request stream in, the document (or `undefined`) out. */
-export async function readJsonBody(request: FastifyRequest, payload: Payload, line: SingleFile): Promise<unknown> {
+export async function readJsonBody(
+  request: FastifyRequest,
+  payload: Payload,
+  line: SingleFile,
+  budget: BodyBudget,
+): Promise<unknown> {
   const declared = Number(request.headers['content-length']);
   if (declared > BODY_LIMIT) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
-  const { chunks, bytes } = await receive(payload, declared);
-  await waitForTurn(request, bytes, line);
-  const large = bytes > SLICE;
-  if (large) await nextTurn();
-  const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
-  chunks.length = 0;
-  if (large) await nextTurn();
-  const text = body.toString('utf8');
+  const { chunks, bytes } = await receive(payload, declared, budget);
+  let text: string;
+  try {
+    await waitForTurn(request, bytes, line);
+    const large = bytes > SLICE;
+    if (large) await nextTurn();
+    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes);
+    chunks.length = 0;
+    if (large) await nextTurn();
+    text = body.toString('utf8');
+  } finally {
+    budget.give(bytes);
+  }
   if (text.trim() === '') return undefined;
   return parseMeasuredText(text);
 }

@@ -36,15 +36,15 @@ const ERROR_MEANINGS = {
   413: 'The body is larger than the limit',
   415: 'The body is neither JSON nor multipart',
   422: 'The body is not valid JSON',
-  429: 'A shared allowance of the server is used up for now (open event streams): ask again after Retry-After seconds',
+  429: 'A shared allowance of the server is used up for now (open event streams, request bodies held at once): ask again after Retry-After seconds',
 } as const;
 
 export type ErrorStatus = keyof typeof ERROR_MEANINGS;
 
 /** Any call can meet these once authentication is on. */
 export const ACCESS_ERRORS: readonly ErrorStatus[] = [401, 403];
-/** What reading a body can add: too large, not JSON or multipart, not valid JSON. */
-export const BODY_ERRORS: readonly ErrorStatus[] = [400, 413, 415, 422];
+/** What reading a body can add: too large, not JSON or multipart, not valid JSON, too many bodies held at once. */
+export const BODY_ERRORS: readonly ErrorStatus[] = [400, 413, 415, 422, 429];
 
 const errorContent = { 'application/json': { schema: { $ref: 'ErrorResponse#' } } };
 

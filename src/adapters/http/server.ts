@@ -1,6 +1,7 @@
 /** The HTTP adapter: EMCO's `/v2` API, OpenAPI at `/v2/openapi.json`, a browsable page at `/docs`, the web page at `/`. */
 import { BODY_LIMIT, readJsonBody } from './json-body.js';
 import { registerLargeBodyLine, SingleFile } from './large-bodies.js';
+import { BodyBudget } from './body-budget.js';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -78,10 +79,11 @@ export async function buildHttpServer(services: HttpServices, options: HttpOptio
   // JSON only (and multipart): a document sent as text/plain is a 415, not a guess.
   app.removeAllContentTypeParsers();
   const largeBodies = new SingleFile();
+  const bodyBudget = new BodyBudget();
   // The request's stream, not a buffer: the body is measured as it arrives, and joined and
   // decoded only when it has passed (json-body.ts).
   app.addContentTypeParser('application/json', (request: FastifyRequest, payload: IncomingMessage) =>
-    readJsonBody(request, payload, largeBodies),
+    readJsonBody(request, payload, largeBodies, bodyBudget),
   );
   app.setErrorHandler(errorHandler);
   registerNotFound(app);
