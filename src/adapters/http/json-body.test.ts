@@ -18,18 +18,7 @@ import { SLICE } from './json-text.js';
 import { SingleFile } from './large-bodies.js';
 import { BodyBudget } from './body-budget.js';
 import { turnsDuring } from '../../test-support/event-loop.js';
-
-/** The bytes cut at the given places. */
-function cut(bytes: Buffer, places: number[]): Buffer[] {
-  const ends = [...new Set(places.map((place) => place % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let start = 0;
-  for (const end of [...ends, bytes.length]) {
-    chunks.push(bytes.subarray(start, end));
-    start = end;
-  }
-  return chunks;
-}
+import { cut } from '../../test-support/cut-bytes.js';
 
 const request = (headers: Record<string, string> = {}) =>
   ({ headers, raw: { destroyed: false } }) as unknown as FastifyRequest;
@@ -81,7 +70,7 @@ describe('a JSON body read from its stream', () => {
         fc.array(fc.nat(), { maxLength: 30 }),
         async (document, escape, places) => {
           const written = JSON.stringify({ 'ключ\\😀': document, é: '€😀\u0001' });
-          // Every character outside ASCII written as its \uXXXX escape(s), or as its UTF-8 bytes.
+          // Every character outside ASCII written as its `\u` escape(s) (four hex digits each), or as its UTF-8 bytes.
           const text = escape
             ? written.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
             : written;

@@ -1,8 +1,8 @@
 /**
  * The indexed lookups (cluster-index.ts) give what the linear scans they replaced gave, on
  * random clusters: ServiceEntries, DestinationRules and other objects with exact, `*.suffix`,
- * `*` and empty hosts, `exportTo` lists and several namespaces. The scans are kept here,
- * verbatim, as the oracle.
+ * `*` and empty hosts, `exportTo` lists and several namespaces. The scans are kept here as the
+ * oracle (a DestinationRule's choice among the candidates is outbound.ts's own, shared).
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -10,7 +10,7 @@ import { hostMatches, qualifyHost } from '../render/check-route-match.js';
 import { specOfKind, type RenderedObject } from '../render/objects.js';
 import { clusterByName, objectsForHost, objectsOfKind } from './cluster-index.js';
 import { exportedTo } from './exports.js';
-import { destinationRuleFor } from './outbound.js';
+import { chooseRule, destinationRuleFor } from './outbound.js';
 import { testCluster, testObject, TEST_CALLER } from './test-support/world.js';
 import { entryFor } from './trace.js';
 import { serviceIn, type ClusterWorld } from './world.js';
@@ -75,11 +75,7 @@ function scannedEntry(cluster: ClusterWorld, namespace: string, host: string) {
     .sort((a, b) => Number(b.metadata.namespace === namespace) - Number(a.metadata.namespace === namespace))[0];
 }
 
-const idOf = (object: RenderedObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-const hostOfRule = (rule: RenderedObject) => specOfKind(rule, 'DestinationRule')?.host ?? '';
-const selectorOf = (rule: RenderedObject) => specOfKind(rule, 'DestinationRule')?.workloadSelector?.matchLabels;
-
-/** outbound.ts destinationRuleFor before the index. */
+/** outbound.ts destinationRuleFor before the index: the candidates found by a scan, then chosen as Istio chooses. */
 function scannedRule(
   cluster: ClusterWorld,
   caller: typeof TEST_CALLER,
@@ -92,22 +88,7 @@ function scannedRule(
       hostMatches(qualifyHost(specOfKind(object, 'DestinationRule')?.host ?? '', object.metadata.namespace), host) &&
       exportedTo(object, caller.namespace, profile),
   );
-  const selects = (rule: RenderedObject) => {
-    const selector = selectorOf(rule);
-    // Before 1.14 the CRD has no workloadSelector: the API server prunes it and the rule is namespace-wide.
-    if (!selector || !profile.sidecarCredentialName) return true;
-    return Object.entries(selector).every(([key, value]) => caller.labels[key] === value);
-  };
-  const exactFirst = (a: RenderedObject, b: RenderedObject) =>
-    Number(selectorOf(b) !== undefined) - Number(selectorOf(a) !== undefined) ||
-    Number(hostOfRule(a).includes('*')) - Number(hostOfRule(b).includes('*')) ||
-    (idOf(a) < idOf(b) ? -1 : 1);
-  for (const namespace of [caller.namespace, hostNamespace, cluster.mesh.rootNamespace]) {
-    if (namespace === undefined) continue;
-    const found = matching.filter((rule) => rule.metadata.namespace === namespace && selects(rule)).sort(exactFirst);
-    if (found.length > 0) return found[0];
-  }
-  return undefined;
+  return chooseRule(cluster, caller, hostNamespace, matching);
 }
 
 const lookedUp = fc.constantFrom(

@@ -63,6 +63,20 @@ export function destinationRuleFor(
         exportedTo(object, caller.namespace, profile),
     ),
   );
+  return chooseRule(cluster, caller, hostNamespace, matching);
+}
+
+/**
+ * Of the DestinationRules whose host matches and that are exported to the caller, the one Istio
+ * applies: by namespace (the caller's, the host's, the root), a matching workloadSelector first.
+ */
+export function chooseRule(
+  cluster: ClusterWorld,
+  caller: Caller,
+  hostNamespace: string | undefined,
+  matching: readonly RenderedObject[],
+): RenderedObject | undefined {
+  const profile = cluster.mesh.profile;
   const selects = (rule: RenderedObject) => {
     const selector = selectorOf(rule);
     // Before 1.14 the CRD has no workloadSelector: the API server prunes it and the rule is namespace-wide.

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it, test } from 'vitest';
 import { JsonByteScanner, JsonShapeScanner, scanJsonShape } from './json-shape.js';
 import { LIMITS, sizeIssues } from './limits.js';
+import { cut } from '../../test-support/cut-bytes.js';
 
 /** Documents near every limit, inside small random JSON. */
 const nearLimits = fc.oneof(
@@ -93,7 +94,7 @@ describe('JSON shape scanner', () => {
     ]);
   });
 
-  test('a \\uXXXX escape is one character: a text of exactly the limit passes, one more does not', () => {
+  test('a \\u escape (four hex digits) is one character: a text of exactly the limit passes, one more does not', () => {
     const written = (length: number) => JSON.stringify({ a: '\u0001'.repeat(length) });
     expect(written(1)).toBe('{"a":"\\u0001"}');
     expect(scanJsonShape(written(LIMITS.stringLength))).toEqual([]);
@@ -108,18 +109,6 @@ describe('JSON shape scanner', () => {
     }
   });
 });
-
-/** The bytes cut at the given places (any order, repeats and ends allowed). */
-function cut(bytes: Uint8Array, places: number[]): Uint8Array[] {
-  const ends = [...new Set(places.map((place) => place % (bytes.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const end of [...ends, bytes.length]) {
-    chunks.push(bytes.subarray(start, end));
-    start = end;
-  }
-  return chunks;
-}
 
 /** Where a body is cut: at random places, or every few bytes (so every key is cut somewhere). */
 const cuts = fc.oneof(
@@ -138,7 +127,7 @@ function scanChunks(chunks: Uint8Array[]) {
   return scanner.issues();
 }
 
-/** Every character outside ASCII written as its \uXXXX escape(s). */
+/** Every character outside ASCII written as its `\u` escape(s), four hex digits each. */
 const escaped = (text: string) =>
   text.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 

@@ -10,7 +10,7 @@
  * (`JsonShapeScanner`, `scanJsonShape`). JSON's structure is ASCII and every byte of a multibyte
  * character is 0x80 or above, so structure is the same on bytes as on text. A text's length is
  * what it will be once decoded, in UTF-16 units as `String#length` and `sizeIssues` count it
- * (utf8-units.ts: a character above U+FFFF counts 2, a `\uXXXX` escape 1), so the byte scanner
+ * (utf8-units.ts: a character above U+FFFF counts 2, a `\u` escape of four hex digits 1), so the byte scanner
  * finds the same issues as the text scanner finds in the decoded text, however the bytes are cut.
  */
 import type { Issue } from '../errors.js';
@@ -242,7 +242,7 @@ export class JsonByteScanner {
         if (length > LIMITS.stringLength) break;
         if (this.escaped) {
           this.escaped = false;
-          if (code === 0x75) length -= 4; // the six characters of \uXXXX count as one
+          if (code === 0x75) length -= 4; // the six characters of a \u escape (four hex digits) count as one
         } else if (code === BACKSLASH) {
           this.escaped = true;
           continue;
